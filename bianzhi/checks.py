@@ -1,0 +1,30 @@
+"""System checks for broken configuration."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from django.core.checks import Warning, register
+
+
+def cjk_font_available() -> bool:
+    """True when fontconfig knows a font covering Chinese (needed for PDFs)."""
+    if not shutil.which("fc-list"):
+        return False
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(out.strip())
+
+
+@register()
+def check_cjk_font(app_configs, **kwargs):
+    if cjk_font_available():
+        return []
+    return [Warning(
+        "没有找到中文字体，生成的 PDF 中文将显示为方框。",
+        hint="以 root 运行：apt-get install -y fonts-noto-cjk",
+        id="bianzhi.W001",
+    )]

@@ -1,0 +1,80 @@
+"""Cross-app records: regions, user scope and the audit trail."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Region(models.Model):
+    """A 行政区划 (GB/T 2260 six-digit code) — a county, or a city/province that holds counties."""
+
+    code = models.CharField("区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=50)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, verbose_name="上级区划")
+    admin_organ_limit = models.PositiveIntegerField("党政机构限额", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{6}$"), name="region_code_six_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Profile(models.Model):
+    """What a user account is scoped to: the regions an office user works for, and a display name."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    department = models.CharField("所在部门/单位", max_length=100, blank=True)
+    regions = models.ManyToManyField(Region, blank=True, verbose_name="所辖区划")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户资料"
+
+    def __str__(self) -> str:
+        return self.full_name or self.user.get_username()
+
+
+class AuditEntry(models.Model):
+    """One audited action: who did what to which record, when, with the values before and after.
+
+    Append-only and kept forever: rows are never updated or deleted (see ``save``/``delete``).
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
+    actor_name = models.CharField("操作人姓名", max_length=100, blank=True)
+    actor_unit = models.CharField("操作人单位", max_length=100, blank=True)
+    action = models.CharField("操作", max_length=60, db_index=True)
+    target_type = models.CharField("对象类型", max_length=60, blank=True)
+    target_id = models.CharField("对象编号", max_length=40, blank=True)
+    target_repr = models.CharField("对象", max_length=300, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="区划")
+    request_id = models.CharField("请求编号", max_length=40, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("审计日志不能删除。")

@@ -1,0 +1,68 @@
+"""Personas (DOMAIN.md §1) and a small county, built through the real services."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bianzhi.lib.testing import make_region, make_unit, make_user
+from bianzhi.roles import Role
+from units.choices import Nature
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def region(db):
+    return make_region()
+
+
+@pytest.fixture
+def other_region(db):
+    return make_region("621102", "安定区")
+
+
+@pytest.fixture
+def unit_a(region):
+    return make_unit(region, "漳县财政局", quotas={"行政编制": 5, "工勤编制": 1}, posts={"单位正职": 1, "单位副职": 2})
+
+
+@pytest.fixture
+def unit_b(region):
+    return make_unit(region, "漳县疾病预防控制中心", nature=Nature.PUBLIC_INSTITUTION, quotas={"事业编制": 8})
+
+
+@pytest.fixture
+def office_admin(region):
+    return make_user("admin1", Role.OFFICE_ADMIN, regions=[region], full_name="王管理")
+
+
+@pytest.fixture
+def office_staff(region):
+    return make_user("staff1", Role.OFFICE_STAFF, regions=[region], full_name="李编办")
+
+
+@pytest.fixture
+def supervisor(region):
+    return make_user("leader1", Role.SUPERVISOR, regions=[region], full_name="赵领导")
+
+
+@pytest.fixture
+def liaison_a(unit_a):
+    return make_user("liaison_a", Role.LIAISON, units=[unit_a], full_name="财政局联络员")
+
+
+@pytest.fixture
+def liaison_b(unit_b):
+    return make_user("liaison_b", Role.LIAISON, units=[unit_b], full_name="疾控中心联络员")
+
+
+@pytest.fixture
+def partner_clerk(region):
+    return make_user("partner1", Role.PARTNER, full_name="人社局经办人")
+
+
+@pytest.fixture
+def other_office_staff(other_region):
+    return make_user("staff_other", Role.OFFICE_STAFF, regions=[other_region], full_name="外县编办")

@@ -1,0 +1,334 @@
+"""The registry: units, their quotas and leader posts, the real-name staff record and its movements."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from units.choices import (
+    DutyStatus,
+    EntryMethod,
+    EstablishmentType,
+    Funding,
+    InstitutionClass,
+    LeaderPost,
+    LeaveReason,
+    LimitType,
+    MovementKind,
+    Nature,
+    PostCategory,
+    Rank,
+    Sex,
+    StaffCategory,
+    System,
+    UnitEventKind,
+    UnitStatus,
+)
+
+LIVE = Q(status=UnitStatus.ACTIVE)
+
+
+class Unit(models.Model):
+    """A unit (机构/单位) of a region: an organ, a public institution, or an internal division of one.
+
+    Units are never deleted: an abolished or merged unit keeps its row, status and history.
+    """
+
+    region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, related_name="units", verbose_name="区划")
+    name = models.CharField("机构名称", max_length=100)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级机构"
+    )
+    nature = models.CharField("机构性质", max_length=10, choices=Nature.choices)
+    system = models.CharField("系统类别", max_length=10, choices=System.choices, blank=True)
+    rank = models.CharField("机构规格", max_length=10, choices=Rank.choices, default=Rank.UNRANKED)
+    funding = models.CharField("经费形式", max_length=10, choices=Funding.choices, blank=True)
+    institution_class = models.CharField(
+        "事业单位类别", max_length=10, choices=InstitutionClass.choices, blank=True
+    )
+    township = models.CharField("所在乡镇", max_length=50, blank=True, help_text="空表示县直")
+    is_confidential = models.BooleanField("是否涉密", default=False)
+    duties = models.TextField("主要职责", blank=True)
+    founding_document = models.ForeignKey(
+        "archives.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="设立文件"
+    )
+    founded_on = models.DateField("设立日期", null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE)
+    ended_on = models.DateField("撤销/合并日期", null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="并入单位"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构"
+        ordering = ["sort_order", "id"]
+        permissions = [("liaise_unit", "作为单位联络员报送本单位数据")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                condition=LIVE & ~Q(nature=Nature.DIVISION),
+                name="unit_name_unique_live_in_region",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=LIVE & Q(nature=Nature.DIVISION),
+                name="division_name_unique_live_in_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=LIVE & ~Q(credit_code=""), name="unit_credit_code_unique_live"
+            ),
+            models.CheckConstraint(
+                condition=~Q(nature=Nature.DIVISION) | (Q(parent__isnull=False) & Q(credit_code="")),
+                name="division_has_parent_and_no_credit_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(nature=Nature.DIVISION) | (~Q(system="") & ~Q(funding="")),
+                name="legal_unit_has_system_and_funding",
+            ),
+            models.CheckConstraint(
+                condition=(Q(nature=Nature.PUBLIC_INSTITUTION) & ~Q(institution_class=""))
+                | (~Q(nature=Nature.PUBLIC_INSTITUTION) & Q(institution_class="")),
+                name="institution_class_only_for_public_institutions",
+            ),
+            models.CheckConstraint(condition=Q(credit_code="") | Q(credit_code__regex=r"^[0-9A-Z]{18}$"),
+                                   name="unit_credit_code_shape"),
+            models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status", "nature"]),
+            models.Index(fields=["name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_division(self) -> bool:
+        return self.nature == Nature.DIVISION
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == UnitStatus.ACTIVE
+
+    @property
+    def legal_unit(self) -> Unit:
+        """The 法人 unit this row counts for: itself, or the parent of an internal division."""
+        return self.parent if self.is_division else self
+
+    @property
+    def township_display(self) -> str:
+        return self.township or "县直"
+
+
+class UnitAlias(models.Model):
+    """Another name of a unit (加挂牌子, short name) used to match partner data."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name="机构")
+    name = models.CharField("其他名称", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构其他名称"
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="unit_alias_unique")]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Quota(models.Model):
+    """The approved number of slots (核定编制) of one establishment type in one unit."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="quotas", verbose_name="机构")
+    establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices)
+    approved = models.PositiveIntegerField("核定数", default=0)
+    military_earmark = models.PositiveIntegerField("其中军转行政编制", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "核定编制"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "establishment_type"], name="quota_unique_per_type"),
+            models.CheckConstraint(condition=Q(approved__gte=0) & Q(military_earmark__gte=0), name="quota_non_negative"),
+            models.CheckConstraint(
+                condition=Q(military_earmark__lte=models.F("approved")), name="quota_earmark_within_approved"
+            ),
+            models.CheckConstraint(
+                condition=Q(establishment_type=EstablishmentType.ADMIN) | Q(military_earmark=0),
+                name="quota_earmark_only_admin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.establishment_type} {self.approved}"
+
+
+class LeaderPostQuota(models.Model):
+    """The approved number of leader posts (领导职数) of one category in one unit."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="post_quotas", verbose_name="机构")
+    category = models.CharField("职数类别", max_length=10, choices=PostCategory.choices)
+    approved = models.PositiveIntegerField("核定职数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "核定领导职数"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "category"], name="post_quota_unique_per_category"),
+            models.CheckConstraint(condition=Q(approved__gte=0), name="post_quota_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.category} {self.approved}"
+
+
+class QuotaLimitEntry(models.Model):
+    """An entry of the county quota-limit ledger (限额台账): a higher-level Document raises or lowers a limit.
+
+    Append-only; a mistake is corrected by a reversing entry.
+    """
+
+    region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
+    limit_type = models.CharField("编制类型", max_length=10, choices=LimitType.choices)
+    occurred_on = models.DateField("日期")
+    document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="文件")
+    delta = models.IntegerField("增减数")
+    note = models.CharField("说明", max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "编制限额台账"
+        ordering = ["occurred_on", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(delta=0), name="limit_delta_not_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.limit_type} {self.delta:+d}"
+
+
+class UnitEvent(models.Model):
+    """A change record of a unit (表二 机构编制变更记录): founding, renaming, rank, quota or posts…
+
+    Append-only. For quota and post changes ``delta`` is the increase (negative: decrease) and
+    ``balance`` the approved number after the change.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="events", verbose_name="机构")
+    kind = models.CharField("变化类型", max_length=10, choices=UnitEventKind.choices)
+    occurred_on = models.DateField("日期")
+    document = models.ForeignKey(
+        "archives.Document", null=True, blank=True, on_delete=models.PROTECT, verbose_name="批准文件"
+    )
+    establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices, blank=True)
+    post_category = models.CharField("职数类别", max_length=10, choices=PostCategory.choices, blank=True)
+    delta = models.IntegerField("增减数", default=0)
+    balance = models.IntegerField("结余数", null=True, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    reason = models.TextField("变化原因", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构编制变更记录"
+        ordering = ["occurred_on", "id"]
+        indexes = [models.Index(fields=["unit", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.unit} {self.kind}"
+
+
+class Person(models.Model):
+    """A real-name record (实名制): one person's stint in establishment, current state plus history.
+
+    ``in_establishment`` is True while the person occupies a slot; 一人一编 is the partial unique
+    constraint on ``id_number`` among those rows. Leaving keeps the row (history); a later re-entry
+    is a new row.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people", verbose_name="单位")
+    division = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="division_people", verbose_name="内设机构"
+    )
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("公民身份号码", max_length=18)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    birth_date = models.DateField("出生日期")
+    ethnicity = models.CharField("民族", max_length=20, blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, blank=True)
+    education = models.CharField("学历", max_length=20, blank=True)
+    title = models.CharField("职务", max_length=100, blank=True)
+    grade = models.CharField("职级", max_length=50, blank=True)
+    establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices)
+    category = models.CharField("人员类别", max_length=10, choices=StaffCategory.choices)
+    leader_post = models.CharField("领导职务", max_length=10, choices=LeaderPost.choices, default=LeaderPost.NONE)
+    entered_on = models.DateField("入编时间")
+    entry_doc_number = models.CharField("入编文号", max_length=100, blank=True)
+    entry_method = models.CharField("进入方式", max_length=10, choices=EntryMethod.choices, blank=True)
+    is_military_transfer = models.BooleanField("是否军转干部", default=False)
+    work_started_on = models.DateField("参加工作时间", null=True, blank=True)
+    duty_status = models.CharField("在岗状态", max_length=10, choices=DutyStatus.choices, default=DutyStatus.ON_DUTY)
+    in_establishment = models.BooleanField("在编", default=True)
+    left_on = models.DateField("出编时间", null=True, blank=True)
+    leave_reason = models.CharField("出编原因", max_length=10, choices=LeaveReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "实有人员"
+        ordering = ["unit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(in_establishment=True), name="one_person_one_slot"
+            ),
+            models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_shape"),
+            models.CheckConstraint(
+                condition=Q(in_establishment=True) | Q(left_on__isnull=False), name="person_left_has_date"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="person_name_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "in_establishment", "establishment_type"]),
+            models.Index(fields=["id_number"]),
+            models.Index(fields=["name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Movement(models.Model):
+    """A dated staff movement (入编, 出编, 调动, 职务变动, 信息变更). Append-only: a person's history."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="movements", verbose_name="人员")
+    kind = models.CharField("类型", max_length=10, choices=MovementKind.choices)
+    occurred_on = models.DateField("发生日期")
+    document = models.ForeignKey(
+        "archives.Document", null=True, blank=True, on_delete=models.PROTECT, verbose_name="文件"
+    )
+    doc_number = models.CharField("文号或编制使用单号", max_length=100, blank=True)
+    from_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="原单位"
+    )
+    to_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="新单位"
+    )
+    from_type = models.CharField("原编制类型", max_length=10, blank=True)
+    to_type = models.CharField("新编制类型", max_length=10, blank=True)
+    from_post = models.CharField("原领导职务", max_length=10, blank=True)
+    to_post = models.CharField("新领导职务", max_length=10, blank=True)
+    leave_reason = models.CharField("出编原因", max_length=10, choices=LeaveReason.choices, blank=True)
+    changes = models.JSONField("变更内容", null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人员变动记录"
+        ordering = ["occurred_on", "id"]
+        indexes = [models.Index(fields=["person", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.person} {self.kind}"

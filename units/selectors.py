@@ -1,0 +1,184 @@
+"""Reads of the registry, scoped to what a user may see (default deny; 404 outside the scope)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from bianzhi.models import Region
+from bianzhi.roles import Role, has_capability, user_roles
+from units.choices import ALLOWED_TYPES, ESTABLISHMENT_ORDER, POST_CATEGORY_OF, Nature, PostCategory, UnitStatus
+from units.models import LeaderPostQuota, Person, Quota, Unit
+
+
+def regions_for(user) -> QuerySet[Region]:
+    """Regions whose whole registry the user sees (office roles only)."""
+    if not has_capability(user, "view_registry"):
+        return Region.objects.none()
+    if user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(profile__user=user)
+
+
+def liaison_unit_ids(user) -> set[int]:
+    """The 法人 units a liaison was granted (object permission ``units.liaise_unit``)."""
+    if Role.LIAISON not in user_roles(user):
+        return set()
+    cached = getattr(user, "_bianzhi_liaison_units", None)
+    if cached is None:
+        cached = set(
+            get_objects_for_user(user, "units.liaise_unit", klass=Unit, accept_global_perms=False)
+            .values_list("pk", flat=True)
+        )
+        user._bianzhi_liaison_units = cached
+    return cached
+
+
+def units_for(user) -> QuerySet[Unit]:
+    """Every unit (live or not, divisions included) the user may see."""
+    if has_capability(user, "view_registry"):
+        return Unit.objects.filter(region__in=regions_for(user))
+    ids = liaison_unit_ids(user)
+    if not ids:
+        return Unit.objects.none()
+    return Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids, nature=Nature.DIVISION))
+
+
+def unit_for(user, pk: int) -> Unit:
+    try:
+        return units_for(user).select_related("region", "parent", "founding_document").get(pk=pk)
+    except (Unit.DoesNotExist, ValueError):
+        raise Http404("没有找到该机构。") from None
+
+
+def people_for(user) -> QuerySet[Person]:
+    if has_capability(user, "view_registry"):
+        return Person.objects.filter(unit__region__in=regions_for(user))
+    ids = liaison_unit_ids(user)
+    return Person.objects.filter(unit_id__in=ids) if ids else Person.objects.none()
+
+
+def person_for(user, pk: int) -> Person:
+    try:
+        return people_for(user).select_related("unit", "division", "unit__region").get(pk=pk)
+    except (Person.DoesNotExist, ValueError):
+        raise Http404("没有找到该人员。") from None
+
+
+def _ids(unit_ids: Iterable[int] | QuerySet) -> list[int] | QuerySet:
+    return unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids)
+
+
+def occupancy_by_type(unit_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], int]:
+    rows = (Person.objects.filter(unit_id__in=_ids(unit_ids), in_establishment=True)
+            .values_list("unit_id", "establishment_type").annotate(n=Count("id")))
+    return {(u, t): n for u, t, n in rows}
+
+
+def post_holders_by_category(unit_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], int]:
+    rows = (Person.objects.filter(unit_id__in=_ids(unit_ids), in_establishment=True)
+            .exclude(leader_post="无").values_list("unit_id", "leader_post").annotate(n=Count("id")))
+    out: dict[tuple[int, str], int] = defaultdict(int)
+    for unit_id, post, n in rows:
+        category = POST_CATEGORY_OF.get(post)
+        if category:
+            out[(unit_id, category)] += n
+    return dict(out)
+
+
+@dataclass
+class TypeLine:
+    establishment_type: str
+    approved: int = 0
+    occupied: int = 0
+    military_earmark: int = 0
+
+    @property
+    def vacancy(self) -> int:
+        return self.approved - self.occupied
+
+    @property
+    def over(self) -> bool:
+        return self.occupied > self.approved
+
+
+@dataclass
+class PostLine:
+    category: str
+    approved: int = 0
+    held: int = 0
+
+    @property
+    def over(self) -> bool:
+        return self.held > self.approved
+
+
+@dataclass
+class Establishment:
+    """A unit's quotas and posts against what is occupied (表一 row)."""
+
+    unit_id: int
+    types: dict[str, TypeLine] = field(default_factory=dict)
+    posts: dict[str, PostLine] = field(default_factory=dict)
+
+    @property
+    def over_quota(self) -> bool:
+        return any(t.over for t in self.types.values())
+
+    @property
+    def over_posts(self) -> bool:
+        return any(p.over for p in self.posts.values())
+
+    @property
+    def approved_total(self) -> int:
+        return sum(t.approved for t in self.types.values())
+
+    @property
+    def occupied_total(self) -> int:
+        return sum(t.occupied for t in self.types.values())
+
+
+def establishment_for(units: Iterable[Unit]) -> dict[int, Establishment]:
+    """Approved vs occupied per type and approved vs held per post category, in four queries."""
+    units = list(units)
+    ids = [u.pk for u in units]
+    out = {u.pk: Establishment(unit_id=u.pk) for u in units}
+    for u in units:
+        for t in ALLOWED_TYPES.get(u.nature, ()):
+            out[u.pk].types[t] = TypeLine(t)
+        if not u.is_division:
+            for c in PostCategory.values:
+                out[u.pk].posts[c] = PostLine(c)
+    for q in Quota.objects.filter(unit_id__in=ids):
+        line = out[q.unit_id].types.setdefault(q.establishment_type, TypeLine(q.establishment_type))
+        line.approved, line.military_earmark = q.approved, q.military_earmark
+    for (unit_id, t), n in occupancy_by_type(ids).items():
+        out[unit_id].types.setdefault(t, TypeLine(t)).occupied = n
+    for p in LeaderPostQuota.objects.filter(unit_id__in=ids):
+        out[p.unit_id].posts.setdefault(p.category, PostLine(p.category)).approved = p.approved
+    for (unit_id, c), n in post_holders_by_category(ids).items():
+        out[unit_id].posts.setdefault(c, PostLine(c)).held = n
+    for est in out.values():
+        est.types = dict(sorted(est.types.items(), key=lambda kv: ESTABLISHMENT_ORDER.index(kv[0])))
+    return out
+
+
+def over_quota_unit_ids(units: QuerySet[Unit]) -> set[int]:
+    """Live 法人 units where the occupied count of some type exceeds the approved number."""
+    units = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
+    approved = {(q["unit_id"], q["establishment_type"]): q["approved"]
+                for q in Quota.objects.filter(unit__in=units).values("unit_id", "establishment_type", "approved")}
+    rows = (Person.objects.filter(unit__in=units, in_establishment=True)
+            .values_list("unit_id", "establishment_type").annotate(n=Count("id")))
+    return {u for u, t, n in rows if n > approved.get((u, t), 0)}
+
+
+def over_posts_unit_ids(units: QuerySet[Unit]) -> set[int]:
+    units = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
+    approved = {(p.unit_id, p.category): p.approved for p in LeaderPostQuota.objects.filter(unit__in=units)}
+    return {u for (u, c), n in post_holders_by_category(units.values("pk")).items() if n > approved.get((u, c), 0)}

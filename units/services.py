@@ -1,0 +1,698 @@
+"""Every write to the registry. Each service checks the rules, saves, audits and signals.
+
+Callers: views, imports, admin actions and management commands. A ``ValidationError`` carries a
+Chinese message for the user; nothing is written when one is raised (``transaction.atomic``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from archives.models import Document
+from bianzhi import audit
+from bianzhi.lib.idnumbers import InvalidNumber, id_info, normalize_credit_code
+from bianzhi.lib.text import clean_cell
+from units import signals
+from units.choices import (
+    ALLOWED_TYPES,
+    LIMIT_COVERS,
+    POST_CATEGORY_OF,
+    RANK_ORDER,
+    DutyStatus,
+    LeaderPost,
+    LeaveReason,
+    MovementKind,
+    Nature,
+    PostCategory,
+    UnitEventKind,
+    UnitStatus,
+)
+from units.models import (
+    LeaderPostQuota,
+    Movement,
+    Person,
+    Quota,
+    QuotaLimitEntry,
+    Unit,
+    UnitAlias,
+    UnitEvent,
+)
+
+UNIT_FIELDS = (
+    "name", "credit_code", "parent", "nature", "system", "rank", "funding", "institution_class",
+    "township", "is_confidential", "duties", "founding_document", "founded_on", "status",
+)
+PERSON_FIELDS = (
+    "unit", "division", "name", "id_number", "sex", "birth_date", "ethnicity", "political_status",
+    "education", "title", "grade", "establishment_type", "category", "leader_post", "entered_on",
+    "entry_doc_number", "entry_method", "is_military_transfer", "work_started_on", "duty_status",
+    "in_establishment", "left_on", "leave_reason",
+)
+# Changing these needs a recorded reason (DOMAIN.md §2).
+PERSON_KEY_FIELDS = ("name", "id_number", "birth_date", "establishment_type", "entered_on")
+PERSON_EDITABLE = (
+    "name", "id_number", "birth_date", "sex", "ethnicity", "political_status", "education", "title",
+    "grade", "division", "category", "entered_on", "entry_doc_number", "entry_method",
+    "is_military_transfer", "work_started_on", "duty_status", "establishment_type",
+)
+# Unit attribute changes that are registry changes and need a Document, with their event kind.
+UNIT_DOCUMENTED_CHANGES = {
+    "name": UnitEventKind.RENAMED,
+    "nature": UnitEventKind.NATURE,
+    "rank": UnitEventKind.RANK,
+    "parent": UnitEventKind.PARENT,
+    "funding": UnitEventKind.FUNDING,
+}
+
+
+def _fail(message: str, field: str | None = None) -> None:
+    raise ValidationError({field: message} if field else message)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _require_document(document: Document | None, what: str) -> None:
+    if document is None:
+        _fail(f"{what}必须依据批准文件（文号），请先选择或登记文件。", "document")
+
+
+def _check_date(value: dt.date | None, label: str, unit: Unit | None = None) -> None:
+    if value is None:
+        return
+    if value > _today():
+        _fail(f"{label}不能晚于今天。")
+    if unit is not None and unit.founded_on and value < unit.founded_on:
+        _fail(f"{label}不能早于{unit.name}的设立日期（{unit.founded_on:%Y-%m-%d}）。")
+
+
+def _name_taken(region, name: str, *, parent: Unit | None, nature: str, exclude: int | None = None) -> bool:
+    qs = Unit.objects.filter(status=UnitStatus.ACTIVE, name=name)
+    if nature == Nature.DIVISION:
+        qs = qs.filter(parent=parent, nature=Nature.DIVISION)
+    else:
+        qs = qs.filter(region=region).exclude(nature=Nature.DIVISION)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return qs.exists()
+
+
+def validate_unit_shape(
+    *, region, name: str, nature: str, system: str, funding: str, institution_class: str,
+    parent: Unit | None, credit_code: str, exclude: int | None = None,
+) -> str:
+    """Check the facts of a unit that do not depend on history; returns the normalised credit code."""
+    if not name:
+        _fail("机构名称不能为空。", "name")
+    if nature == Nature.DIVISION:
+        if parent is None:
+            _fail("内设机构必须指定上级机构。", "parent")
+        if parent.is_division:
+            _fail("内设机构的上级机构必须是法人单位，不能是另一个内设机构。", "parent")
+        if credit_code:
+            _fail("内设机构没有统一社会信用代码。", "credit_code")
+    else:
+        if not system:
+            _fail("请选择系统类别。", "system")
+        if not funding:
+            _fail("请选择经费形式。", "funding")
+    if nature == Nature.PUBLIC_INSTITUTION and not institution_class:
+        _fail("事业单位必须填写事业单位类别。", "institution_class")
+    if nature != Nature.PUBLIC_INSTITUTION and institution_class:
+        _fail("只有事业单位才有事业单位类别。", "institution_class")
+    if parent is not None:
+        if parent.region_id != region.pk:
+            _fail("上级机构必须属于同一行政区划。", "parent")
+        if not parent.is_live:
+            _fail(f"上级机构“{parent.name}”已撤销或合并。", "parent")
+        if exclude and parent.pk == exclude:
+            _fail("上级机构不能是本单位。", "parent")
+    if _name_taken(region, name, parent=parent, nature=nature, exclude=exclude):
+        where = f"“{parent.name}”下" if nature == Nature.DIVISION else "本区划"
+        _fail(f"{where}已有名为“{name}”的机构。", "name")
+    if credit_code:
+        try:
+            credit_code = normalize_credit_code(credit_code)
+        except InvalidNumber as exc:
+            _fail(str(exc), "credit_code")
+        clash = Unit.objects.filter(status=UnitStatus.ACTIVE, credit_code=credit_code)
+        if exclude:
+            clash = clash.exclude(pk=exclude)
+        if clash.exists():
+            _fail(f"统一社会信用代码 {credit_code} 已被其他机构使用。", "credit_code")
+    return credit_code
+
+
+def _event(unit: Unit, kind: str, occurred_on: dt.date, *, actor, document=None, reason="", **kw) -> UnitEvent:
+    return UnitEvent.objects.create(
+        unit=unit, kind=kind, occurred_on=occurred_on, document=document, reason=reason,
+        actor=actor if actor and actor.pk else None, **kw,
+    )
+
+
+def _set_aliases(unit: Unit, aliases: Iterable[str]) -> list[str]:
+    names = [a for a in dict.fromkeys(clean_cell(a) for a in aliases) if a and a != unit.name]
+    UnitAlias.objects.filter(unit=unit).exclude(name__in=names).delete()
+    existing = set(UnitAlias.objects.filter(unit=unit).values_list("name", flat=True))
+    UnitAlias.objects.bulk_create([UnitAlias(unit=unit, name=n) for n in names if n not in existing])
+    return names
+
+
+@transaction.atomic
+def unit_create(
+    *, region, name: str, nature: str, document: Document | None, actor, system: str = "",
+    rank: str = "未定级", funding: str = "", institution_class: str = "", township: str = "",
+    parent: Unit | None = None, credit_code: str = "", aliases: Iterable[str] = (),
+    is_confidential: bool = False, duties: str = "", founded_on: dt.date | None = None, reason: str = "",
+) -> Unit:
+    """Create a unit or internal division (不准擅自设立机构: a Document is required). Audited; signals."""
+    name = clean_cell(name)
+    _require_document(document, "设立机构")
+    _check_date(founded_on, "设立日期")
+    if nature == Nature.DIVISION:
+        system, funding, rank = "", "", rank or "未定级"
+    code = validate_unit_shape(
+        region=region, name=name, nature=nature, system=system, funding=funding,
+        institution_class=institution_class, parent=parent, credit_code=clean_cell(credit_code),
+    )
+    unit = Unit(
+        region=region, name=name, nature=nature, system=system, rank=rank or "未定级", funding=funding,
+        institution_class=institution_class, township=clean_cell(township), parent=parent, credit_code=code,
+        is_confidential=is_confidential, duties=duties, founding_document=document,
+        founded_on=founded_on or (document.issued_on if document else None),
+    )
+    _save_unit(unit)
+    alias_list = _set_aliases(unit, aliases)
+    after = audit.snapshot(unit, UNIT_FIELDS) | {"aliases": alias_list}
+    event = _event(unit, UnitEventKind.FOUNDED, unit.founded_on or _today(), actor=actor, document=document,
+                   reason=reason or "设立", after=after)
+    audit.record(actor=actor, action="机构.设立", target=unit, after=after, reason=reason)
+    signals.establishment_changed.send(sender=unit_create, unit_ids={unit.pk}, events=[event])
+    return unit
+
+
+def _save_unit(unit: Unit) -> None:
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:
+        raise ValidationError(f"机构信息与已有记录冲突（名称或统一社会信用代码重复）：{unit.name}") from exc
+
+
+@transaction.atomic
+def unit_update(
+    *, unit: Unit, actor, document: Document | None = None, reason: str = "",
+    occurred_on: dt.date | None = None, aliases: Iterable[str] | None = None, **changes: Any,
+) -> Unit:
+    """Change a unit's facts. Name, nature, rank, parent and funding need a Document; each is a change record."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not unit.is_live:
+        _fail("已撤销或合并的机构不能修改。")
+    unknown = set(changes) - set(UNIT_FIELDS) - {"status"}
+    if unknown or "status" in changes or "founding_document" in changes:
+        _fail("不能通过此操作修改这些字段：" + "、".join(sorted(unknown | ({"status"} & set(changes)))))
+    if "name" in changes:
+        changes["name"] = clean_cell(changes["name"])
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    changed = {k: v for k, v in changes.items() if getattr(unit, k) != v}
+    documented = [k for k in changed if k in UNIT_DOCUMENTED_CHANGES]
+    if documented:
+        _require_document(document, "更改机构名称、性质、规格、隶属或经费形式")
+    occurred_on = occurred_on or (document.issued_on if document and document.issued_on else _today())
+    _check_date(occurred_on, "变更日期", unit)
+    if "nature" in changed:
+        _check_nature_change(unit, changed["nature"])
+    for key, value in changed.items():
+        setattr(unit, key, value)
+    unit.credit_code = validate_unit_shape(
+        region=unit.region, name=unit.name, nature=unit.nature, system=unit.system, funding=unit.funding,
+        institution_class=unit.institution_class, parent=unit.parent, credit_code=unit.credit_code,
+        exclude=unit.pk,
+    )
+    _save_unit(unit)
+    old_aliases = list(unit.aliases.values_list("name", flat=True))
+    new_aliases = _set_aliases(unit, aliases) if aliases is not None else old_aliases
+    after = audit.snapshot(unit, UNIT_FIELDS)
+    b, a = audit.diff(before, after)
+    if set(old_aliases) != set(new_aliases):
+        b["aliases"], a["aliases"] = old_aliases, new_aliases
+    if not a:
+        return unit
+    events = []
+    for key in documented or ["info"]:
+        kind = UNIT_DOCUMENTED_CHANGES.get(key, UnitEventKind.INFO)
+        keys = [key] if key in UNIT_DOCUMENTED_CHANGES else [k for k in a if k not in UNIT_DOCUMENTED_CHANGES]
+        if not keys:
+            continue
+        events.append(_event(unit, kind, occurred_on, actor=actor, document=document, reason=reason,
+                             before={k: b.get(k) for k in keys}, after={k: a.get(k) for k in keys}))
+    audit.record(actor=actor, action="机构.变更", target=unit, before=b, after=a, reason=reason)
+    signals.establishment_changed.send(sender=unit_update, unit_ids={unit.pk}, events=events)
+    return unit
+
+
+def _check_nature_change(unit: Unit, nature: str) -> None:
+    if nature == Nature.DIVISION or unit.is_division:
+        _fail("法人单位与内设机构之间不能直接转换，请撤销后重新设立。")
+    allowed = set(ALLOWED_TYPES[nature])
+    used = set(unit.quotas.filter(approved__gt=0).values_list("establishment_type", flat=True))
+    used |= set(unit.people.filter(in_establishment=True).values_list("establishment_type", flat=True))
+    if used - allowed:
+        _fail(f"{unit.name}仍有{'、'.join(sorted(used - allowed))}的核定数或在编人员，不能改为{nature}（混用编制）。")
+
+
+def rank_is_raise(old: str, new: str) -> bool:
+    return RANK_ORDER.get(new, 0) > RANK_ORDER.get(old, 0)
+
+
+@transaction.atomic
+def unit_end(*, unit: Unit, status: str, occurred_on: dt.date, document: Document | None, actor,
+             merged_into: Unit | None = None, reason: str = "") -> Unit:
+    """Abolish (撤销) or merge (合并) a unit. Its people must have left or moved first; never deleted."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require_document(document, "撤销或合并机构")
+    if status not in (UnitStatus.ABOLISHED, UnitStatus.MERGED):
+        _fail("状态只能是已撤销或已合并。")
+    if not unit.is_live:
+        _fail("该机构已撤销或合并。")
+    if status == UnitStatus.MERGED and (merged_into is None or not merged_into.is_live or merged_into.pk == unit.pk):
+        _fail("合并时必须指定一个正常的并入单位。")
+    _check_date(occurred_on, "撤销/合并日期", unit)
+    if Person.objects.filter(in_establishment=True, unit=unit).exists() or \
+            Person.objects.filter(in_establishment=True, division=unit).exists():
+        _fail(f"{unit.name}仍有在编人员，请先办理出编或调动。")
+    if unit.children.filter(status=UnitStatus.ACTIVE, nature=Nature.DIVISION).exists():
+        _fail(f"{unit.name}仍有内设机构，请先撤销内设机构。")
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    unit.status, unit.ended_on, unit.merged_into = status, occurred_on, merged_into
+    unit.save(update_fields=["status", "ended_on", "merged_into", "updated_at"])
+    kind = UnitEventKind.ABOLISHED if status == UnitStatus.ABOLISHED else UnitEventKind.MERGED
+    event = _event(unit, kind, occurred_on, actor=actor, document=document, reason=reason,
+                   before={"status": before["status"]},
+                   after={"status": status, "merged_into": merged_into.name if merged_into else None})
+    audit.record(actor=actor, action=f"机构.{kind}", target=unit, before=before, after=event.after, reason=reason)
+    signals.establishment_changed.send(sender=unit_end, unit_ids={unit.pk}, events=[event])
+    return unit
+
+
+# ---- quotas, leader posts and limits -------------------------------------------------------------
+
+
+def limit_balance(region, limit_type: str) -> int | None:
+    """The county's current limit of this type, or None when no limit has been entered."""
+    qs = QuotaLimitEntry.objects.filter(region=region, limit_type=limit_type)
+    if not qs.exists():
+        return None
+    return qs.aggregate(total=Sum("delta"))["total"] or 0
+
+
+def limit_allocated(region, limit_type: str) -> int:
+    """The sum of live units' quotas of the types that this limit covers."""
+    return Quota.objects.filter(
+        unit__region=region, unit__status=UnitStatus.ACTIVE, establishment_type__in=LIMIT_COVERS[limit_type]
+    ).aggregate(total=Sum("approved"))["total"] or 0
+
+
+def _check_limit(region, establishment_type: str, increase: int) -> None:
+    if increase <= 0:
+        return
+    for limit_type, covered in LIMIT_COVERS.items():
+        if establishment_type not in covered:
+            continue
+        balance = limit_balance(region, limit_type)
+        if balance is None:
+            continue
+        allocated = limit_allocated(region, limit_type)
+        if allocated + increase > balance:
+            _fail(f"超出{limit_type}限额：限额{balance}名，已核定{allocated}名，本次增加{increase}名。")
+
+
+def type_allowed(unit: Unit, establishment_type: str) -> bool:
+    return establishment_type in ALLOWED_TYPES.get(unit.nature, ())
+
+
+def check_type_allowed(unit: Unit, establishment_type: str) -> None:
+    if unit.is_division:
+        _fail("内设机构不单独核定编制，编制核定在其所属单位。")
+    if not type_allowed(unit, establishment_type):
+        allowed = "、".join(ALLOWED_TYPES[unit.nature])
+        _fail(f"混用编制：{unit.nature}“{unit.name}”不能使用{establishment_type}（只能使用{allowed}）。",
+              "establishment_type")
+
+
+@transaction.atomic
+def quota_set(
+    *, unit: Unit, establishment_type: str, approved: int, document: Document | None, actor,
+    military_earmark: int | None = None, occurred_on: dt.date | None = None, reason: str = "",
+) -> Quota:
+    """Set a unit's approved number of one establishment type by Document (county limits respected)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require_document(document, "调整编制")
+    if not unit.is_live:
+        _fail("已撤销或合并的机构不能调整编制。")
+    check_type_allowed(unit, establishment_type)
+    if approved is None or approved < 0:
+        _fail("核定数不能为负数。", "approved")
+    quota, _ = Quota.objects.select_for_update().get_or_create(unit=unit, establishment_type=establishment_type)
+    earmark = quota.military_earmark if military_earmark is None else military_earmark
+    if establishment_type != "行政编制" and earmark:
+        _fail("只有行政编制可以下达军转干部行政编制。", "military_earmark")
+    if earmark < 0 or earmark > approved:
+        _fail("其中军转行政编制应在0到核定数之间。", "military_earmark")
+    occurred_on = occurred_on or (document.issued_on or _today())
+    _check_date(occurred_on, "调整日期", unit)
+    delta = approved - quota.approved
+    if delta == 0 and earmark == quota.military_earmark:
+        return quota
+    _check_limit(unit.region, establishment_type, delta)
+    before = {"approved": quota.approved, "military_earmark": quota.military_earmark}
+    quota.approved, quota.military_earmark = approved, earmark
+    quota.save()
+    after = {"approved": approved, "military_earmark": earmark}
+    event = _event(unit, UnitEventKind.QUOTA, occurred_on, actor=actor, document=document, reason=reason,
+                   establishment_type=establishment_type, delta=delta, balance=approved, before=before, after=after)
+    audit.record(actor=actor, action="编制.调整", target=unit, before={establishment_type: before},
+                 after={establishment_type: after}, reason=reason)
+    signals.establishment_changed.send(sender=quota_set, unit_ids={unit.pk}, events=[event])
+    return quota
+
+
+@transaction.atomic
+def leader_posts_set(
+    *, unit: Unit, category: str, approved: int, document: Document | None, actor,
+    occurred_on: dt.date | None = None, reason: str = "",
+) -> LeaderPostQuota:
+    """Set a unit's approved leader posts of one category by Document."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require_document(document, "调整领导职数")
+    if not unit.is_live or unit.is_division:
+        _fail("领导职数核定在正常的法人单位上。")
+    if category not in PostCategory.values:
+        _fail("职数类别无效。", "category")
+    if approved is None or approved < 0:
+        _fail("核定职数不能为负数。", "approved")
+    occurred_on = occurred_on or (document.issued_on or _today())
+    _check_date(occurred_on, "调整日期", unit)
+    posts, _ = LeaderPostQuota.objects.select_for_update().get_or_create(unit=unit, category=category)
+    delta = approved - posts.approved
+    if delta == 0:
+        return posts
+    before = posts.approved
+    posts.approved = approved
+    posts.save()
+    event = _event(unit, UnitEventKind.POSTS, occurred_on, actor=actor, document=document, reason=reason,
+                   post_category=category, delta=delta, balance=approved,
+                   before={"approved": before}, after={"approved": approved})
+    audit.record(actor=actor, action="职数.调整", target=unit, before={category: before},
+                 after={category: approved}, reason=reason)
+    signals.establishment_changed.send(sender=leader_posts_set, unit_ids={unit.pk}, events=[event])
+    return posts
+
+
+@transaction.atomic
+def limit_entry_add(
+    *, region, limit_type: str, delta: int, document: Document | None, occurred_on: dt.date, actor, note: str = "",
+) -> QuotaLimitEntry:
+    """Add an entry to the quota-limit ledger. A decrease may not fall below what is already allocated."""
+    _require_document(document, "调整编制限额")
+    if not delta:
+        _fail("增减数不能为0。", "delta")
+    if limit_type not in LIMIT_COVERS:
+        _fail("限额的编制类型只能是行政编制或事业编制。", "limit_type")
+    _check_date(occurred_on, "日期")
+    balance = (limit_balance(region, limit_type) or 0) + delta
+    if balance < 0:
+        _fail(f"{limit_type}限额不能为负数。")
+    allocated = limit_allocated(region, limit_type)
+    if balance < allocated:
+        _fail(f"{limit_type}限额调整后为{balance}名，少于已核定的{allocated}名。")
+    entry = QuotaLimitEntry.objects.create(
+        region=region, limit_type=limit_type, delta=delta, document=document, occurred_on=occurred_on,
+        note=note, actor=actor if actor and actor.pk else None,
+    )
+    audit.record(actor=actor, action="限额.调整", target=entry, region=region,
+                 after={"limit_type": limit_type, "delta": delta, "balance": balance}, reason=note)
+    signals.establishment_changed.send(sender=limit_entry_add, unit_ids=set(), events=[])
+    return entry
+
+
+# ---- people ------------------------------------------------------------------------------------------
+
+
+def occupied(unit_id: int, establishment_type: str) -> int:
+    return Person.objects.filter(unit_id=unit_id, establishment_type=establishment_type, in_establishment=True).count()
+
+
+def post_holders(unit_id: int, category: str) -> int:
+    posts = [p for p, c in POST_CATEGORY_OF.items() if c == category]
+    return Person.objects.filter(unit_id=unit_id, leader_post__in=posts, in_establishment=True).count()
+
+
+def check_vacancy(unit: Unit, establishment_type: str, *, adding: int = 1) -> None:
+    """Lock the quota row and recount (核编在先): refuse when the unit has no vacancy of the type."""
+    quota = Quota.objects.select_for_update().filter(unit=unit, establishment_type=establishment_type).first()
+    approved = quota.approved if quota else 0
+    used = occupied(unit.pk, establishment_type)
+    if used + adding > approved:
+        _fail(f"不准超编进人：{unit.name}{establishment_type}核定{approved}名，已有在编{used}名，没有空编。")
+
+
+def check_post_vacancy(unit: Unit, leader_post: str) -> None:
+    """Lock the post row and recount: refuse an appointment when the approved count is full."""
+    category = POST_CATEGORY_OF.get(leader_post)
+    if category is None:
+        return
+    posts = LeaderPostQuota.objects.select_for_update().filter(unit=unit, category=category).first()
+    approved = posts.approved if posts else 0
+    held = post_holders(unit.pk, category)
+    if held + 1 > approved:
+        _fail(f"不准超职数配备领导干部：{unit.name}{category}核定{approved}名，已配备{held}名。", "leader_post")
+
+
+def check_person_facts(*, id_number: str, sex: str | None, birth_date: dt.date | None) -> tuple[str, str, dt.date]:
+    """Normalise the ID number and check that sex and birth date agree with it."""
+    try:
+        info = id_info(id_number)
+    except InvalidNumber as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    if sex and sex != info.sex:
+        _fail(f"性别“{sex}”与公民身份号码不符（应为{info.sex}）。", "sex")
+    if birth_date and birth_date != info.birth_date:
+        _fail(f"出生日期与公民身份号码不符（应为{info.birth_date:%Y-%m-%d}）。", "birth_date")
+    return info.number, info.sex, info.birth_date
+
+
+def check_division(unit: Unit, division: Unit | None) -> None:
+    if division is not None and (division.parent_id != unit.pk or not division.is_division or not division.is_live):
+        _fail(f"“{division.name}”不是{unit.name}的内设机构。", "division")
+
+
+def _check_one_slot(id_number: str, exclude: int | None = None) -> None:
+    clash = Person.objects.filter(in_establishment=True, id_number=id_number).select_related("unit")
+    if exclude:
+        clash = clash.exclude(pk=exclude)
+    other = clash.first()
+    if other:
+        _fail(f"一人一编：公民身份号码 {id_number} 已在{other.unit.name}在编（{other.name}）。", "id_number")
+
+
+def _save_person(person: Person) -> None:
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise ValidationError(f"一人一编：公民身份号码 {person.id_number} 已在编，不能重复占用编制。") from exc
+
+
+def _movement(person: Person, kind: str, occurred_on: dt.date, *, actor, **kw) -> Movement:
+    return Movement.objects.create(person=person, kind=kind, occurred_on=occurred_on,
+                                   actor=actor if actor and actor.pk else None, **kw)
+
+
+@transaction.atomic
+def person_enter(
+    *, unit: Unit, name: str, id_number: str, establishment_type: str, category: str, entered_on: dt.date,
+    actor, division: Unit | None = None, sex: str | None = None, birth_date: dt.date | None = None,
+    leader_post: str = LeaderPost.NONE, entry_doc_number: str = "", entry_method: str = "",
+    is_military_transfer: bool = False, work_started_on: dt.date | None = None,
+    duty_status: str = DutyStatus.ON_DUTY, ethnicity: str = "", political_status: str = "", education: str = "",
+    title: str = "", grade: str = "", document: Document | None = None, reason: str = "",
+) -> Person:
+    """入编: a person takes a vacant slot of the unit (核编在先, 一人一编, no over-post leaders)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not unit.is_live:
+        _fail(f"{unit.name}已撤销或合并，不能入编。")
+    check_type_allowed(unit, establishment_type)
+    check_division(unit, division)
+    number, sex, birth_date = check_person_facts(id_number=id_number, sex=sex, birth_date=birth_date)
+    name = clean_cell(name)
+    if not name:
+        _fail("姓名不能为空。", "name")
+    _check_date(entered_on, "入编时间", unit)
+    _check_one_slot(number)
+    check_vacancy(unit, establishment_type)
+    check_post_vacancy(unit, leader_post)
+    person = Person(
+        unit=unit, division=division, name=name, id_number=number, sex=sex, birth_date=birth_date,
+        establishment_type=establishment_type, category=category, leader_post=leader_post or LeaderPost.NONE,
+        entered_on=entered_on, entry_doc_number=entry_doc_number, entry_method=entry_method,
+        is_military_transfer=is_military_transfer, work_started_on=work_started_on, duty_status=duty_status,
+        ethnicity=ethnicity, political_status=political_status, education=education, title=title, grade=grade,
+    )
+    _save_person(person)
+    movement = _movement(person, MovementKind.ENTER, entered_on, actor=actor, document=document,
+                         doc_number=entry_doc_number, to_unit=unit, to_type=establishment_type,
+                         to_post=person.leader_post, reason=reason)
+    audit.record(actor=actor, action="人员.入编", target=person, region=unit.region,
+                 after=audit.snapshot(person, PERSON_FIELDS), reason=reason)
+    signals.staff_moved.send(sender=person_enter, unit_ids={unit.pk}, movements=[movement])
+    return person
+
+
+def _lock_person(person: Person) -> Person:
+    person = Person.objects.select_for_update().select_related("unit", "unit__region").get(pk=person.pk)
+    if not person.in_establishment:
+        _fail(f"{person.name}已出编。")
+    return person
+
+
+@transaction.atomic
+def person_leave(
+    *, person: Person, left_on: dt.date, leave_reason: str, actor, doc_number: str = "",
+    document: Document | None = None, reason: str = "",
+) -> Person:
+    """出编: the person leaves establishment (退休, 调出 …); the slot is released, the record kept."""
+    person = _lock_person(person)
+    if leave_reason not in LeaveReason.values:
+        _fail("请选择出编原因。", "leave_reason")
+    _check_date(left_on, "出编时间")
+    if left_on < person.entered_on:
+        _fail("出编时间不能早于入编时间。", "left_on")
+    before = audit.snapshot(person, PERSON_FIELDS)
+    from_post = person.leader_post
+    person.in_establishment, person.left_on, person.leave_reason = False, left_on, leave_reason
+    person.save(update_fields=["in_establishment", "left_on", "leave_reason", "updated_at"])
+    movement = _movement(person, MovementKind.LEAVE, left_on, actor=actor, document=document,
+                         doc_number=doc_number, from_unit=person.unit, from_type=person.establishment_type,
+                         from_post=from_post, leave_reason=leave_reason, reason=reason)
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    audit.record(actor=actor, action="人员.出编", target=person, region=person.unit.region, before=b, after=a,
+                 reason=reason or leave_reason)
+    signals.staff_moved.send(sender=person_leave, unit_ids={person.unit_id}, movements=[movement])
+    return person
+
+
+@transaction.atomic
+def person_transfer(
+    *, person: Person, to_unit: Unit, establishment_type: str, occurred_on: dt.date, actor,
+    to_division: Unit | None = None, category: str | None = None, leader_post: str = LeaderPost.NONE,
+    doc_number: str = "", document: Document | None = None, reason: str = "",
+) -> Person:
+    """调动: 出编 at the old unit and 入编 at the new one in one step; the new unit needs a vacancy."""
+    person = _lock_person(person)
+    to_unit = Unit.objects.select_for_update().get(pk=to_unit.pk)
+    if to_unit.pk == person.unit_id and establishment_type == person.establishment_type:
+        _fail("调入单位与原单位相同。", "to_unit")
+    if not to_unit.is_live:
+        _fail(f"{to_unit.name}已撤销或合并。", "to_unit")
+    check_type_allowed(to_unit, establishment_type)
+    check_division(to_unit, to_division)
+    _check_date(occurred_on, "调动日期", to_unit)
+    if occurred_on < person.entered_on:
+        _fail("调动日期不能早于入编时间。")
+    check_vacancy(to_unit, establishment_type)
+    check_post_vacancy(to_unit, leader_post)
+    before = audit.snapshot(person, PERSON_FIELDS)
+    from_unit, from_type, from_post = person.unit, person.establishment_type, person.leader_post
+    person.unit, person.division, person.establishment_type = to_unit, to_division, establishment_type
+    person.leader_post = leader_post or LeaderPost.NONE
+    if category:
+        person.category = category
+    if doc_number:
+        person.entry_doc_number = doc_number
+    person.save()
+    movement = _movement(person, MovementKind.TRANSFER, occurred_on, actor=actor, document=document,
+                         doc_number=doc_number, from_unit=from_unit, to_unit=to_unit, from_type=from_type,
+                         to_type=establishment_type, from_post=from_post, to_post=person.leader_post, reason=reason)
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    audit.record(actor=actor, action="人员.调动", target=person, region=to_unit.region, before=b, after=a,
+                 reason=reason)
+    signals.staff_moved.send(sender=person_transfer, unit_ids={from_unit.pk, to_unit.pk}, movements=[movement])
+    return person
+
+
+@transaction.atomic
+def person_change_post(
+    *, person: Person, leader_post: str, occurred_on: dt.date, actor, title: str | None = None,
+    doc_number: str = "", document: Document | None = None, reason: str = "",
+) -> Person:
+    """职务变动: appoint to or remove from a leader post; refused when the post count is full."""
+    person = _lock_person(person)
+    if leader_post not in LeaderPost.values:
+        _fail("领导职务无效。", "leader_post")
+    if leader_post == person.leader_post and (title is None or title == person.title):
+        _fail("领导职务没有变化。", "leader_post")
+    _check_date(occurred_on, "任职日期")
+    if POST_CATEGORY_OF[leader_post] != POST_CATEGORY_OF[person.leader_post]:
+        check_post_vacancy(person.unit, leader_post)
+    if leader_post in (LeaderPost.DIVISION_CHIEF, LeaderPost.DIVISION_DEPUTY) and person.division is None:
+        _fail("担任内设机构领导职务的人员须先确定所在内设机构。", "leader_post")
+    before = audit.snapshot(person, PERSON_FIELDS)
+    from_post = person.leader_post
+    person.leader_post = leader_post
+    if title is not None:
+        person.title = title
+    person.save(update_fields=["leader_post", "title", "updated_at"])
+    movement = _movement(person, MovementKind.POST_CHANGE, occurred_on, actor=actor, document=document,
+                         doc_number=doc_number, from_unit=person.unit, to_unit=person.unit,
+                         from_post=from_post, to_post=leader_post, reason=reason)
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    audit.record(actor=actor, action="人员.职务变动", target=person, region=person.unit.region, before=b, after=a,
+                 reason=reason)
+    signals.staff_moved.send(sender=person_change_post, unit_ids={person.unit_id}, movements=[movement])
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, actor, reason: str = "", occurred_on: dt.date | None = None,
+                  **changes: Any) -> Person:
+    """Correct a person's record. Key fields (姓名, 公民身份号码, 出生日期, 编制类型, 入编时间) need a reason."""
+    person = _lock_person(person)
+    unknown = set(changes) - set(PERSON_EDITABLE)
+    if unknown:
+        _fail("不能通过此操作修改：" + "、".join(sorted(unknown)))
+    changed = {k: v for k, v in changes.items() if getattr(person, k) != v}
+    if not changed:
+        return person
+    if set(changed) & set(PERSON_KEY_FIELDS) and not (reason or "").strip():
+        _fail("修改姓名、公民身份号码、出生日期、编制类型或入编时间必须填写原因。", "reason")
+    before = audit.snapshot(person, PERSON_FIELDS)
+    for key, value in changed.items():
+        setattr(person, key, value)
+    number, sex, birth = check_person_facts(id_number=person.id_number, sex=person.sex, birth_date=person.birth_date)
+    person.id_number, person.sex, person.birth_date = number, sex, birth
+    if "id_number" in changed:
+        _check_one_slot(number, exclude=person.pk)
+    if "establishment_type" in changed:
+        check_type_allowed(person.unit, person.establishment_type)
+        check_vacancy(person.unit, person.establishment_type)
+    check_division(person.unit, person.division)
+    _check_date(person.entered_on, "入编时间")
+    _save_person(person)
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    movement = _movement(person, MovementKind.CORRECTION, occurred_on or _today(), actor=actor,
+                         from_unit=person.unit, to_unit=person.unit, from_type=before["establishment_type"],
+                         to_type=person.establishment_type, changes={"before": b, "after": a}, reason=reason)
+    audit.record(actor=actor, action="人员.信息变更", target=person, region=person.unit.region, before=b, after=a,
+                 reason=reason)
+    signals.staff_moved.send(sender=person_update, unit_ids={person.unit_id}, movements=[movement])
+    return person
+
