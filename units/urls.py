@@ -1,2 +1,5 @@
+from units import workbook_urls
+
 app_name = "units"
 urlpatterns: list = []
+urlpatterns += workbook_urls.urlpatterns
