@@ -1,0 +1,278 @@
+"""Reading and writing workbooks safely (FORMATS.md §0).
+
+Reading: .xlsx/.xls through python-calamine (fast, no formulas evaluated — cached values only),
+.csv in UTF-8 or GB18030. The header is row 1; blank rows are skipped; each data row keeps its Excel
+row number for error messages. Anything that is not a readable workbook, is too large or has no
+sheet with data raises ``UnreadableWorkbook`` (exit code 2 in commands).
+
+Writing: openpyxl in write-only mode; text cells that begin with = + - @ are neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from python_calamine import CalamineWorkbook
+
+from bianzhi.lib.text import clean_cell, neutralise_formula
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xls", ".csv"}
+
+
+class UnreadableWorkbook(Exception):
+    """The file is not a readable workbook, is too large, or has no sheet with data (exit 2)."""
+
+
+@dataclass
+class Sheet:
+    """One sheet's header (cleaned texts) and its non-blank data rows as (Excel row number, values)."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+
+
+def _read_bytes(source: str | os.PathLike | bytes | IO[bytes], max_bytes: int) -> bytes:
+    if isinstance(source, bytes):
+        data = source
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if not path.is_file():
+            raise UnreadableWorkbook(f"找不到文件：{path}")
+        if path.stat().st_size > max_bytes:
+            raise UnreadableWorkbook(f"文件过大：超过 {max_bytes // (1024 * 1024)} MB 的上限。")
+        data = path.read_bytes()
+    else:
+        data = source.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UnreadableWorkbook(f"文件过大：超过 {max_bytes // (1024 * 1024)} MB 的上限。")
+    if not data:
+        raise UnreadableWorkbook("文件是空的。")
+    return data
+
+
+def _decode_csv(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableWorkbook("CSV 文件编码无法识别（应为 UTF-8 或 GB18030）。")
+
+
+def _csv_sheets(data: bytes) -> list[tuple[str, list[list[Any]]]]:
+    if b"\x00" in data[:4096]:
+        raise UnreadableWorkbook("文件内容不是 CSV 文本。")
+    text = _decode_csv(data)
+    try:
+        sample = text[:8192]
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    return [("Sheet1", [row for row in csv.reader(io.StringIO(text), dialect)])]
+
+
+def _calamine_sheets(data: bytes, ext: str) -> CalamineWorkbook:
+    magic = ZIP_MAGIC if ext in (".xlsx", ".xlsm") else OLE_MAGIC
+    if not data.startswith(magic):
+        raise UnreadableWorkbook(f"文件内容不是有效的 {ext} 工作簿（可能是改了扩展名的其他文件）。")
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several of its own types for broken files
+        raise UnreadableWorkbook(f"无法读取工作簿：文件已损坏或格式不正确（{type(exc).__name__}）。") from None
+
+
+def _is_blank(values: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip(" \u3000\t\r\n")) for v in values)
+
+
+def _to_sheet(name: str, grid: Iterable[Sequence[Any]], max_rows: int) -> Sheet | None:
+    """Header from the first row; blank rows skipped; None when there is no header."""
+    sheet: Sheet | None = None
+    for index, raw in enumerate(grid, start=1):
+        values = list(raw)
+        if sheet is None:
+            if index > 1 or _is_blank(values):
+                return None
+            header = [clean_cell(v) for v in values]
+            while header and not header[-1]:
+                header.pop()
+            sheet = Sheet(name=name, header=header)
+            continue
+        if _is_blank(values):
+            continue
+        if len(sheet.rows) >= max_rows:
+            raise UnreadableWorkbook(f"工作表“{name}”超过 {max_rows} 行数据的上限，请分批导入。")
+        sheet.rows.append((index, values))
+    return sheet
+
+
+def read_sheet(
+    source: str | os.PathLike | bytes | IO[bytes], *, filename: str, preferred: Sequence[str] = (),
+    max_bytes: int | None = None, max_rows: int | None = None,
+) -> Sheet:
+    """The preferred sheet (by name, first match) or else the first sheet with data."""
+    ext = Path(filename).suffix.lower()
+    if ext not in WORKBOOK_EXTS:
+        raise UnreadableWorkbook(f"不支持的文件类型“{ext or '无扩展名'}”：请上传 .xlsx 工作簿。")
+    data = _read_bytes(source, max_bytes or settings.UPLOAD_MAX_BYTES)
+    max_rows = max_rows or settings.IMPORT_MAX_ROWS
+    if ext == ".csv":
+        return _first_with_data(_csv_sheets(data), preferred, max_rows)
+    book = _calamine_sheets(data, ext)
+    names = list(book.sheet_names)
+    order = [n for n in preferred if n in names] + [n for n in names if n not in preferred]
+    for name in order:
+        try:
+            grid = book.get_sheet_by_name(name).iter_rows()
+            sheet = _to_sheet(name, grid, max_rows)
+        except UnreadableWorkbook:
+            raise
+        except Exception:
+            raise UnreadableWorkbook(f"无法读取工作表“{name}”：文件已损坏或格式不正确。") from None
+        if sheet is not None and sheet.header:
+            if name in preferred or sheet.rows:
+                return sheet
+    raise UnreadableWorkbook("工作簿中没有包含数据的工作表。")
+
+
+def _first_with_data(sheets: list[tuple[str, list[list[Any]]]], preferred: Sequence[str], max_rows: int) -> Sheet:
+    for name, grid in sheets:
+        sheet = _to_sheet(name, grid, max_rows)
+        if sheet is not None and sheet.header:
+            return sheet
+    raise UnreadableWorkbook("文件中没有数据。")
+
+
+@dataclass
+class HeaderMap:
+    """Where each known column is; what was not recognised; what is required but absent."""
+
+    index: dict[str, int]
+    unknown: list[str]
+    missing: list[str]
+
+
+def map_headers(header: Sequence[str], columns: dict[str, Sequence[str]], required: Iterable[str]) -> HeaderMap:
+    """Find columns by header text (any order). ``columns`` maps each canonical name to its aliases."""
+    lookup = {}
+    for canonical, aliases in columns.items():
+        for text in (canonical, *aliases):
+            lookup.setdefault(text, canonical)
+    index: dict[str, int] = {}
+    unknown = []
+    for i, text in enumerate(header):
+        if not text:
+            continue
+        canonical = lookup.get(text)
+        if canonical is None:
+            unknown.append(text)
+        elif canonical not in index:
+            index[canonical] = i
+    missing = [c for c in required if c not in index]
+    return HeaderMap(index=index, unknown=unknown, missing=missing)
+
+
+def cell(values: Sequence[Any], index: dict[str, int], column: str) -> Any:
+    i = index.get(column)
+    if i is None or i >= len(values):
+        return None
+    return values[i]
+
+
+# ---- writing -----------------------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _out_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return neutralise_formula(value)
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: dict[int, float] | None = None
+
+
+def write_workbook(out: str | os.PathLike | IO[bytes], sheets: Sequence[SheetSpec], *,
+                   exported_by: str = "", note: str = "") -> None:
+    """Write sheets (header row + rows) in write-only mode; adds a sheet 导出说明 when exported_by is given.
+
+    The extra sheet comes last, so a re-import that reads the first or named sheet is unaffected.
+    """
+    book = Workbook(write_only=True)
+    for spec in sheets:
+        ws = book.create_sheet(spec.name[:31])
+        for i, header in enumerate(spec.headers, start=1):
+            width = (spec.widths or {}).get(i) or max(10, min(40, len(str(header)) * 2 + 4))
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for text in spec.headers:
+            c = WriteOnlyCell(ws, value=text)
+            c.font, c.fill, c.alignment = HEADER_FONT, HEADER_FILL, Alignment(horizontal="center")
+            header_cells.append(c)
+        ws.append(header_cells)
+        for row in spec.rows:
+            ws.append([_out_value(v) for v in row])
+    if exported_by:
+        info = book.create_sheet("导出说明")
+        info.append(["导出人", exported_by])
+        info.append(["导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
+        if note:
+            info.append(["说明", note])
+    book.properties.creator = exported_by or "机构编制管理系统"
+    book.save(out)
+
+
+def workbook_bytes(sheets: Sequence[SheetSpec], **kwargs) -> bytes:
+    buffer = io.BytesIO()
+    write_workbook(buffer, sheets, **kwargs)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one cell: printed as ``工作表 第N行 列名: 说明``."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet} 第{self.row}行 {self.column}: {self.message}"
+
+
+def write_error_workbook(out: str | os.PathLike | IO[bytes], errors: Sequence[RowError]) -> None:
+    write_workbook(out, [SheetSpec("错误清单", ["工作表", "行号", "列名", "说明"],
+                                   ([e.sheet, e.row, e.column, e.message] for e in errors),
+                                   widths={1: 14, 2: 8, 3: 16, 4: 70})])
+
+
+def error_workbook_path(path: str | os.PathLike) -> Path:
+    """staff.xlsx -> staff.errors.xlsx, next to the input."""
+    p = Path(path)
+    return p.with_name(p.stem + ".errors.xlsx")
