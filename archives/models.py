@@ -16,7 +16,9 @@ class Document(models.Model):
     title = models.CharField("标题", max_length=300)
     issuer = models.CharField("发文机关", max_length=100, blank=True)
     issued_on = models.DateField("发文日期", null=True, blank=True)
-    kind = models.CharField("文件类别", max_length=20, choices=DocumentKind.choices, default=DocumentKind.COMMITTEE)
+    kind = models.CharField(
+        "文件类别", max_length=20, choices=DocumentKind.choices, default=DocumentKind.COMMITTEE
+    )
     note = models.TextField("备注", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="登记人"
@@ -37,13 +39,17 @@ class Document(models.Model):
 
 
 def _scan_path(instance: DocumentFile, filename: str) -> str:
-    return f"documents/{instance.document.region.code}/{instance.sha256[:2]}/{instance.sha256}_{filename[-80:]}"
+    return (
+        f"documents/{instance.document.region.code}/{instance.sha256[:2]}/{instance.sha256}_{filename[-80:]}"
+    )
 
 
 class DocumentFile(models.Model):
     """A scan or electronic copy attached to a Document (PDF or image)."""
 
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="files", verbose_name="文件")
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="files", verbose_name="文件"
+    )
     file = models.FileField("附件", upload_to=_scan_path, max_length=300)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=100)

@@ -36,8 +36,15 @@ def find_document(region, number: str) -> Document | None:
 
 @transaction.atomic
 def document_create(
-    *, region, number: str, title: str, actor, issuer: str = "", issued_on: dt.date | None = None,
-    kind: str = DocumentKind.COMMITTEE, note: str = "",
+    *,
+    region,
+    number: str,
+    title: str,
+    actor,
+    issuer: str = "",
+    issued_on: dt.date | None = None,
+    kind: str = DocumentKind.COMMITTEE,
+    note: str = "",
 ) -> Document:
     """Register a Document. The 文号 is normalised and unique per issuing body within the region."""
     number = normalize_doc_number(number)
@@ -50,8 +57,16 @@ def document_create(
         raise ValidationError({"issued_on": "发文日期不能晚于今天。"})
     if Document.objects.filter(region=region, issuer=issuer, number=number).exists():
         raise ValidationError({"number": f"文号“{number}”已经登记过。"})
-    doc = Document(region=region, number=number, title=title, issuer=issuer, issued_on=issued_on, kind=kind,
-                   note=note, created_by=actor if actor and actor.pk else None)
+    doc = Document(
+        region=region,
+        number=number,
+        title=title,
+        issuer=issuer,
+        issued_on=issued_on,
+        kind=kind,
+        note=note,
+        created_by=actor if actor and actor.pk else None,
+    )
     try:
         with transaction.atomic():
             doc.save()
@@ -61,13 +76,21 @@ def document_create(
     return doc
 
 
-def document_for_number(*, region, number: str, actor, title: str = "", issued_on: dt.date | None = None) -> Document:
+def document_for_number(
+    *, region, number: str, actor, title: str = "", issued_on: dt.date | None = None
+) -> Document:
     """The Document with this 文号, registered on the fly when an import cites one not yet on file."""
     found = find_document(region, number)
     if found:
         return found
-    return document_create(region=region, number=number, title=title or f"{normalize_doc_number(number)}（导入时登记）",
-                           issued_on=issued_on, actor=actor, note="由数据导入自动登记，请补全标题与扫描件。")
+    return document_create(
+        region=region,
+        number=number,
+        title=title or f"{normalize_doc_number(number)}（导入时登记）",
+        issued_on=issued_on,
+        actor=actor,
+        note="由数据导入自动登记，请补全标题与扫描件。",
+    )
 
 
 def check_scan(upload: UploadedFile) -> tuple[str, str]:
@@ -95,10 +118,20 @@ def check_scan(upload: UploadedFile) -> tuple[str, str]:
 def document_attach(*, document: Document, upload: UploadedFile, actor) -> DocumentFile:
     """Attach a scan (PDF or image) to a Document, after checking its size and type."""
     sha, ctype = check_scan(upload)
-    item = DocumentFile(document=document, original_name=(upload.name or "")[-200:], content_type=ctype,
-                        size=upload.size, sha256=sha, uploaded_by=actor if actor and actor.pk else None)
+    item = DocumentFile(
+        document=document,
+        original_name=(upload.name or "")[-200:],
+        content_type=ctype,
+        size=upload.size,
+        sha256=sha,
+        uploaded_by=actor if actor and actor.pk else None,
+    )
     item.file.save(upload.name, upload, save=False)
     item.save()
-    audit.record(actor=actor, action="文件.上传扫描件", target=document,
-                 after={"file": item.original_name, "sha256": sha, "size": item.size})
+    audit.record(
+        actor=actor,
+        action="文件.上传扫描件",
+        target=document,
+        after={"file": item.original_name, "sha256": sha, "size": item.size},
+    )
     return item

@@ -23,8 +23,10 @@ def cjk_font_available() -> bool:
 def check_cjk_font(app_configs, **kwargs):
     if cjk_font_available():
         return []
-    return [Warning(
-        "没有找到中文字体，生成的 PDF 中文将显示为方框。",
-        hint="以 root 运行：apt-get install -y fonts-noto-cjk",
-        id="bianzhi.W001",
-    )]
+    return [
+        Warning(
+            "没有找到中文字体，生成的 PDF 中文将显示为方框。",
+            hint="以 root 运行：apt-get install -y fonts-noto-cjk",
+            id="bianzhi.W001",
+        )
+    ]

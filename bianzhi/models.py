@@ -12,14 +12,18 @@ class Region(models.Model):
 
     code = models.CharField("区划代码", max_length=6, unique=True)
     name = models.CharField("名称", max_length=50)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, verbose_name="上级区划")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, verbose_name="上级区划"
+    )
     admin_organ_limit = models.PositiveIntegerField("党政机构限额", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "行政区划"
         ordering = ["code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9]{6}$"), name="region_code_six_digits"),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{6}$"), name="region_code_six_digits"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,7 +25,9 @@ def other_region(db):
 
 @pytest.fixture
 def unit_a(region):
-    return make_unit(region, "漳县财政局", quotas={"行政编制": 5, "工勤编制": 1}, posts={"单位正职": 1, "单位副职": 2})
+    return make_unit(
+        region, "漳县财政局", quotas={"行政编制": 5, "工勤编制": 1}, posts={"单位正职": 1, "单位副职": 2}
+    )
 
 
 @pytest.fixture

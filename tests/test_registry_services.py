@@ -30,18 +30,37 @@ def heard():
 
 def test_unit_needs_a_document(region, office_staff):
     with pytest.raises(ValidationError, match="批准文件"):
-        services.unit_create(region=region, name="新局", nature=Nature.ORGAN, system="政府", funding="全额拨款",
-                             document=None, actor=office_staff)
+        services.unit_create(
+            region=region,
+            name="新局",
+            nature=Nature.ORGAN,
+            system="政府",
+            funding="全额拨款",
+            document=None,
+            actor=office_staff,
+        )
     assert not Unit.objects.filter(name="新局").exists()
 
 
 def test_unit_create_audits_and_signals(region, office_staff, heard):
     doc = make_document(region)
-    unit = services.unit_create(region=region, name="漳县应急管理局", nature=Nature.ORGAN, system="政府",
-                                funding="全额拨款", document=doc, actor=office_staff, aliases=["县应急局"])
+    unit = services.unit_create(
+        region=region,
+        name="漳县应急管理局",
+        nature=Nature.ORGAN,
+        system="政府",
+        funding="全额拨款",
+        document=doc,
+        actor=office_staff,
+        aliases=["县应急局"],
+    )
     assert unit.aliases.get().name == "县应急局"
     entry = AuditEntry.objects.get(action="机构.设立")
-    assert entry.actor == office_staff and entry.actor_name == "李编办" and entry.after["name"] == "漳县应急管理局"
+    assert (
+        entry.actor == office_staff
+        and entry.actor_name == "李编办"
+        and entry.after["name"] == "漳县应急管理局"
+    )
     assert UnitEvent.objects.get(unit=unit).document == doc
     assert heard[-1][0] == "unit_create" and heard[-1][1]["unit_ids"] == {unit.pk}
 
@@ -49,37 +68,65 @@ def test_unit_create_audits_and_signals(region, office_staff, heard):
 def test_duplicate_live_name_refused_but_abolished_name_reusable(region, unit_a, office_staff):
     doc = make_document(region)
     with pytest.raises(ValidationError, match="已有名为"):
-        services.unit_create(region=region, name=unit_a.name, nature=Nature.ORGAN, system="政府", funding="全额拨款",
-                             document=doc, actor=office_staff)
+        services.unit_create(
+            region=region,
+            name=unit_a.name,
+            nature=Nature.ORGAN,
+            system="政府",
+            funding="全额拨款",
+            document=doc,
+            actor=office_staff,
+        )
     for p in unit_a.people.all():
         services.person_leave(person=p, left_on=dt.date(2021, 1, 1), leave_reason="退休", actor=office_staff)
-    services.unit_end(unit=unit_a, status=UnitStatus.ABOLISHED, occurred_on=dt.date(2021, 1, 1), document=doc,
-                      actor=office_staff)
-    again = services.unit_create(region=region, name=unit_a.name, nature=Nature.ORGAN, system="政府",
-                                 funding="全额拨款", document=doc, actor=office_staff)
+    services.unit_end(
+        unit=unit_a,
+        status=UnitStatus.ABOLISHED,
+        occurred_on=dt.date(2021, 1, 1),
+        document=doc,
+        actor=office_staff,
+    )
+    again = services.unit_create(
+        region=region,
+        name=unit_a.name,
+        nature=Nature.ORGAN,
+        system="政府",
+        funding="全额拨款",
+        document=doc,
+        actor=office_staff,
+    )
     assert Unit.objects.filter(name=unit_a.name).count() == 2 and again.is_live
 
 
 def test_database_refuses_two_live_units_with_one_name(region, unit_a):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Unit.objects.create(region=region, name=unit_a.name, nature=Nature.ORGAN, system="政府", funding="全额拨款")
+        Unit.objects.create(
+            region=region, name=unit_a.name, nature=Nature.ORGAN, system="政府", funding="全额拨款"
+        )
 
 
 def test_division_rules(region, unit_a, office_staff):
     doc = make_document(region)
-    div = services.unit_create(region=region, name="办公室", nature=Nature.DIVISION, parent=unit_a, document=doc,
-                               actor=office_staff)
+    div = services.unit_create(
+        region=region, name="办公室", nature=Nature.DIVISION, parent=unit_a, document=doc, actor=office_staff
+    )
     assert div.system == "" and div.legal_unit == unit_a
     with pytest.raises(ValidationError, match="上级机构"):
-        services.unit_create(region=region, name="综合股", nature=Nature.DIVISION, document=doc, actor=office_staff)
+        services.unit_create(
+            region=region, name="综合股", nature=Nature.DIVISION, document=doc, actor=office_staff
+        )
     with pytest.raises(ValidationError, match="内设机构不单独核定编制"):
-        services.quota_set(unit=div, establishment_type="行政编制", approved=1, document=doc, actor=office_staff)
+        services.quota_set(
+            unit=div, establishment_type="行政编制", approved=1, document=doc, actor=office_staff
+        )
 
 
 def test_mixed_establishment_refused(unit_a, unit_b, office_staff, region):
     doc = make_document(region)
     with pytest.raises(ValidationError, match="混用编制"):
-        services.quota_set(unit=unit_a, establishment_type="事业编制", approved=3, document=doc, actor=office_staff)
+        services.quota_set(
+            unit=unit_a, establishment_type="事业编制", approved=3, document=doc, actor=office_staff
+        )
     with pytest.raises(ValidationError, match="混用编制"):
         make_person(unit_b, establishment_type="行政编制")
     assert not Quota.objects.filter(unit=unit_a, establishment_type="事业编制").exists()
@@ -87,23 +134,43 @@ def test_mixed_establishment_refused(unit_a, unit_b, office_staff, region):
 
 def test_quota_limit_is_respected(region, unit_a, office_staff):
     doc = make_document(region)
-    services.limit_entry_add(region=region, limit_type="行政编制", delta=6, document=doc,
-                             occurred_on=dt.date(2020, 1, 1), actor=office_staff)
-    services.quota_set(unit=unit_a, establishment_type="行政编制", approved=6, document=doc, actor=office_staff)
+    services.limit_entry_add(
+        region=region,
+        limit_type="行政编制",
+        delta=6,
+        document=doc,
+        occurred_on=dt.date(2020, 1, 1),
+        actor=office_staff,
+    )
+    services.quota_set(
+        unit=unit_a, establishment_type="行政编制", approved=6, document=doc, actor=office_staff
+    )
     with pytest.raises(ValidationError, match="超出行政编制限额"):
-        services.quota_set(unit=unit_a, establishment_type="行政编制", approved=7, document=doc, actor=office_staff)
+        services.quota_set(
+            unit=unit_a, establishment_type="行政编制", approved=7, document=doc, actor=office_staff
+        )
     with pytest.raises(ValidationError, match="少于已核定"):
-        services.limit_entry_add(region=region, limit_type="行政编制", delta=-1, document=doc,
-                                 occurred_on=dt.date(2020, 2, 1), actor=office_staff)
+        services.limit_entry_add(
+            region=region,
+            limit_type="行政编制",
+            delta=-1,
+            document=doc,
+            occurred_on=dt.date(2020, 2, 1),
+            actor=office_staff,
+        )
 
 
 def test_quota_change_is_a_change_record(unit_a, office_staff, region):
     doc = make_document(region)
-    services.quota_set(unit=unit_a, establishment_type="行政编制", approved=8, document=doc, actor=office_staff)
+    services.quota_set(
+        unit=unit_a, establishment_type="行政编制", approved=8, document=doc, actor=office_staff
+    )
     event = UnitEvent.objects.filter(unit=unit_a, kind="编制调整").last()
     assert (event.delta, event.balance, event.document) == (3, 8, doc)
     with pytest.raises(ValidationError, match="批准文件"):
-        services.quota_set(unit=unit_a, establishment_type="行政编制", approved=9, document=None, actor=office_staff)
+        services.quota_set(
+            unit=unit_a, establishment_type="行政编制", approved=9, document=None, actor=office_staff
+        )
 
 
 def test_no_hiring_over_quota(region, office_staff):
@@ -121,13 +188,28 @@ def test_one_person_one_slot(unit_a, unit_b, office_staff):
         make_person(unit_b, id_number=number.lower())
     p = Person.objects.get(id_number=number)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Person.objects.create(unit=unit_b, name="某", id_number=number, sex=p.sex, birth_date=p.birth_date,
-                              establishment_type="事业编制", category="管理人员", entered_on=dt.date(2020, 1, 1))
+        Person.objects.create(
+            unit=unit_b,
+            name="某",
+            id_number=number,
+            sex=p.sex,
+            birth_date=p.birth_date,
+            establishment_type="事业编制",
+            category="管理人员",
+            entered_on=dt.date(2020, 1, 1),
+        )
 
 
 def test_sex_and_birth_must_agree_with_id(unit_a):
-    base = dict(unit=unit_a, name="王五", id_number=make_id("621125", dt.date(1985, 3, 3), 7, "男"),
-                establishment_type="行政编制", category="公务员", entered_on=dt.date(2010, 1, 1), actor=None)
+    base = dict(
+        unit=unit_a,
+        name="王五",
+        id_number=make_id("621125", dt.date(1985, 3, 3), 7, "男"),
+        establishment_type="行政编制",
+        category="公务员",
+        entered_on=dt.date(2010, 1, 1),
+        actor=None,
+    )
     with pytest.raises(ValidationError, match="性别"):
         services.person_enter(**base, sex="女")
     with pytest.raises(ValidationError, match="出生日期"):
@@ -141,9 +223,12 @@ def test_no_over_post_leaders(unit_a, office_staff):
         make_person(unit_a, leader_post="单位正职")
     p = make_person(unit_a)
     with pytest.raises(ValidationError, match="不准超职数"):
-        services.person_change_post(person=p, leader_post="单位正职", occurred_on=dt.date(2021, 1, 1),
-                                    actor=office_staff)
-    services.person_change_post(person=p, leader_post="单位副职", occurred_on=dt.date(2021, 1, 1), actor=office_staff)
+        services.person_change_post(
+            person=p, leader_post="单位正职", occurred_on=dt.date(2021, 1, 1), actor=office_staff
+        )
+    services.person_change_post(
+        person=p, leader_post="单位副职", occurred_on=dt.date(2021, 1, 1), actor=office_staff
+    )
     assert Person.objects.get(pk=p.pk).leader_post == "单位副职"
 
 
@@ -164,11 +249,21 @@ def test_transfer_needs_vacancy_and_allowed_type(region, unit_a, office_staff, h
     make_person(full)
     p = make_person(unit_a)
     with pytest.raises(ValidationError, match="不准超编进人"):
-        services.person_transfer(person=p, to_unit=full, establishment_type="行政编制",
-                                 occurred_on=dt.date(2022, 1, 1), actor=office_staff)
+        services.person_transfer(
+            person=p,
+            to_unit=full,
+            establishment_type="行政编制",
+            occurred_on=dt.date(2022, 1, 1),
+            actor=office_staff,
+        )
     dest = make_unit(region, quotas={"行政编制": 2})
-    services.person_transfer(person=p, to_unit=dest, establishment_type="行政编制",
-                             occurred_on=dt.date(2022, 1, 1), actor=office_staff)
+    services.person_transfer(
+        person=p,
+        to_unit=dest,
+        establishment_type="行政编制",
+        occurred_on=dt.date(2022, 1, 1),
+        actor=office_staff,
+    )
     p.refresh_from_db()
     assert p.unit == dest and heard[-1][1]["unit_ids"] == {unit_a.pk, dest.pk}
     assert AuditEntry.objects.filter(action="人员.调动", target_id=str(p.pk)).exists()

@@ -30,10 +30,16 @@ def test_generated_ids_are_valid_and_carry_birth_and_sex(birth, seq, sex):
     assert ric.calc_check_digit(number) == number[-1]
 
 
-@given(births, st.integers(0, 499), st.sampled_from(["男", "女"]), st.integers(0, 16), st.sampled_from("0123456789"))
+@given(
+    births,
+    st.integers(0, 499),
+    st.sampled_from(["男", "女"]),
+    st.integers(0, 16),
+    st.sampled_from("0123456789"),
+)
 def test_any_single_digit_change_is_caught(birth, seq, sex, pos, digit):
     number = make_id("621125", birth, seq, sex)
-    changed = number[:pos] + digit + number[pos + 1:]
+    changed = number[:pos] + digit + number[pos + 1 :]
     if changed != number:
         with pytest.raises(InvalidNumber):
             normalize_id(changed)
@@ -51,10 +57,17 @@ def test_lower_case_x_spaces_and_full_width_are_folded():
     assert normalize_id("１１０１０５１９４９１２３１００２Ｘ") == "11010519491231002X"
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("", "不能为空"), ("1234", "应为18位"), ("11010519491231002Y", "非法字符"),
-    ("110105194913310021", "出生日期"), ("110105209912310021", "出生日期"), ("110105194912310021", "校验位"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("", "不能为空"),
+        ("1234", "应为18位"),
+        ("11010519491231002Y", "非法字符"),
+        ("110105194913310021", "出生日期"),
+        ("110105209912310021", "出生日期"),
+        ("110105194912310021", "校验位"),
+    ],
+)
 def test_invalid_ids_have_chinese_reasons(bad, message):
     with pytest.raises(InvalidNumber, match=message):
         normalize_id(bad)
@@ -79,8 +92,19 @@ def test_bad_credit_code_is_refused():
         normalize_credit_code("123")
 
 
-@pytest.mark.parametrize("text", ["2021-12-31", "2021/12/31", "2021.12.31", "2021年12月31日", " 2021-12-31　",
-                                  "２０２１-１２-３１", "20211231", "2021-12-31 00:00:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021-12-31",
+        "2021/12/31",
+        "2021.12.31",
+        "2021年12月31日",
+        " 2021-12-31　",
+        "２０２１-１２-３１",
+        "20211231",
+        "2021-12-31 00:00:00",
+    ],
+)
 def test_text_dates(text):
     assert parse_date(text) == dt.date(2021, 12, 31)
 

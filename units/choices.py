@@ -34,8 +34,14 @@ class Rank(models.TextChoices):
     UNRANKED = "未定级", "未定级"
 
 
-RANK_ORDER = {Rank.UNRANKED: 0, Rank.UNIT: 1, Rank.SECTION_DEPUTY: 2, Rank.SECTION_HEAD: 3,
-              Rank.DIVISION_DEPUTY: 4, Rank.DIVISION_HEAD: 5}
+RANK_ORDER = {
+    Rank.UNRANKED: 0,
+    Rank.UNIT: 1,
+    Rank.SECTION_DEPUTY: 2,
+    Rank.SECTION_HEAD: 3,
+    Rank.DIVISION_DEPUTY: 4,
+    Rank.DIVISION_HEAD: 5,
+}
 
 
 class Funding(models.TextChoices):

@@ -35,11 +35,18 @@ class Unit(models.Model):
     Units are never deleted: an abolished or merged unit keeps its row, status and history.
     """
 
-    region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, related_name="units", verbose_name="区划")
+    region = models.ForeignKey(
+        "bianzhi.Region", on_delete=models.PROTECT, related_name="units", verbose_name="区划"
+    )
     name = models.CharField("机构名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级机构"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="上级机构",
     )
     nature = models.CharField("机构性质", max_length=10, choices=Nature.choices)
     system = models.CharField("系统类别", max_length=10, choices=System.choices, blank=True)
@@ -52,7 +59,12 @@ class Unit(models.Model):
     is_confidential = models.BooleanField("是否涉密", default=False)
     duties = models.TextField("主要职责", blank=True)
     founding_document = models.ForeignKey(
-        "archives.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="设立文件"
+        "archives.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="设立文件",
     )
     founded_on = models.DateField("设立日期", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=UnitStatus.choices, default=UnitStatus.ACTIVE)
@@ -80,7 +92,9 @@ class Unit(models.Model):
                 name="division_name_unique_live_in_parent",
             ),
             models.UniqueConstraint(
-                fields=["credit_code"], condition=LIVE & ~Q(credit_code=""), name="unit_credit_code_unique_live"
+                fields=["credit_code"],
+                condition=LIVE & ~Q(credit_code=""),
+                name="unit_credit_code_unique_live",
             ),
             models.CheckConstraint(
                 condition=~Q(nature=Nature.DIVISION) | (Q(parent__isnull=False) & Q(credit_code="")),
@@ -95,8 +109,10 @@ class Unit(models.Model):
                 | (~Q(nature=Nature.PUBLIC_INSTITUTION) & Q(institution_class="")),
                 name="institution_class_only_for_public_institutions",
             ),
-            models.CheckConstraint(condition=Q(credit_code="") | Q(credit_code__regex=r"^[0-9A-Z]{18}$"),
-                                   name="unit_credit_code_shape"),
+            models.CheckConstraint(
+                condition=Q(credit_code="") | Q(credit_code__regex=r"^[0-9A-Z]{18}$"),
+                name="unit_credit_code_shape",
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="unit_name_not_empty"),
         ]
         indexes = [
@@ -152,7 +168,9 @@ class Quota(models.Model):
         verbose_name = verbose_name_plural = "核定编制"
         constraints = [
             models.UniqueConstraint(fields=["unit", "establishment_type"], name="quota_unique_per_type"),
-            models.CheckConstraint(condition=Q(approved__gte=0) & Q(military_earmark__gte=0), name="quota_non_negative"),
+            models.CheckConstraint(
+                condition=Q(approved__gte=0) & Q(military_earmark__gte=0), name="quota_non_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(military_earmark__lte=models.F("approved")), name="quota_earmark_within_approved"
             ),
@@ -221,7 +239,9 @@ class UnitEvent(models.Model):
     document = models.ForeignKey(
         "archives.Document", null=True, blank=True, on_delete=models.PROTECT, verbose_name="批准文件"
     )
-    establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices, blank=True)
+    establishment_type = models.CharField(
+        "编制类型", max_length=10, choices=EstablishmentType.choices, blank=True
+    )
     post_category = models.CharField("职数类别", max_length=10, choices=PostCategory.choices, blank=True)
     delta = models.IntegerField("增减数", default=0)
     balance = models.IntegerField("结余数", null=True, blank=True)
@@ -250,7 +270,12 @@ class Person(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="people", verbose_name="单位")
     division = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="division_people", verbose_name="内设机构"
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="division_people",
+        verbose_name="内设机构",
     )
     name = models.CharField("姓名", max_length=50)
     id_number = models.CharField("公民身份号码", max_length=18)
@@ -263,13 +288,17 @@ class Person(models.Model):
     grade = models.CharField("职级", max_length=50, blank=True)
     establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices)
     category = models.CharField("人员类别", max_length=10, choices=StaffCategory.choices)
-    leader_post = models.CharField("领导职务", max_length=10, choices=LeaderPost.choices, default=LeaderPost.NONE)
+    leader_post = models.CharField(
+        "领导职务", max_length=10, choices=LeaderPost.choices, default=LeaderPost.NONE
+    )
     entered_on = models.DateField("入编时间")
     entry_doc_number = models.CharField("入编文号", max_length=100, blank=True)
     entry_method = models.CharField("进入方式", max_length=10, choices=EntryMethod.choices, blank=True)
     is_military_transfer = models.BooleanField("是否军转干部", default=False)
     work_started_on = models.DateField("参加工作时间", null=True, blank=True)
-    duty_status = models.CharField("在岗状态", max_length=10, choices=DutyStatus.choices, default=DutyStatus.ON_DUTY)
+    duty_status = models.CharField(
+        "在岗状态", max_length=10, choices=DutyStatus.choices, default=DutyStatus.ON_DUTY
+    )
     in_establishment = models.BooleanField("在编", default=True)
     left_on = models.DateField("出编时间", null=True, blank=True)
     leave_reason = models.CharField("出编原因", max_length=10, choices=LeaveReason.choices, blank=True)
@@ -283,7 +312,9 @@ class Person(models.Model):
             models.UniqueConstraint(
                 fields=["id_number"], condition=Q(in_establishment=True), name="one_person_one_slot"
             ),
-            models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_shape"),
+            models.CheckConstraint(
+                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="person_id_shape"
+            ),
             models.CheckConstraint(
                 condition=Q(in_establishment=True) | Q(left_on__isnull=False), name="person_left_has_date"
             ),
@@ -302,7 +333,9 @@ class Person(models.Model):
 class Movement(models.Model):
     """A dated staff movement (入编, 出编, 调动, 职务变动, 信息变更). Append-only: a person's history."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="movements", verbose_name="人员")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="movements", verbose_name="人员"
+    )
     kind = models.CharField("类型", max_length=10, choices=MovementKind.choices)
     occurred_on = models.DateField("发生日期")
     document = models.ForeignKey(

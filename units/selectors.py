@@ -12,7 +12,14 @@ from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
 from bianzhi.roles import Role, has_capability, user_roles
-from units.choices import ALLOWED_TYPES, ESTABLISHMENT_ORDER, POST_CATEGORY_OF, Nature, PostCategory, UnitStatus
+from units.choices import (
+    ALLOWED_TYPES,
+    ESTABLISHMENT_ORDER,
+    POST_CATEGORY_OF,
+    Nature,
+    PostCategory,
+    UnitStatus,
+)
 from units.models import LeaderPostQuota, Person, Quota, Unit
 
 
@@ -32,8 +39,9 @@ def liaison_unit_ids(user) -> set[int]:
     cached = getattr(user, "_bianzhi_liaison_units", None)
     if cached is None:
         cached = set(
-            get_objects_for_user(user, "units.liaise_unit", klass=Unit, accept_global_perms=False)
-            .values_list("pk", flat=True)
+            get_objects_for_user(
+                user, "units.liaise_unit", klass=Unit, accept_global_perms=False
+            ).values_list("pk", flat=True)
         )
         user._bianzhi_liaison_units = cached
     return cached
@@ -75,14 +83,21 @@ def _ids(unit_ids: Iterable[int] | QuerySet) -> list[int] | QuerySet:
 
 
 def occupancy_by_type(unit_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], int]:
-    rows = (Person.objects.filter(unit_id__in=_ids(unit_ids), in_establishment=True)
-            .values_list("unit_id", "establishment_type").annotate(n=Count("id")))
+    rows = (
+        Person.objects.filter(unit_id__in=_ids(unit_ids), in_establishment=True)
+        .values_list("unit_id", "establishment_type")
+        .annotate(n=Count("id"))
+    )
     return {(u, t): n for u, t, n in rows}
 
 
 def post_holders_by_category(unit_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], int]:
-    rows = (Person.objects.filter(unit_id__in=_ids(unit_ids), in_establishment=True)
-            .exclude(leader_post="无").values_list("unit_id", "leader_post").annotate(n=Count("id")))
+    rows = (
+        Person.objects.filter(unit_id__in=_ids(unit_ids), in_establishment=True)
+        .exclude(leader_post="无")
+        .values_list("unit_id", "leader_post")
+        .annotate(n=Count("id"))
+    )
     out: dict[tuple[int, str], int] = defaultdict(int)
     for unit_id, post, n in rows:
         category = POST_CATEGORY_OF.get(post)
@@ -171,14 +186,21 @@ def establishment_for(units: Iterable[Unit]) -> dict[int, Establishment]:
 def over_quota_unit_ids(units: QuerySet[Unit]) -> set[int]:
     """Live 法人 units where the occupied count of some type exceeds the approved number."""
     units = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
-    approved = {(q["unit_id"], q["establishment_type"]): q["approved"]
-                for q in Quota.objects.filter(unit__in=units).values("unit_id", "establishment_type", "approved")}
-    rows = (Person.objects.filter(unit__in=units, in_establishment=True)
-            .values_list("unit_id", "establishment_type").annotate(n=Count("id")))
+    approved = {
+        (q["unit_id"], q["establishment_type"]): q["approved"]
+        for q in Quota.objects.filter(unit__in=units).values("unit_id", "establishment_type", "approved")
+    }
+    rows = (
+        Person.objects.filter(unit__in=units, in_establishment=True)
+        .values_list("unit_id", "establishment_type")
+        .annotate(n=Count("id"))
+    )
     return {u for u, t, n in rows if n > approved.get((u, t), 0)}
 
 
 def over_posts_unit_ids(units: QuerySet[Unit]) -> set[int]:
     units = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
     approved = {(p.unit_id, p.category): p.approved for p in LeaderPostQuota.objects.filter(unit__in=units)}
-    return {u for (u, c), n in post_holders_by_category(units.values("pk")).items() if n > approved.get((u, c), 0)}
+    return {
+        u for (u, c), n in post_holders_by_category(units.values("pk")).items() if n > approved.get((u, c), 0)
+    }

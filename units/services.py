@@ -46,21 +46,67 @@ from units.models import (
 )
 
 UNIT_FIELDS = (
-    "name", "credit_code", "parent", "nature", "system", "rank", "funding", "institution_class",
-    "township", "is_confidential", "duties", "founding_document", "founded_on", "status",
+    "name",
+    "credit_code",
+    "parent",
+    "nature",
+    "system",
+    "rank",
+    "funding",
+    "institution_class",
+    "township",
+    "is_confidential",
+    "duties",
+    "founding_document",
+    "founded_on",
+    "status",
 )
 PERSON_FIELDS = (
-    "unit", "division", "name", "id_number", "sex", "birth_date", "ethnicity", "political_status",
-    "education", "title", "grade", "establishment_type", "category", "leader_post", "entered_on",
-    "entry_doc_number", "entry_method", "is_military_transfer", "work_started_on", "duty_status",
-    "in_establishment", "left_on", "leave_reason",
+    "unit",
+    "division",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "political_status",
+    "education",
+    "title",
+    "grade",
+    "establishment_type",
+    "category",
+    "leader_post",
+    "entered_on",
+    "entry_doc_number",
+    "entry_method",
+    "is_military_transfer",
+    "work_started_on",
+    "duty_status",
+    "in_establishment",
+    "left_on",
+    "leave_reason",
 )
 # Changing these needs a recorded reason (DOMAIN.md §2).
 PERSON_KEY_FIELDS = ("name", "id_number", "birth_date", "establishment_type", "entered_on")
 PERSON_EDITABLE = (
-    "name", "id_number", "birth_date", "sex", "ethnicity", "political_status", "education", "title",
-    "grade", "division", "category", "entered_on", "entry_doc_number", "entry_method",
-    "is_military_transfer", "work_started_on", "duty_status", "establishment_type",
+    "name",
+    "id_number",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "political_status",
+    "education",
+    "title",
+    "grade",
+    "division",
+    "category",
+    "entered_on",
+    "entry_doc_number",
+    "entry_method",
+    "is_military_transfer",
+    "work_started_on",
+    "duty_status",
+    "establishment_type",
 )
 # Unit attribute changes that are registry changes and need a Document, with their event kind.
 UNIT_DOCUMENTED_CHANGES = {
@@ -106,8 +152,16 @@ def _name_taken(region, name: str, *, parent: Unit | None, nature: str, exclude:
 
 
 def validate_unit_shape(
-    *, region, name: str, nature: str, system: str, funding: str, institution_class: str,
-    parent: Unit | None, credit_code: str, exclude: int | None = None,
+    *,
+    region,
+    name: str,
+    nature: str,
+    system: str,
+    funding: str,
+    institution_class: str,
+    parent: Unit | None,
+    credit_code: str,
+    exclude: int | None = None,
 ) -> str:
     """Check the facts of a unit that do not depend on history; returns the normalised credit code."""
     if not name:
@@ -151,10 +205,17 @@ def validate_unit_shape(
     return credit_code
 
 
-def _event(unit: Unit, kind: str, occurred_on: dt.date, *, actor, document=None, reason="", **kw) -> UnitEvent:
+def _event(
+    unit: Unit, kind: str, occurred_on: dt.date, *, actor, document=None, reason="", **kw
+) -> UnitEvent:
     return UnitEvent.objects.create(
-        unit=unit, kind=kind, occurred_on=occurred_on, document=document, reason=reason,
-        actor=actor if actor and actor.pk else None, **kw,
+        unit=unit,
+        kind=kind,
+        occurred_on=occurred_on,
+        document=document,
+        reason=reason,
+        actor=actor if actor and actor.pk else None,
+        **kw,
     )
 
 
@@ -168,10 +229,24 @@ def _set_aliases(unit: Unit, aliases: Iterable[str]) -> list[str]:
 
 @transaction.atomic
 def unit_create(
-    *, region, name: str, nature: str, document: Document | None, actor, system: str = "",
-    rank: str = "未定级", funding: str = "", institution_class: str = "", township: str = "",
-    parent: Unit | None = None, credit_code: str = "", aliases: Iterable[str] = (),
-    is_confidential: bool = False, duties: str = "", founded_on: dt.date | None = None, reason: str = "",
+    *,
+    region,
+    name: str,
+    nature: str,
+    document: Document | None,
+    actor,
+    system: str = "",
+    rank: str = "未定级",
+    funding: str = "",
+    institution_class: str = "",
+    township: str = "",
+    parent: Unit | None = None,
+    credit_code: str = "",
+    aliases: Iterable[str] = (),
+    is_confidential: bool = False,
+    duties: str = "",
+    founded_on: dt.date | None = None,
+    reason: str = "",
 ) -> Unit:
     """Create a unit or internal division (不准擅自设立机构: a Document is required). Audited; signals."""
     name = clean_cell(name)
@@ -180,20 +255,43 @@ def unit_create(
     if nature == Nature.DIVISION:
         system, funding, rank = "", "", rank or "未定级"
     code = validate_unit_shape(
-        region=region, name=name, nature=nature, system=system, funding=funding,
-        institution_class=institution_class, parent=parent, credit_code=clean_cell(credit_code),
+        region=region,
+        name=name,
+        nature=nature,
+        system=system,
+        funding=funding,
+        institution_class=institution_class,
+        parent=parent,
+        credit_code=clean_cell(credit_code),
     )
     unit = Unit(
-        region=region, name=name, nature=nature, system=system, rank=rank or "未定级", funding=funding,
-        institution_class=institution_class, township=clean_cell(township), parent=parent, credit_code=code,
-        is_confidential=is_confidential, duties=duties, founding_document=document,
+        region=region,
+        name=name,
+        nature=nature,
+        system=system,
+        rank=rank or "未定级",
+        funding=funding,
+        institution_class=institution_class,
+        township=clean_cell(township),
+        parent=parent,
+        credit_code=code,
+        is_confidential=is_confidential,
+        duties=duties,
+        founding_document=document,
         founded_on=founded_on or (document.issued_on if document else None),
     )
     _save_unit(unit)
     alias_list = _set_aliases(unit, aliases)
     after = audit.snapshot(unit, UNIT_FIELDS) | {"aliases": alias_list}
-    event = _event(unit, UnitEventKind.FOUNDED, unit.founded_on or _today(), actor=actor, document=document,
-                   reason=reason or "设立", after=after)
+    event = _event(
+        unit,
+        UnitEventKind.FOUNDED,
+        unit.founded_on or _today(),
+        actor=actor,
+        document=document,
+        reason=reason or "设立",
+        after=after,
+    )
     audit.record(actor=actor, action="机构.设立", target=unit, after=after, reason=reason)
     signals.establishment_changed.send(sender=unit_create, unit_ids={unit.pk}, events=[event])
     return unit
@@ -209,8 +307,14 @@ def _save_unit(unit: Unit) -> None:
 
 @transaction.atomic
 def unit_update(
-    *, unit: Unit, actor, document: Document | None = None, reason: str = "",
-    occurred_on: dt.date | None = None, aliases: Iterable[str] | None = None, **changes: Any,
+    *,
+    unit: Unit,
+    actor,
+    document: Document | None = None,
+    reason: str = "",
+    occurred_on: dt.date | None = None,
+    aliases: Iterable[str] | None = None,
+    **changes: Any,
 ) -> Unit:
     """Change a unit's facts. Name, nature, rank, parent and funding need a Document; each is a change record."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -233,8 +337,14 @@ def unit_update(
     for key, value in changed.items():
         setattr(unit, key, value)
     unit.credit_code = validate_unit_shape(
-        region=unit.region, name=unit.name, nature=unit.nature, system=unit.system, funding=unit.funding,
-        institution_class=unit.institution_class, parent=unit.parent, credit_code=unit.credit_code,
+        region=unit.region,
+        name=unit.name,
+        nature=unit.nature,
+        system=unit.system,
+        funding=unit.funding,
+        institution_class=unit.institution_class,
+        parent=unit.parent,
+        credit_code=unit.credit_code,
         exclude=unit.pk,
     )
     _save_unit(unit)
@@ -252,8 +362,18 @@ def unit_update(
         keys = [key] if key in UNIT_DOCUMENTED_CHANGES else [k for k in a if k not in UNIT_DOCUMENTED_CHANGES]
         if not keys:
             continue
-        events.append(_event(unit, kind, occurred_on, actor=actor, document=document, reason=reason,
-                             before={k: b.get(k) for k in keys}, after={k: a.get(k) for k in keys}))
+        events.append(
+            _event(
+                unit,
+                kind,
+                occurred_on,
+                actor=actor,
+                document=document,
+                reason=reason,
+                before={k: b.get(k) for k in keys},
+                after={k: a.get(k) for k in keys},
+            )
+        )
     audit.record(actor=actor, action="机构.变更", target=unit, before=b, after=a, reason=reason)
     signals.establishment_changed.send(sender=unit_update, unit_ids={unit.pk}, events=events)
     return unit
@@ -266,7 +386,9 @@ def _check_nature_change(unit: Unit, nature: str) -> None:
     used = set(unit.quotas.filter(approved__gt=0).values_list("establishment_type", flat=True))
     used |= set(unit.people.filter(in_establishment=True).values_list("establishment_type", flat=True))
     if used - allowed:
-        _fail(f"{unit.name}仍有{'、'.join(sorted(used - allowed))}的核定数或在编人员，不能改为{nature}（混用编制）。")
+        _fail(
+            f"{unit.name}仍有{'、'.join(sorted(used - allowed))}的核定数或在编人员，不能改为{nature}（混用编制）。"
+        )
 
 
 def rank_is_raise(old: str, new: str) -> bool:
@@ -274,8 +396,16 @@ def rank_is_raise(old: str, new: str) -> bool:
 
 
 @transaction.atomic
-def unit_end(*, unit: Unit, status: str, occurred_on: dt.date, document: Document | None, actor,
-             merged_into: Unit | None = None, reason: str = "") -> Unit:
+def unit_end(
+    *,
+    unit: Unit,
+    status: str,
+    occurred_on: dt.date,
+    document: Document | None,
+    actor,
+    merged_into: Unit | None = None,
+    reason: str = "",
+) -> Unit:
     """Abolish (撤销) or merge (合并) a unit. Its people must have left or moved first; never deleted."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _require_document(document, "撤销或合并机构")
@@ -283,11 +413,15 @@ def unit_end(*, unit: Unit, status: str, occurred_on: dt.date, document: Documen
         _fail("状态只能是已撤销或已合并。")
     if not unit.is_live:
         _fail("该机构已撤销或合并。")
-    if status == UnitStatus.MERGED and (merged_into is None or not merged_into.is_live or merged_into.pk == unit.pk):
+    if status == UnitStatus.MERGED and (
+        merged_into is None or not merged_into.is_live or merged_into.pk == unit.pk
+    ):
         _fail("合并时必须指定一个正常的并入单位。")
     _check_date(occurred_on, "撤销/合并日期", unit)
-    if Person.objects.filter(in_establishment=True, unit=unit).exists() or \
-            Person.objects.filter(in_establishment=True, division=unit).exists():
+    if (
+        Person.objects.filter(in_establishment=True, unit=unit).exists()
+        or Person.objects.filter(in_establishment=True, division=unit).exists()
+    ):
         _fail(f"{unit.name}仍有在编人员，请先办理出编或调动。")
     if unit.children.filter(status=UnitStatus.ACTIVE, nature=Nature.DIVISION).exists():
         _fail(f"{unit.name}仍有内设机构，请先撤销内设机构。")
@@ -295,10 +429,19 @@ def unit_end(*, unit: Unit, status: str, occurred_on: dt.date, document: Documen
     unit.status, unit.ended_on, unit.merged_into = status, occurred_on, merged_into
     unit.save(update_fields=["status", "ended_on", "merged_into", "updated_at"])
     kind = UnitEventKind.ABOLISHED if status == UnitStatus.ABOLISHED else UnitEventKind.MERGED
-    event = _event(unit, kind, occurred_on, actor=actor, document=document, reason=reason,
-                   before={"status": before["status"]},
-                   after={"status": status, "merged_into": merged_into.name if merged_into else None})
-    audit.record(actor=actor, action=f"机构.{kind}", target=unit, before=before, after=event.after, reason=reason)
+    event = _event(
+        unit,
+        kind,
+        occurred_on,
+        actor=actor,
+        document=document,
+        reason=reason,
+        before={"status": before["status"]},
+        after={"status": status, "merged_into": merged_into.name if merged_into else None},
+    )
+    audit.record(
+        actor=actor, action=f"机构.{kind}", target=unit, before=before, after=event.after, reason=reason
+    )
     signals.establishment_changed.send(sender=unit_end, unit_ids={unit.pk}, events=[event])
     return unit
 
@@ -316,9 +459,14 @@ def limit_balance(region, limit_type: str) -> int | None:
 
 def limit_allocated(region, limit_type: str) -> int:
     """The sum of live units' quotas of the types that this limit covers."""
-    return Quota.objects.filter(
-        unit__region=region, unit__status=UnitStatus.ACTIVE, establishment_type__in=LIMIT_COVERS[limit_type]
-    ).aggregate(total=Sum("approved"))["total"] or 0
+    return (
+        Quota.objects.filter(
+            unit__region=region,
+            unit__status=UnitStatus.ACTIVE,
+            establishment_type__in=LIMIT_COVERS[limit_type],
+        ).aggregate(total=Sum("approved"))["total"]
+        or 0
+    )
 
 
 def _check_limit(region, establishment_type: str, increase: int) -> None:
@@ -344,14 +492,23 @@ def check_type_allowed(unit: Unit, establishment_type: str) -> None:
         _fail("内设机构不单独核定编制，编制核定在其所属单位。")
     if not type_allowed(unit, establishment_type):
         allowed = "、".join(ALLOWED_TYPES[unit.nature])
-        _fail(f"混用编制：{unit.nature}“{unit.name}”不能使用{establishment_type}（只能使用{allowed}）。",
-              "establishment_type")
+        _fail(
+            f"混用编制：{unit.nature}“{unit.name}”不能使用{establishment_type}（只能使用{allowed}）。",
+            "establishment_type",
+        )
 
 
 @transaction.atomic
 def quota_set(
-    *, unit: Unit, establishment_type: str, approved: int, document: Document | None, actor,
-    military_earmark: int | None = None, occurred_on: dt.date | None = None, reason: str = "",
+    *,
+    unit: Unit,
+    establishment_type: str,
+    approved: int,
+    document: Document | None,
+    actor,
+    military_earmark: int | None = None,
+    occurred_on: dt.date | None = None,
+    reason: str = "",
 ) -> Quota:
     """Set a unit's approved number of one establishment type by Document (county limits respected)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -361,7 +518,9 @@ def quota_set(
     check_type_allowed(unit, establishment_type)
     if approved is None or approved < 0:
         _fail("核定数不能为负数。", "approved")
-    quota, _ = Quota.objects.select_for_update().get_or_create(unit=unit, establishment_type=establishment_type)
+    quota, _ = Quota.objects.select_for_update().get_or_create(
+        unit=unit, establishment_type=establishment_type
+    )
     earmark = quota.military_earmark if military_earmark is None else military_earmark
     if establishment_type != "行政编制" and earmark:
         _fail("只有行政编制可以下达军转干部行政编制。", "military_earmark")
@@ -377,18 +536,41 @@ def quota_set(
     quota.approved, quota.military_earmark = approved, earmark
     quota.save()
     after = {"approved": approved, "military_earmark": earmark}
-    event = _event(unit, UnitEventKind.QUOTA, occurred_on, actor=actor, document=document, reason=reason,
-                   establishment_type=establishment_type, delta=delta, balance=approved, before=before, after=after)
-    audit.record(actor=actor, action="编制.调整", target=unit, before={establishment_type: before},
-                 after={establishment_type: after}, reason=reason)
+    event = _event(
+        unit,
+        UnitEventKind.QUOTA,
+        occurred_on,
+        actor=actor,
+        document=document,
+        reason=reason,
+        establishment_type=establishment_type,
+        delta=delta,
+        balance=approved,
+        before=before,
+        after=after,
+    )
+    audit.record(
+        actor=actor,
+        action="编制.调整",
+        target=unit,
+        before={establishment_type: before},
+        after={establishment_type: after},
+        reason=reason,
+    )
     signals.establishment_changed.send(sender=quota_set, unit_ids={unit.pk}, events=[event])
     return quota
 
 
 @transaction.atomic
 def leader_posts_set(
-    *, unit: Unit, category: str, approved: int, document: Document | None, actor,
-    occurred_on: dt.date | None = None, reason: str = "",
+    *,
+    unit: Unit,
+    category: str,
+    approved: int,
+    document: Document | None,
+    actor,
+    occurred_on: dt.date | None = None,
+    reason: str = "",
 ) -> LeaderPostQuota:
     """Set a unit's approved leader posts of one category by Document."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -408,18 +590,41 @@ def leader_posts_set(
     before = posts.approved
     posts.approved = approved
     posts.save()
-    event = _event(unit, UnitEventKind.POSTS, occurred_on, actor=actor, document=document, reason=reason,
-                   post_category=category, delta=delta, balance=approved,
-                   before={"approved": before}, after={"approved": approved})
-    audit.record(actor=actor, action="职数.调整", target=unit, before={category: before},
-                 after={category: approved}, reason=reason)
+    event = _event(
+        unit,
+        UnitEventKind.POSTS,
+        occurred_on,
+        actor=actor,
+        document=document,
+        reason=reason,
+        post_category=category,
+        delta=delta,
+        balance=approved,
+        before={"approved": before},
+        after={"approved": approved},
+    )
+    audit.record(
+        actor=actor,
+        action="职数.调整",
+        target=unit,
+        before={category: before},
+        after={category: approved},
+        reason=reason,
+    )
     signals.establishment_changed.send(sender=leader_posts_set, unit_ids={unit.pk}, events=[event])
     return posts
 
 
 @transaction.atomic
 def limit_entry_add(
-    *, region, limit_type: str, delta: int, document: Document | None, occurred_on: dt.date, actor, note: str = "",
+    *,
+    region,
+    limit_type: str,
+    delta: int,
+    document: Document | None,
+    occurred_on: dt.date,
+    actor,
+    note: str = "",
 ) -> QuotaLimitEntry:
     """Add an entry to the quota-limit ledger. A decrease may not fall below what is already allocated."""
     _require_document(document, "调整编制限额")
@@ -435,11 +640,22 @@ def limit_entry_add(
     if balance < allocated:
         _fail(f"{limit_type}限额调整后为{balance}名，少于已核定的{allocated}名。")
     entry = QuotaLimitEntry.objects.create(
-        region=region, limit_type=limit_type, delta=delta, document=document, occurred_on=occurred_on,
-        note=note, actor=actor if actor and actor.pk else None,
+        region=region,
+        limit_type=limit_type,
+        delta=delta,
+        document=document,
+        occurred_on=occurred_on,
+        note=note,
+        actor=actor if actor and actor.pk else None,
     )
-    audit.record(actor=actor, action="限额.调整", target=entry, region=region,
-                 after={"limit_type": limit_type, "delta": delta, "balance": balance}, reason=note)
+    audit.record(
+        actor=actor,
+        action="限额.调整",
+        target=entry,
+        region=region,
+        after={"limit_type": limit_type, "delta": delta, "balance": balance},
+        reason=note,
+    )
     signals.establishment_changed.send(sender=limit_entry_add, unit_ids=set(), events=[])
     return entry
 
@@ -448,7 +664,9 @@ def limit_entry_add(
 
 
 def occupied(unit_id: int, establishment_type: str) -> int:
-    return Person.objects.filter(unit_id=unit_id, establishment_type=establishment_type, in_establishment=True).count()
+    return Person.objects.filter(
+        unit_id=unit_id, establishment_type=establishment_type, in_establishment=True
+    ).count()
 
 
 def post_holders(unit_id: int, category: str) -> int:
@@ -474,10 +692,14 @@ def check_post_vacancy(unit: Unit, leader_post: str) -> None:
     approved = posts.approved if posts else 0
     held = post_holders(unit.pk, category)
     if held + 1 > approved:
-        _fail(f"不准超职数配备领导干部：{unit.name}{category}核定{approved}名，已配备{held}名。", "leader_post")
+        _fail(
+            f"不准超职数配备领导干部：{unit.name}{category}核定{approved}名，已配备{held}名。", "leader_post"
+        )
 
 
-def check_person_facts(*, id_number: str, sex: str | None, birth_date: dt.date | None) -> tuple[str, str, dt.date]:
+def check_person_facts(
+    *, id_number: str, sex: str | None, birth_date: dt.date | None
+) -> tuple[str, str, dt.date]:
     """Normalise the ID number and check that sex and birth date agree with it."""
     try:
         info = id_info(id_number)
@@ -491,7 +713,9 @@ def check_person_facts(*, id_number: str, sex: str | None, birth_date: dt.date |
 
 
 def check_division(unit: Unit, division: Unit | None) -> None:
-    if division is not None and (division.parent_id != unit.pk or not division.is_division or not division.is_live):
+    if division is not None and (
+        division.parent_id != unit.pk or not division.is_division or not division.is_live
+    ):
         _fail(f"“{division.name}”不是{unit.name}的内设机构。", "division")
 
 
@@ -509,22 +733,43 @@ def _save_person(person: Person) -> None:
         with transaction.atomic():
             person.save()
     except IntegrityError as exc:
-        raise ValidationError(f"一人一编：公民身份号码 {person.id_number} 已在编，不能重复占用编制。") from exc
+        raise ValidationError(
+            f"一人一编：公民身份号码 {person.id_number} 已在编，不能重复占用编制。"
+        ) from exc
 
 
 def _movement(person: Person, kind: str, occurred_on: dt.date, *, actor, **kw) -> Movement:
-    return Movement.objects.create(person=person, kind=kind, occurred_on=occurred_on,
-                                   actor=actor if actor and actor.pk else None, **kw)
+    return Movement.objects.create(
+        person=person, kind=kind, occurred_on=occurred_on, actor=actor if actor and actor.pk else None, **kw
+    )
 
 
 @transaction.atomic
 def person_enter(
-    *, unit: Unit, name: str, id_number: str, establishment_type: str, category: str, entered_on: dt.date,
-    actor, division: Unit | None = None, sex: str | None = None, birth_date: dt.date | None = None,
-    leader_post: str = LeaderPost.NONE, entry_doc_number: str = "", entry_method: str = "",
-    is_military_transfer: bool = False, work_started_on: dt.date | None = None,
-    duty_status: str = DutyStatus.ON_DUTY, ethnicity: str = "", political_status: str = "", education: str = "",
-    title: str = "", grade: str = "", document: Document | None = None, reason: str = "",
+    *,
+    unit: Unit,
+    name: str,
+    id_number: str,
+    establishment_type: str,
+    category: str,
+    entered_on: dt.date,
+    actor,
+    division: Unit | None = None,
+    sex: str | None = None,
+    birth_date: dt.date | None = None,
+    leader_post: str = LeaderPost.NONE,
+    entry_doc_number: str = "",
+    entry_method: str = "",
+    is_military_transfer: bool = False,
+    work_started_on: dt.date | None = None,
+    duty_status: str = DutyStatus.ON_DUTY,
+    ethnicity: str = "",
+    political_status: str = "",
+    education: str = "",
+    title: str = "",
+    grade: str = "",
+    document: Document | None = None,
+    reason: str = "",
 ) -> Person:
     """入编: a person takes a vacant slot of the unit (核编在先, 一人一编, no over-post leaders)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -541,18 +786,48 @@ def person_enter(
     check_vacancy(unit, establishment_type)
     check_post_vacancy(unit, leader_post)
     person = Person(
-        unit=unit, division=division, name=name, id_number=number, sex=sex, birth_date=birth_date,
-        establishment_type=establishment_type, category=category, leader_post=leader_post or LeaderPost.NONE,
-        entered_on=entered_on, entry_doc_number=entry_doc_number, entry_method=entry_method,
-        is_military_transfer=is_military_transfer, work_started_on=work_started_on, duty_status=duty_status,
-        ethnicity=ethnicity, political_status=political_status, education=education, title=title, grade=grade,
+        unit=unit,
+        division=division,
+        name=name,
+        id_number=number,
+        sex=sex,
+        birth_date=birth_date,
+        establishment_type=establishment_type,
+        category=category,
+        leader_post=leader_post or LeaderPost.NONE,
+        entered_on=entered_on,
+        entry_doc_number=entry_doc_number,
+        entry_method=entry_method,
+        is_military_transfer=is_military_transfer,
+        work_started_on=work_started_on,
+        duty_status=duty_status,
+        ethnicity=ethnicity,
+        political_status=political_status,
+        education=education,
+        title=title,
+        grade=grade,
     )
     _save_person(person)
-    movement = _movement(person, MovementKind.ENTER, entered_on, actor=actor, document=document,
-                         doc_number=entry_doc_number, to_unit=unit, to_type=establishment_type,
-                         to_post=person.leader_post, reason=reason)
-    audit.record(actor=actor, action="人员.入编", target=person, region=unit.region,
-                 after=audit.snapshot(person, PERSON_FIELDS), reason=reason)
+    movement = _movement(
+        person,
+        MovementKind.ENTER,
+        entered_on,
+        actor=actor,
+        document=document,
+        doc_number=entry_doc_number,
+        to_unit=unit,
+        to_type=establishment_type,
+        to_post=person.leader_post,
+        reason=reason,
+    )
+    audit.record(
+        actor=actor,
+        action="人员.入编",
+        target=person,
+        region=unit.region,
+        after=audit.snapshot(person, PERSON_FIELDS),
+        reason=reason,
+    )
     signals.staff_moved.send(sender=person_enter, unit_ids={unit.pk}, movements=[movement])
     return person
 
@@ -566,8 +841,14 @@ def _lock_person(person: Person) -> Person:
 
 @transaction.atomic
 def person_leave(
-    *, person: Person, left_on: dt.date, leave_reason: str, actor, doc_number: str = "",
-    document: Document | None = None, reason: str = "",
+    *,
+    person: Person,
+    left_on: dt.date,
+    leave_reason: str,
+    actor,
+    doc_number: str = "",
+    document: Document | None = None,
+    reason: str = "",
 ) -> Person:
     """出编: the person leaves establishment (退休, 调出 …); the slot is released, the record kept."""
     person = _lock_person(person)
@@ -580,21 +861,47 @@ def person_leave(
     from_post = person.leader_post
     person.in_establishment, person.left_on, person.leave_reason = False, left_on, leave_reason
     person.save(update_fields=["in_establishment", "left_on", "leave_reason", "updated_at"])
-    movement = _movement(person, MovementKind.LEAVE, left_on, actor=actor, document=document,
-                         doc_number=doc_number, from_unit=person.unit, from_type=person.establishment_type,
-                         from_post=from_post, leave_reason=leave_reason, reason=reason)
+    movement = _movement(
+        person,
+        MovementKind.LEAVE,
+        left_on,
+        actor=actor,
+        document=document,
+        doc_number=doc_number,
+        from_unit=person.unit,
+        from_type=person.establishment_type,
+        from_post=from_post,
+        leave_reason=leave_reason,
+        reason=reason,
+    )
     b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    audit.record(actor=actor, action="人员.出编", target=person, region=person.unit.region, before=b, after=a,
-                 reason=reason or leave_reason)
+    audit.record(
+        actor=actor,
+        action="人员.出编",
+        target=person,
+        region=person.unit.region,
+        before=b,
+        after=a,
+        reason=reason or leave_reason,
+    )
     signals.staff_moved.send(sender=person_leave, unit_ids={person.unit_id}, movements=[movement])
     return person
 
 
 @transaction.atomic
 def person_transfer(
-    *, person: Person, to_unit: Unit, establishment_type: str, occurred_on: dt.date, actor,
-    to_division: Unit | None = None, category: str | None = None, leader_post: str = LeaderPost.NONE,
-    doc_number: str = "", document: Document | None = None, reason: str = "",
+    *,
+    person: Person,
+    to_unit: Unit,
+    establishment_type: str,
+    occurred_on: dt.date,
+    actor,
+    to_division: Unit | None = None,
+    category: str | None = None,
+    leader_post: str = LeaderPost.NONE,
+    doc_number: str = "",
+    document: Document | None = None,
+    reason: str = "",
 ) -> Person:
     """调动: 出编 at the old unit and 入编 at the new one in one step; the new unit needs a vacancy."""
     person = _lock_person(person)
@@ -619,20 +926,48 @@ def person_transfer(
     if doc_number:
         person.entry_doc_number = doc_number
     person.save()
-    movement = _movement(person, MovementKind.TRANSFER, occurred_on, actor=actor, document=document,
-                         doc_number=doc_number, from_unit=from_unit, to_unit=to_unit, from_type=from_type,
-                         to_type=establishment_type, from_post=from_post, to_post=person.leader_post, reason=reason)
+    movement = _movement(
+        person,
+        MovementKind.TRANSFER,
+        occurred_on,
+        actor=actor,
+        document=document,
+        doc_number=doc_number,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        from_type=from_type,
+        to_type=establishment_type,
+        from_post=from_post,
+        to_post=person.leader_post,
+        reason=reason,
+    )
     b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    audit.record(actor=actor, action="人员.调动", target=person, region=to_unit.region, before=b, after=a,
-                 reason=reason)
-    signals.staff_moved.send(sender=person_transfer, unit_ids={from_unit.pk, to_unit.pk}, movements=[movement])
+    audit.record(
+        actor=actor,
+        action="人员.调动",
+        target=person,
+        region=to_unit.region,
+        before=b,
+        after=a,
+        reason=reason,
+    )
+    signals.staff_moved.send(
+        sender=person_transfer, unit_ids={from_unit.pk, to_unit.pk}, movements=[movement]
+    )
     return person
 
 
 @transaction.atomic
 def person_change_post(
-    *, person: Person, leader_post: str, occurred_on: dt.date, actor, title: str | None = None,
-    doc_number: str = "", document: Document | None = None, reason: str = "",
+    *,
+    person: Person,
+    leader_post: str,
+    occurred_on: dt.date,
+    actor,
+    title: str | None = None,
+    doc_number: str = "",
+    document: Document | None = None,
+    reason: str = "",
 ) -> Person:
     """职务变动: appoint to or remove from a leader post; refused when the post count is full."""
     person = _lock_person(person)
@@ -651,19 +986,37 @@ def person_change_post(
     if title is not None:
         person.title = title
     person.save(update_fields=["leader_post", "title", "updated_at"])
-    movement = _movement(person, MovementKind.POST_CHANGE, occurred_on, actor=actor, document=document,
-                         doc_number=doc_number, from_unit=person.unit, to_unit=person.unit,
-                         from_post=from_post, to_post=leader_post, reason=reason)
+    movement = _movement(
+        person,
+        MovementKind.POST_CHANGE,
+        occurred_on,
+        actor=actor,
+        document=document,
+        doc_number=doc_number,
+        from_unit=person.unit,
+        to_unit=person.unit,
+        from_post=from_post,
+        to_post=leader_post,
+        reason=reason,
+    )
     b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    audit.record(actor=actor, action="人员.职务变动", target=person, region=person.unit.region, before=b, after=a,
-                 reason=reason)
+    audit.record(
+        actor=actor,
+        action="人员.职务变动",
+        target=person,
+        region=person.unit.region,
+        before=b,
+        after=a,
+        reason=reason,
+    )
     signals.staff_moved.send(sender=person_change_post, unit_ids={person.unit_id}, movements=[movement])
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor, reason: str = "", occurred_on: dt.date | None = None,
-                  **changes: Any) -> Person:
+def person_update(
+    *, person: Person, actor, reason: str = "", occurred_on: dt.date | None = None, **changes: Any
+) -> Person:
     """Correct a person's record. Key fields (姓名, 公民身份号码, 出生日期, 编制类型, 入编时间) need a reason."""
     person = _lock_person(person)
     unknown = set(changes) - set(PERSON_EDITABLE)
@@ -677,7 +1030,9 @@ def person_update(*, person: Person, actor, reason: str = "", occurred_on: dt.da
     before = audit.snapshot(person, PERSON_FIELDS)
     for key, value in changed.items():
         setattr(person, key, value)
-    number, sex, birth = check_person_facts(id_number=person.id_number, sex=person.sex, birth_date=person.birth_date)
+    number, sex, birth = check_person_facts(
+        id_number=person.id_number, sex=person.sex, birth_date=person.birth_date
+    )
     person.id_number, person.sex, person.birth_date = number, sex, birth
     if "id_number" in changed:
         _check_one_slot(number, exclude=person.pk)
@@ -688,11 +1043,26 @@ def person_update(*, person: Person, actor, reason: str = "", occurred_on: dt.da
     _check_date(person.entered_on, "入编时间")
     _save_person(person)
     b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    movement = _movement(person, MovementKind.CORRECTION, occurred_on or _today(), actor=actor,
-                         from_unit=person.unit, to_unit=person.unit, from_type=before["establishment_type"],
-                         to_type=person.establishment_type, changes={"before": b, "after": a}, reason=reason)
-    audit.record(actor=actor, action="人员.信息变更", target=person, region=person.unit.region, before=b, after=a,
-                 reason=reason)
+    movement = _movement(
+        person,
+        MovementKind.CORRECTION,
+        occurred_on or _today(),
+        actor=actor,
+        from_unit=person.unit,
+        to_unit=person.unit,
+        from_type=before["establishment_type"],
+        to_type=person.establishment_type,
+        changes={"before": b, "after": a},
+        reason=reason,
+    )
+    audit.record(
+        actor=actor,
+        action="人员.信息变更",
+        target=person,
+        region=person.unit.region,
+        before=b,
+        after=a,
+        reason=reason,
+    )
     signals.staff_moved.send(sender=person_update, unit_ids={person.unit_id}, movements=[movement])
     return person
-

@@ -58,7 +58,9 @@ def normalize_id(raw: object) -> str:
 
 def id_info(raw: object) -> IdInfo:
     number = normalize_id(raw)
-    return IdInfo(number=number, birth_date=ric.get_birth_date(number), sex="男" if int(number[16]) % 2 else "女")
+    return IdInfo(
+        number=number, birth_date=ric.get_birth_date(number), sex="男" if int(number[16]) % 2 else "女"
+    )
 
 
 def is_valid_id(raw: object) -> bool:

@@ -23,16 +23,36 @@ def make_region(code: str = "621125", name: str = "漳县") -> Region:
     return Region.objects.get_or_create(code=code, defaults={"name": name})[0]
 
 
-def make_document(region: Region, number: str | None = None, *, actor=None, issued_on=dt.date(2020, 1, 1),
-                  title: str = "关于机构编制事项的批复"):
+def make_document(
+    region: Region,
+    number: str | None = None,
+    *,
+    actor=None,
+    issued_on=dt.date(2020, 1, 1),
+    title: str = "关于机构编制事项的批复",
+):
     n = next(_seq)
-    return document_create(region=region, number=number or f"漳编发〔2020〕{n}号", title=title,
-                           issuer="中共漳县县委机构编制委员会", issued_on=issued_on, actor=actor)
+    return document_create(
+        region=region,
+        number=number or f"漳编发〔2020〕{n}号",
+        title=title,
+        issuer="中共漳县县委机构编制委员会",
+        issued_on=issued_on,
+        actor=actor,
+    )
 
 
 def make_unit(
-    region: Region, name: str | None = None, *, nature: str = Nature.ORGAN, quotas: dict[str, int] | None = None,
-    posts: dict[str, int] | None = None, parent: Unit | None = None, actor=None, document=None, **kw,
+    region: Region,
+    name: str | None = None,
+    *,
+    nature: str = Nature.ORGAN,
+    quotas: dict[str, int] | None = None,
+    posts: dict[str, int] | None = None,
+    parent: Unit | None = None,
+    actor=None,
+    document=None,
+    **kw,
 ) -> Unit:
     """A unit with quotas and posts set through the services (one Document for all of it)."""
     document = document or make_document(region, actor=actor)
@@ -40,8 +60,14 @@ def make_unit(
     if nature == Nature.PUBLIC_INSTITUTION:
         defaults["institution_class"] = InstitutionClass.PUBLIC_WELFARE_1
     unit = services.unit_create(
-        region=region, name=name or f"测试单位{next(_seq)}", nature=nature, parent=parent, document=document,
-        actor=actor, founded_on=dt.date(2000, 1, 1), **(defaults | kw),
+        region=region,
+        name=name or f"测试单位{next(_seq)}",
+        nature=nature,
+        parent=parent,
+        document=document,
+        actor=actor,
+        founded_on=dt.date(2000, 1, 1),
+        **(defaults | kw),
     )
     if quotas is None and nature != Nature.DIVISION:
         quotas = {ALLOWED_TYPES[nature][0]: 10}
@@ -52,20 +78,49 @@ def make_unit(
     return unit
 
 
-def make_person(unit: Unit, *, actor=None, name: str | None = None, establishment_type: str | None = None,
-                birth=dt.date(1990, 5, 17), sex: str = "男", **kw):
+def make_person(
+    unit: Unit,
+    *,
+    actor=None,
+    name: str | None = None,
+    establishment_type: str | None = None,
+    birth=dt.date(1990, 5, 17),
+    sex: str = "男",
+    **kw,
+):
     n = next(_seq)
     etype = establishment_type or ALLOWED_TYPES[unit.nature][0]
-    category = kw.pop("category", {"行政编制": "公务员", "政法专项编制": "公务员", "参公事业编制": "参公人员",
-                                   "事业编制": "专业技术人员", "工勤编制": "工勤技能人员"}[etype])
+    category = kw.pop(
+        "category",
+        {
+            "行政编制": "公务员",
+            "政法专项编制": "公务员",
+            "参公事业编制": "参公人员",
+            "事业编制": "专业技术人员",
+            "工勤编制": "工勤技能人员",
+        }[etype],
+    )
     return services.person_enter(
-        unit=unit, name=name or f"张{n}", id_number=kw.pop("id_number", None) or make_id(unit.region.code, birth, n, sex),
-        establishment_type=etype, category=category, entered_on=kw.pop("entered_on", dt.date(2015, 7, 1)),
-        actor=actor, **kw,
+        unit=unit,
+        name=name or f"张{n}",
+        id_number=kw.pop("id_number", None) or make_id(unit.region.code, birth, n, sex),
+        establishment_type=etype,
+        category=category,
+        entered_on=kw.pop("entered_on", dt.date(2015, 7, 1)),
+        actor=actor,
+        **kw,
     )
 
 
-def make_user(username: str, role: Role | None, *, regions=(), units=(), full_name: str = "", password: str = "pass12345"):
+def make_user(
+    username: str,
+    role: Role | None,
+    *,
+    regions=(),
+    units=(),
+    full_name: str = "",
+    password: str = "pass12345",
+):
     """A user with one role; office roles get regions, liaisons get object permissions on units."""
     groups = ensure_groups()
     user = get_user_model().objects.create_user(username=username, password=password)

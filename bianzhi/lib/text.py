@@ -6,7 +6,7 @@ import re
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
-_DOTS = str.maketrans({"•": "·", "．": "·", "・": "·", "\u00b7": "·", "\u2027": "·", "\u30fb": "·"})
+_DOTS = str.maketrans({"•": "·", "．": "·", "・": "·", "\u00b7": "·", "\u2027": "·"})
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕"})
 _SPACE = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
 
@@ -19,7 +19,8 @@ def fold_width(text: str) -> str:
 def fold_digits_letters(text: str) -> str:
     """Only full-width digits and Latin letters to half-width (Chinese punctuation is kept)."""
     return "".join(
-        chr(ord(c) - 0xFEE0) if ("０" <= c <= "９" or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ") else c for c in text
+        chr(ord(c) - 0xFEE0) if ("０" <= c <= "９" or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ") else c
+        for c in text
     )
 
 
@@ -42,8 +43,10 @@ def normalize_doc_number(number: str) -> str:
     """文号 with its year brackets as 〔〕 and no spaces: 漳编发[2021]12号 -> 漳编发〔2021〕12号."""
     text = fold_digits_letters(_SPACE.sub("", number or ""))
     text = text.translate(_BRACKETS)
-    return text.replace("(", "（").replace(")", "）") if re.search(r"\(\d{4}\)", text) is None else re.sub(
-        r"\((\d{4})\)", r"〔\1〕", text
+    return (
+        text.replace("(", "（").replace(")", "）")
+        if re.search(r"\(\d{4}\)", text) is None
+        else re.sub(r"\((\d{4})\)", r"〔\1〕", text)
     )
 
 

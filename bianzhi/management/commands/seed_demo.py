@@ -1,0 +1,176 @@
+"""Load the demo county (漳县) through the real services and import path, and print the demo accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from archives.services import document_create, find_document
+from bianzhi import demo
+from bianzhi.lib.testing import make_region
+from bianzhi.lib.xlsx import SheetSpec, write_workbook
+from bianzhi.models import Profile
+from bianzhi.roles import Role, ensure_groups
+from units import services
+from units.models import Person, Unit
+
+DEMO_PASSWORD = "bianzhi2021"
+DEMO_ACCOUNTS = [
+    ("admin", Role.OFFICE_ADMIN, "王管理", "县委编办"),
+    ("staff", Role.OFFICE_STAFF, "李编办", "县委编办"),
+    ("leader", Role.SUPERVISOR, "赵主任", "县委编办"),
+    ("liaison", Role.LIAISON, "孙联络", "漳县财政局"),
+    ("partner", Role.PARTNER, "周经办", "漳县人力资源和社会保障局"),
+]
+LIAISON_UNIT = "漳县财政局"
+
+
+class Command(BaseCommand):
+    help = """载入演示县（漳县）：约三百个机构、三千余名实有人员、文件、限额、若干超编超职数单位，
+以及组织、财政、人社部门的比对文件（写入 data/demo/），并创建每个角色的演示账号。
+
+Load the demo county through the real import path and services. Refuses to run on a database
+that already holds units (use a fresh database)."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=20211231, help="随机种子（同一种子得到同一县）")
+
+    def handle(self, *args, seed: int, **options):
+        from django.conf import settings
+        from units.imports import import_staff_file, import_units_file
+
+        if Unit.objects.exists():
+            self.stdout.write("数据库中已有机构数据，未载入演示数据。")
+            return
+        started = time.monotonic()
+        county = demo.build_county(seed)
+        out = settings.DATA_DIR / "demo"
+        out.mkdir(parents=True, exist_ok=True)
+        with transaction.atomic():
+            region = make_region(demo.REGION_CODE, demo.REGION_NAME)
+            admin = self._accounts(region)
+            for number, title, issued_on, kind in county.documents:
+                document_create(
+                    region=region,
+                    number=number,
+                    title=title,
+                    issued_on=issued_on,
+                    kind=kind,
+                    issuer=demo.COMMITTEE if kind != "上级文件" else "上级机构编制部门",
+                    actor=admin,
+                )
+            units_path, staff_path = out / "机构.xlsx", out / "实有人员.xlsx"
+            write_workbook(
+                units_path,
+                [
+                    SheetSpec("机构", demo.UNITS_HEADERS, demo.units_rows(county)),
+                    SheetSpec(
+                        "限额",
+                        ["日期", "文号", "编制类型", "增减数", "说明"],
+                        [list(x) for x in county.limits],
+                    ),
+                ],
+            )
+            write_workbook(staff_path, [SheetSpec("实有人员", demo.STAFF_HEADERS, demo.staff_rows(county))])
+            for path, importer in ((units_path, import_units_file), (staff_path, import_staff_file)):
+                report = importer(path, filename=path.name, region=region, actor=admin)
+                if report.exit_code:
+                    lines = [report.fatal or ""] + [str(e) for e in report.errors[:20]]
+                    raise CommandError("演示数据导入失败：\n" + "\n".join(lines))
+                self.stdout.write(f"已导入 {path.name}：" + "；".join(report.summary_lines()[:3]))
+            self._history(region, admin)
+            self._liaison(region)
+        for key, rows in demo.partner_rows(county).items():
+            name = {"org": "组织部门", "finance": "财政部门", "si": "人社部门"}[key]
+            write_workbook(out / f"{name}.xlsx", [SheetSpec(name, demo.PARTNER_HEADERS[key], rows)])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示县载入完成：{Unit.objects.count()} 个机构，{Person.objects.filter(in_establishment=True).count()} 名在编人员，"
+                f"用时 {time.monotonic() - started:.1f} 秒。比对文件在 {out}"
+            )
+        )
+        print_accounts(self.stdout)
+
+    def _accounts(self, region):
+        from django.contrib.auth import get_user_model
+
+        groups = ensure_groups()
+        users = {}
+        for username, role, full_name, dept in DEMO_ACCOUNTS:
+            user = get_user_model().objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                is_staff=role == Role.OFFICE_ADMIN,
+                is_superuser=role == Role.OFFICE_ADMIN,
+            )
+            user.groups.add(groups[role])
+            profile = Profile.objects.create(user=user, full_name=full_name, department=dept)
+            if role in (Role.OFFICE_ADMIN, Role.OFFICE_STAFF, Role.SUPERVISOR):
+                profile.regions.add(region)
+            users[username] = user
+        return users["staff"]
+
+    def _liaison(self, region):
+        from django.contrib.auth import get_user_model
+        from guardian.shortcuts import assign_perm
+
+        unit = Unit.objects.get(region=region, name=LIAISON_UNIT, status="正常")
+        assign_perm("units.liaise_unit", get_user_model().objects.get(username="liaison"), unit)
+
+    def _history(self, region, actor):
+        """A little everyday history after the initial load: retirements, a transfer, a quota change."""
+        day = dt.date(2023, 6, 30)
+        retirees = Person.objects.filter(unit__region=region, in_establishment=True).order_by("birth_date")[
+            :12
+        ]
+        for person in retirees:
+            services.person_leave(
+                person=person,
+                left_on=day,
+                leave_reason="退休",
+                actor=actor,
+                doc_number="漳人社发〔2023〕41号",
+                reason="达到法定退休年龄",
+            )
+        doc = document_create(
+            region=region,
+            number="漳编委发〔2023〕5号",
+            title="关于调整县应急管理局行政编制的批复",
+            issuer=demo.COMMITTEE,
+            issued_on=dt.date(2023, 3, 15),
+            actor=actor,
+        )
+        unit = Unit.objects.get(region=region, name="漳县应急管理局", status="正常")
+        services.quota_set(
+            unit=unit,
+            establishment_type="行政编制",
+            approved=12,
+            document=doc,
+            actor=actor,
+            reason="加强应急管理力量",
+        )
+        finance = Unit.objects.get(region=region, name="漳县财政局", status="正常")
+        mover = Person.objects.filter(
+            unit=finance, in_establishment=True, leader_post="无", establishment_type="行政编制"
+        ).first()
+        if mover is not None:
+            services.person_transfer(
+                person=mover,
+                to_unit=unit,
+                establishment_type="行政编制",
+                occurred_on=dt.date(2023, 9, 1),
+                actor=actor,
+                doc_number="漳组任〔2023〕18号",
+                reason="工作需要",
+            )
+        assert find_document(region, "漳编委发〔2023〕5号") is not None
+
+
+def print_accounts(stdout) -> None:
+    stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, role, full_name, dept in DEMO_ACCOUNTS:
+        scope = f"，负责 {LIAISON_UNIT}" if role == Role.LIAISON else ""
+        stdout.write(f"  {username:<8} {role.value}（{full_name}，{dept}{scope}）")
