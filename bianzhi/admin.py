@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from bianzhi.models import AuditEntry, Profile, Region
+from bianzhi import workdays
+from bianzhi.models import AuditEntry, CalendarDay, CalendarYear, Profile, Region
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,3 +38,27 @@ class ProfileAdmin(admin.ModelAdmin):
 
 admin.site.site_header = "机构编制管理系统 · 后台"
 admin.site.site_title = "机构编制管理系统"
+
+
+class CalendarAdmin(admin.ModelAdmin):
+    """The office keeps the official holiday arrangement here (chinesecalendar stops at 2026)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        workdays.clear_cache()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        workdays.clear_cache()
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarAdmin):
+    list_display = ("year", "source")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(CalendarAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "date"

@@ -30,3 +30,24 @@ def check_cjk_font(app_configs, **kwargs):
             id="bianzhi.W001",
         )
     ]
+
+
+@register(deploy=False)
+def check_calendar(app_configs, **kwargs):
+    """Working-day rules need the official holiday arrangement of this year and the next."""
+    from django.db import DatabaseError
+
+    from bianzhi import workdays
+
+    try:
+        missing = workdays.missing_years()
+    except DatabaseError:  # before migrations
+        return []
+    return [
+        Warning(
+            f"{year}年的法定节假日安排尚未录入，涉及工作日的计算（公示期、报送时限）将被拒绝。",
+            hint="在后台“节假日安排”中录入该年的放假与调休日期，并新增“节假日年度”记录。",
+            id="bianzhi.W002",
+        )
+        for year in missing
+    ]

@@ -82,3 +82,36 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("审计日志不能删除。")
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday arrangement (放假安排) is on file; working days need it."""
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    source = models.CharField("来源", max_length=100, blank=True, help_text="如：国务院办公厅通知文号")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日年度"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday rule: a public holiday (休息) or a make-up workday (调休上班)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "休息", "法定节假日/休息"
+        WORKDAY = "上班", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=2, choices=Kind.choices)
+    name = models.CharField("节日", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日安排"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"
