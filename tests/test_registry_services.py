@@ -282,3 +282,12 @@ def test_key_field_change_needs_reason(unit_a, office_staff):
 def test_future_dates_refused(unit_a):
     with pytest.raises(ValidationError, match="不能晚于今天"):
         make_person(unit_a, entered_on=dt.date.today() + dt.timedelta(days=3))
+
+
+def test_late_recording_is_flagged(unit_a, office_staff):
+    p = make_person(unit_a, entered_on=dt.date(2021, 9, 30))
+    assert p.movements.get().is_late is True
+    # after Thu 2021-09-30 the working days are 10-08, 10-09 (make-up Saturday), 10-11, 10-12, 10-13, 10-14
+    assert services.is_late(dt.date(2021, 9, 30), dt.date(2021, 10, 13)) is False  # the 5th working day
+    assert services.is_late(dt.date(2021, 9, 30), dt.date(2021, 10, 14)) is True  # the 6th
+    assert services.is_late(dt.date(2031, 1, 5), dt.date(2031, 1, 20)) is None  # no calendar for 2031

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class UnitsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'units'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "units"

@@ -357,6 +357,12 @@ class Movement(models.Model):
     reason = models.TextField("原因", blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    is_late = models.BooleanField(
+        "逾期登记",
+        null=True,
+        blank=True,
+        help_text="登记时距发生日期超过规定工作日数；空表示无法判断（缺节假日数据）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "人员变动记录"

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -19,6 +20,7 @@ from archives.models import Document
 from bianzhi import audit
 from bianzhi.lib.idnumbers import InvalidNumber, id_info, normalize_credit_code
 from bianzhi.lib.text import clean_cell
+from bianzhi.workdays import CalendarMissing, working_days_after
 from units import signals
 from units.choices import (
     ALLOWED_TYPES,
@@ -738,9 +740,22 @@ def _save_person(person: Person) -> None:
         ) from exc
 
 
+def is_late(occurred_on: dt.date, recorded_on: dt.date | None = None) -> bool | None:
+    """Recorded more than TIMELY_WORKING_DAYS working days after the event (None: no calendar data)."""
+    try:
+        return working_days_after(occurred_on, recorded_on or _today()) > settings.TIMELY_WORKING_DAYS
+    except CalendarMissing:
+        return None
+
+
 def _movement(person: Person, kind: str, occurred_on: dt.date, *, actor, **kw) -> Movement:
     return Movement.objects.create(
-        person=person, kind=kind, occurred_on=occurred_on, actor=actor if actor and actor.pk else None, **kw
+        person=person,
+        kind=kind,
+        occurred_on=occurred_on,
+        actor=actor if actor and actor.pk else None,
+        is_late=is_late(occurred_on),
+        **kw,
     )
 
 
