@@ -93,7 +93,9 @@ def _calamine_sheets(data: bytes, ext: str) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several of its own types for broken files
-        raise UnreadableWorkbook(f"无法读取工作簿：文件已损坏或格式不正确（{type(exc).__name__}）。") from None
+        raise UnreadableWorkbook(
+            f"无法读取工作簿：文件已损坏或格式不正确（{type(exc).__name__}）。"
+        ) from None
 
 
 def _is_blank(values: Sequence[Any]) -> bool:
@@ -122,8 +124,12 @@ def _to_sheet(name: str, grid: Iterable[Sequence[Any]], max_rows: int) -> Sheet 
 
 
 def read_sheet(
-    source: str | os.PathLike | bytes | IO[bytes], *, filename: str, preferred: Sequence[str] = (),
-    max_bytes: int | None = None, max_rows: int | None = None,
+    source: str | os.PathLike | bytes | IO[bytes],
+    *,
+    filename: str,
+    preferred: Sequence[str] = (),
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> Sheet:
     """The preferred sheet (by name, first match) or else the first sheet with data."""
     ext = Path(filename).suffix.lower()
@@ -150,7 +156,38 @@ def read_sheet(
     raise UnreadableWorkbook("工作簿中没有包含数据的工作表。")
 
 
-def _first_with_data(sheets: list[tuple[str, list[list[Any]]]], preferred: Sequence[str], max_rows: int) -> Sheet:
+def load_source(
+    source: str | os.PathLike | bytes | IO[bytes], *, filename: str, max_bytes: int | None = None
+) -> bytes:
+    """The file's bytes after the extension and size checks (read once, parse several sheets)."""
+    ext = Path(filename).suffix.lower()
+    if ext not in WORKBOOK_EXTS:
+        raise UnreadableWorkbook(f"不支持的文件类型“{ext or '无扩展名'}”：请上传 .xlsx 工作簿。")
+    return _read_bytes(source, max_bytes or settings.UPLOAD_MAX_BYTES)
+
+
+def read_named_sheet(data: bytes, *, filename: str, name: str, max_rows: int | None = None) -> Sheet | None:
+    """The sheet called ``name`` (header and rows), or None when the workbook has no such sheet."""
+    ext = Path(filename).suffix.lower()
+    if ext == ".csv":
+        return None
+    book = _calamine_sheets(data, ext)
+    if name not in book.sheet_names:
+        return None
+    try:
+        sheet = _to_sheet(
+            name, book.get_sheet_by_name(name).iter_rows(), max_rows or settings.IMPORT_MAX_ROWS
+        )
+    except UnreadableWorkbook:
+        raise
+    except Exception:
+        raise UnreadableWorkbook(f"无法读取工作表“{name}”：文件已损坏或格式不正确。") from None
+    return sheet or Sheet(name=name, header=[])
+
+
+def _first_with_data(
+    sheets: list[tuple[str, list[list[Any]]]], preferred: Sequence[str], max_rows: int
+) -> Sheet:
     for name, grid in sheets:
         sheet = _to_sheet(name, grid, max_rows)
         if sheet is not None and sheet.header:
@@ -167,7 +204,9 @@ class HeaderMap:
     missing: list[str]
 
 
-def map_headers(header: Sequence[str], columns: dict[str, Sequence[str]], required: Iterable[str]) -> HeaderMap:
+def map_headers(
+    header: Sequence[str], columns: dict[str, Sequence[str]], required: Iterable[str]
+) -> HeaderMap:
     """Find columns by header text (any order). ``columns`` maps each canonical name to its aliases."""
     lookup = {}
     for canonical, aliases in columns.items():
@@ -216,8 +255,9 @@ class SheetSpec:
     widths: dict[int, float] | None = None
 
 
-def write_workbook(out: str | os.PathLike | IO[bytes], sheets: Sequence[SheetSpec], *,
-                   exported_by: str = "", note: str = "") -> None:
+def write_workbook(
+    out: str | os.PathLike | IO[bytes], sheets: Sequence[SheetSpec], *, exported_by: str = "", note: str = ""
+) -> None:
     """Write sheets (header row + rows) in write-only mode; adds a sheet 导出说明 when exported_by is given.
 
     The extra sheet comes last, so a re-import that reads the first or named sheet is unaffected.
@@ -267,9 +307,17 @@ class RowError:
 
 
 def write_error_workbook(out: str | os.PathLike | IO[bytes], errors: Sequence[RowError]) -> None:
-    write_workbook(out, [SheetSpec("错误清单", ["工作表", "行号", "列名", "说明"],
-                                   ([e.sheet, e.row, e.column, e.message] for e in errors),
-                                   widths={1: 14, 2: 8, 3: 16, 4: 70})])
+    write_workbook(
+        out,
+        [
+            SheetSpec(
+                "错误清单",
+                ["工作表", "行号", "列名", "说明"],
+                ([e.sheet, e.row, e.column, e.message] for e in errors),
+                widths={1: 14, 2: 8, 3: 16, 4: 70},
+            )
+        ],
+    )
 
 
 def error_workbook_path(path: str | os.PathLike) -> Path:

@@ -1,0 +1,92 @@
+"""What the import/export commands share: the region, the actor, printing a report, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from bianzhi.lib.xlsx import error_workbook_path, write_error_workbook
+from bianzhi.models import Region
+
+
+def add_common_arguments(parser, *, dry_run: bool) -> None:
+    parser.add_argument("--region", metavar="CODE", help="行政区划代码（只有一个区划时可省略）/ region code")
+    parser.add_argument(
+        "--user", metavar="USERNAME", help="以该用户身份记录审计（默认：系统）/ actor for the audit"
+    )
+    if dry_run:
+        parser.add_argument("--dry-run", action="store_true", help="仅校验，不写入数据库 / validate only")
+
+
+def resolve_region(code: str | None) -> Region:
+    if code:
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise CommandError(f"没有代码为 {code} 的行政区划。", returncode=2)
+        return region
+    regions = list(Region.objects.all()[:2])
+    if not regions:
+        raise CommandError("数据库中还没有行政区划，请先建立区划。", returncode=2)
+    if len(regions) > 1:
+        raise CommandError("数据库中有多个行政区划，请用 --region CODE 指定。", returncode=2)
+    return regions[0]
+
+
+def resolve_actor(username: str | None):
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"没有用户名为 {username} 的用户。", returncode=2)
+    return user
+
+
+def finish_import(command: BaseCommand, report, path: str) -> None:
+    """Print the report in the FORMATS §0 form, write the error workbook on errors, exit 0/1/2."""
+    out = command.stdout
+    if report.fatal:
+        command.stderr.write(report.fatal)
+        sys.exit(2)
+    if report.errors:
+        for error in report.errors:
+            out.write(str(error))
+        target = error_workbook_path(path)
+        try:
+            write_error_workbook(target, report.errors)
+            out.write(f"错误清单已写入：{target}")
+        except OSError as exc:
+            command.stderr.write(f"无法写入错误清单 {target}：{exc}")
+        for line in report.summary_lines():
+            out.write(line)
+        sys.exit(1)
+    for line in report.summary_lines():
+        out.write(line)
+
+
+class WorkbookCommand(BaseCommand):
+    """Marks a run from the command line, where any unexpected failure becomes exit 2 with one line."""
+
+    from_cli = False
+
+    def run_from_argv(self, argv):
+        self.from_cli = True
+        super().run_from_argv(argv)
+
+
+def run_import(command: BaseCommand, function, options) -> None:
+    path = options["file"]
+    region = resolve_region(options.get("region"))
+    actor = resolve_actor(options.get("user"))
+    try:
+        report = function(
+            path, filename=Path(path).name, region=region, actor=actor, dry_run=options.get("dry_run", False)
+        )
+    except Exception as exc:  # the command boundary: bad input never ends in a traceback
+        if not getattr(command, "from_cli", False) or options.get("traceback"):
+            raise  # call_command (tests, scripts) sees programming errors as they are
+        command.stderr.write(f"无法导入 {path}：{type(exc).__name__}: {exc}")
+        sys.exit(2)
+    finish_import(command, report, path)
