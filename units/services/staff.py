@@ -1,0 +1,458 @@
+"""The real-name record: 入编, 出编, 调动, 职务变动 and corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from archives.models import Document
+from bianzhi import audit
+from bianzhi.lib.idnumbers import InvalidNumber, id_info
+from bianzhi.lib.text import clean_cell
+from bianzhi.workdays import CalendarMissing, working_days_after
+from units import signals
+from units.choices import (
+    POST_CATEGORY_OF,
+    DutyStatus,
+    LeaderPost,
+    LeaveReason,
+    MovementKind,
+)
+from units.models import (
+    LeaderPostQuota,
+    Movement,
+    Person,
+    Quota,
+    Unit,
+)
+from units.services.common import (
+    PERSON_EDITABLE,
+    PERSON_FIELDS,
+    PERSON_KEY_FIELDS,
+    _check_date,
+    _fail,
+    _today,
+)
+from units.services.registry import check_type_allowed
+
+
+def occupied(unit_id: int, establishment_type: str) -> int:
+    return Person.objects.filter(
+        unit_id=unit_id, establishment_type=establishment_type, in_establishment=True
+    ).count()
+
+
+def post_holders(unit_id: int, category: str) -> int:
+    posts = [p for p, c in POST_CATEGORY_OF.items() if c == category]
+    return Person.objects.filter(unit_id=unit_id, leader_post__in=posts, in_establishment=True).count()
+
+
+def check_vacancy(unit: Unit, establishment_type: str, *, adding: int = 1) -> None:
+    """Lock the quota row and recount (核编在先): refuse when the unit has no vacancy of the type."""
+    quota = Quota.objects.select_for_update().filter(unit=unit, establishment_type=establishment_type).first()
+    approved = quota.approved if quota else 0
+    used = occupied(unit.pk, establishment_type)
+    if used + adding > approved:
+        _fail(f"不准超编进人：{unit.name}{establishment_type}核定{approved}名，已有在编{used}名，没有空编。")
+
+
+def check_post_vacancy(unit: Unit, leader_post: str) -> None:
+    """Lock the post row and recount: refuse an appointment when the approved count is full."""
+    category = POST_CATEGORY_OF.get(leader_post)
+    if category is None:
+        return
+    posts = LeaderPostQuota.objects.select_for_update().filter(unit=unit, category=category).first()
+    approved = posts.approved if posts else 0
+    held = post_holders(unit.pk, category)
+    if held + 1 > approved:
+        _fail(
+            f"不准超职数配备领导干部：{unit.name}{category}核定{approved}名，已配备{held}名。", "leader_post"
+        )
+
+
+def check_person_facts(
+    *, id_number: str, sex: str | None, birth_date: dt.date | None
+) -> tuple[str, str, dt.date]:
+    """Normalise the ID number and check that sex and birth date agree with it."""
+    try:
+        info = id_info(id_number)
+    except InvalidNumber as exc:
+        raise ValidationError({"id_number": str(exc)}) from None
+    if sex and sex != info.sex:
+        _fail(f"性别“{sex}”与公民身份号码不符（应为{info.sex}）。", "sex")
+    if birth_date and birth_date != info.birth_date:
+        _fail(f"出生日期与公民身份号码不符（应为{info.birth_date:%Y-%m-%d}）。", "birth_date")
+    return info.number, info.sex, info.birth_date
+
+
+def check_division(unit: Unit, division: Unit | None) -> None:
+    if division is not None and (
+        division.parent_id != unit.pk or not division.is_division or not division.is_live
+    ):
+        _fail(f"“{division.name}”不是{unit.name}的内设机构。", "division")
+
+
+def _check_one_slot(id_number: str, exclude: int | None = None) -> None:
+    clash = Person.objects.filter(in_establishment=True, id_number=id_number).select_related("unit")
+    if exclude:
+        clash = clash.exclude(pk=exclude)
+    other = clash.first()
+    if other:
+        _fail(f"一人一编：公民身份号码 {id_number} 已在{other.unit.name}在编（{other.name}）。", "id_number")
+
+
+def _save_person(person: Person) -> None:
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"一人一编：公民身份号码 {person.id_number} 已在编，不能重复占用编制。"
+        ) from exc
+
+
+def is_late(occurred_on: dt.date, recorded_on: dt.date | None = None) -> bool | None:
+    """Recorded more than TIMELY_WORKING_DAYS working days after the event (None: no calendar data)."""
+    try:
+        return working_days_after(occurred_on, recorded_on or _today()) > settings.TIMELY_WORKING_DAYS
+    except CalendarMissing:
+        return None
+
+
+def _movement(person: Person, kind: str, occurred_on: dt.date, *, actor, **kw) -> Movement:
+    return Movement.objects.create(
+        person=person,
+        kind=kind,
+        occurred_on=occurred_on,
+        actor=actor if actor and actor.pk else None,
+        is_late=is_late(occurred_on),
+        **kw,
+    )
+
+
+@transaction.atomic
+def person_enter(
+    *,
+    unit: Unit,
+    name: str,
+    id_number: str,
+    establishment_type: str,
+    category: str,
+    entered_on: dt.date,
+    actor,
+    division: Unit | None = None,
+    sex: str | None = None,
+    birth_date: dt.date | None = None,
+    leader_post: str = LeaderPost.NONE,
+    entry_doc_number: str = "",
+    entry_method: str = "",
+    is_military_transfer: bool = False,
+    work_started_on: dt.date | None = None,
+    duty_status: str = DutyStatus.ON_DUTY,
+    ethnicity: str = "",
+    political_status: str = "",
+    education: str = "",
+    title: str = "",
+    grade: str = "",
+    document: Document | None = None,
+    reason: str = "",
+) -> Person:
+    """入编: a person takes a vacant slot of the unit (核编在先, 一人一编, no over-post leaders)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not unit.is_live:
+        _fail(f"{unit.name}已撤销或合并，不能入编。")
+    check_type_allowed(unit, establishment_type)
+    check_division(unit, division)
+    number, sex, birth_date = check_person_facts(id_number=id_number, sex=sex, birth_date=birth_date)
+    name = clean_cell(name)
+    if not name:
+        _fail("姓名不能为空。", "name")
+    _check_date(entered_on, "入编时间", unit)
+    _check_one_slot(number)
+    check_vacancy(unit, establishment_type)
+    check_post_vacancy(unit, leader_post)
+    person = Person(
+        unit=unit,
+        division=division,
+        name=name,
+        id_number=number,
+        sex=sex,
+        birth_date=birth_date,
+        establishment_type=establishment_type,
+        category=category,
+        leader_post=leader_post or LeaderPost.NONE,
+        entered_on=entered_on,
+        entry_doc_number=entry_doc_number,
+        entry_method=entry_method,
+        is_military_transfer=is_military_transfer,
+        work_started_on=work_started_on,
+        duty_status=duty_status,
+        ethnicity=ethnicity,
+        political_status=political_status,
+        education=education,
+        title=title,
+        grade=grade,
+    )
+    _save_person(person)
+    movement = _movement(
+        person,
+        MovementKind.ENTER,
+        entered_on,
+        actor=actor,
+        document=document,
+        doc_number=entry_doc_number,
+        to_unit=unit,
+        to_type=establishment_type,
+        to_post=person.leader_post,
+        reason=reason,
+    )
+    audit.record(
+        actor=actor,
+        action="人员.入编",
+        target=person,
+        region=unit.region,
+        after=audit.snapshot(person, PERSON_FIELDS),
+        reason=reason,
+    )
+    signals.staff_moved.send(sender=person_enter, unit_ids={unit.pk}, movements=[movement])
+    return person
+
+
+def _lock_person(person: Person) -> Person:
+    person = Person.objects.select_for_update().select_related("unit", "unit__region").get(pk=person.pk)
+    if not person.in_establishment:
+        _fail(f"{person.name}已出编。")
+    return person
+
+
+@transaction.atomic
+def person_leave(
+    *,
+    person: Person,
+    left_on: dt.date,
+    leave_reason: str,
+    actor,
+    doc_number: str = "",
+    document: Document | None = None,
+    reason: str = "",
+) -> Person:
+    """出编: the person leaves establishment (退休, 调出 …); the slot is released, the record kept."""
+    person = _lock_person(person)
+    if leave_reason not in LeaveReason.values:
+        _fail("请选择出编原因。", "leave_reason")
+    _check_date(left_on, "出编时间")
+    if left_on < person.entered_on:
+        _fail("出编时间不能早于入编时间。", "left_on")
+    before = audit.snapshot(person, PERSON_FIELDS)
+    from_post = person.leader_post
+    person.in_establishment, person.left_on, person.leave_reason = False, left_on, leave_reason
+    person.save(update_fields=["in_establishment", "left_on", "leave_reason", "updated_at"])
+    movement = _movement(
+        person,
+        MovementKind.LEAVE,
+        left_on,
+        actor=actor,
+        document=document,
+        doc_number=doc_number,
+        from_unit=person.unit,
+        from_type=person.establishment_type,
+        from_post=from_post,
+        leave_reason=leave_reason,
+        reason=reason,
+    )
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    audit.record(
+        actor=actor,
+        action="人员.出编",
+        target=person,
+        region=person.unit.region,
+        before=b,
+        after=a,
+        reason=reason or leave_reason,
+    )
+    signals.staff_moved.send(sender=person_leave, unit_ids={person.unit_id}, movements=[movement])
+    return person
+
+
+@transaction.atomic
+def person_transfer(
+    *,
+    person: Person,
+    to_unit: Unit,
+    establishment_type: str,
+    occurred_on: dt.date,
+    actor,
+    to_division: Unit | None = None,
+    category: str | None = None,
+    leader_post: str = LeaderPost.NONE,
+    doc_number: str = "",
+    document: Document | None = None,
+    reason: str = "",
+) -> Person:
+    """调动: 出编 at the old unit and 入编 at the new one in one step; the new unit needs a vacancy."""
+    person = _lock_person(person)
+    to_unit = Unit.objects.select_for_update().get(pk=to_unit.pk)
+    if to_unit.pk == person.unit_id and establishment_type == person.establishment_type:
+        _fail("调入单位与原单位相同。", "to_unit")
+    if not to_unit.is_live:
+        _fail(f"{to_unit.name}已撤销或合并。", "to_unit")
+    check_type_allowed(to_unit, establishment_type)
+    check_division(to_unit, to_division)
+    _check_date(occurred_on, "调动日期", to_unit)
+    if occurred_on < person.entered_on:
+        _fail("调动日期不能早于入编时间。")
+    check_vacancy(to_unit, establishment_type)
+    check_post_vacancy(to_unit, leader_post)
+    before = audit.snapshot(person, PERSON_FIELDS)
+    from_unit, from_type, from_post = person.unit, person.establishment_type, person.leader_post
+    person.unit, person.division, person.establishment_type = to_unit, to_division, establishment_type
+    person.leader_post = leader_post or LeaderPost.NONE
+    if category:
+        person.category = category
+    if doc_number:
+        person.entry_doc_number = doc_number
+    person.save()
+    movement = _movement(
+        person,
+        MovementKind.TRANSFER,
+        occurred_on,
+        actor=actor,
+        document=document,
+        doc_number=doc_number,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        from_type=from_type,
+        to_type=establishment_type,
+        from_post=from_post,
+        to_post=person.leader_post,
+        reason=reason,
+    )
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    audit.record(
+        actor=actor,
+        action="人员.调动",
+        target=person,
+        region=to_unit.region,
+        before=b,
+        after=a,
+        reason=reason,
+    )
+    signals.staff_moved.send(
+        sender=person_transfer, unit_ids={from_unit.pk, to_unit.pk}, movements=[movement]
+    )
+    return person
+
+
+@transaction.atomic
+def person_change_post(
+    *,
+    person: Person,
+    leader_post: str,
+    occurred_on: dt.date,
+    actor,
+    title: str | None = None,
+    doc_number: str = "",
+    document: Document | None = None,
+    reason: str = "",
+) -> Person:
+    """职务变动: appoint to or remove from a leader post; refused when the post count is full."""
+    person = _lock_person(person)
+    if leader_post not in LeaderPost.values:
+        _fail("领导职务无效。", "leader_post")
+    if leader_post == person.leader_post and (title is None or title == person.title):
+        _fail("领导职务没有变化。", "leader_post")
+    _check_date(occurred_on, "任职日期")
+    if POST_CATEGORY_OF[leader_post] != POST_CATEGORY_OF[person.leader_post]:
+        check_post_vacancy(person.unit, leader_post)
+    if leader_post in (LeaderPost.DIVISION_CHIEF, LeaderPost.DIVISION_DEPUTY) and person.division is None:
+        _fail("担任内设机构领导职务的人员须先确定所在内设机构。", "leader_post")
+    before = audit.snapshot(person, PERSON_FIELDS)
+    from_post = person.leader_post
+    person.leader_post = leader_post
+    if title is not None:
+        person.title = title
+    person.save(update_fields=["leader_post", "title", "updated_at"])
+    movement = _movement(
+        person,
+        MovementKind.POST_CHANGE,
+        occurred_on,
+        actor=actor,
+        document=document,
+        doc_number=doc_number,
+        from_unit=person.unit,
+        to_unit=person.unit,
+        from_post=from_post,
+        to_post=leader_post,
+        reason=reason,
+    )
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    audit.record(
+        actor=actor,
+        action="人员.职务变动",
+        target=person,
+        region=person.unit.region,
+        before=b,
+        after=a,
+        reason=reason,
+    )
+    signals.staff_moved.send(sender=person_change_post, unit_ids={person.unit_id}, movements=[movement])
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, person: Person, actor, reason: str = "", occurred_on: dt.date | None = None, **changes: Any
+) -> Person:
+    """Correct a person's record. Key fields (姓名, 公民身份号码, 出生日期, 编制类型, 入编时间) need a reason."""
+    person = _lock_person(person)
+    unknown = set(changes) - set(PERSON_EDITABLE)
+    if unknown:
+        _fail("不能通过此操作修改：" + "、".join(sorted(unknown)))
+    changed = {k: v for k, v in changes.items() if getattr(person, k) != v}
+    if not changed:
+        return person
+    if set(changed) & set(PERSON_KEY_FIELDS) and not (reason or "").strip():
+        _fail("修改姓名、公民身份号码、出生日期、编制类型或入编时间必须填写原因。", "reason")
+    before = audit.snapshot(person, PERSON_FIELDS)
+    for key, value in changed.items():
+        setattr(person, key, value)
+    number, sex, birth = check_person_facts(
+        id_number=person.id_number, sex=person.sex, birth_date=person.birth_date
+    )
+    person.id_number, person.sex, person.birth_date = number, sex, birth
+    if "id_number" in changed:
+        _check_one_slot(number, exclude=person.pk)
+    if "establishment_type" in changed:
+        check_type_allowed(person.unit, person.establishment_type)
+        check_vacancy(person.unit, person.establishment_type)
+    check_division(person.unit, person.division)
+    _check_date(person.entered_on, "入编时间")
+    _save_person(person)
+    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
+    movement = _movement(
+        person,
+        MovementKind.CORRECTION,
+        occurred_on or _today(),
+        actor=actor,
+        from_unit=person.unit,
+        to_unit=person.unit,
+        from_type=before["establishment_type"],
+        to_type=person.establishment_type,
+        changes={"before": b, "after": a},
+        reason=reason,
+    )
+    audit.record(
+        actor=actor,
+        action="人员.信息变更",
+        target=person,
+        region=person.unit.region,
+        before=b,
+        after=a,
+        reason=reason,
+    )
+    signals.staff_moved.send(sender=person_update, unit_ids={person.unit_id}, movements=[movement])
+    return person
