@@ -4,7 +4,7 @@ Callers: views, imports, admin actions and management commands. A ``ValidationEr
 Chinese message for the user; nothing is written when one is raised (``transaction.atomic``).
 """
 
-from units.services.common import (  # noqa: F401  # noqa: F401
+from units.services.common import (  # noqa: F401
     PERSON_EDITABLE,
     PERSON_FIELDS,
     PERSON_KEY_FIELDS,
