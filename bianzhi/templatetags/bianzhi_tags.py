@@ -1,0 +1,55 @@
+"""Template filters and tags for the Chinese UI: dates, masked ID numbers, signed numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+
+from bianzhi.lib.dates import format_cn
+from bianzhi.lib.idnumbers import mask_id
+from bianzhi.roles import has_capability, user_roles
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: dt.date | dt.datetime | None, style: str = "iso") -> str:
+    """2021-12-31 (default, for tables) or 2021年12月31日 (``|cn_date:"long"``); empty for None."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return format_cn(value) if style == "long" else value.isoformat()
+
+
+@register.filter
+def masked_id(number: str) -> str:
+    """Always masked (lists show ID numbers masked for everyone, DOMAIN.md §7)."""
+    return mask_id(number or "")
+
+
+@register.simple_tag(takes_context=True)
+def show_id(context, number: str) -> str:
+    """The full ID number for roles with ``view_full_id``, else masked."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return number if user is not None and has_capability(user, "view_full_id") else mask_id(number or "")
+
+
+@register.filter
+def signed(value: int | None) -> str:
+    """+3 / -2 / 0 for increases and decreases in change records."""
+    if value is None:
+        return ""
+    return f"{value:+d}" if value else "0"
+
+
+@register.filter
+def role_names(user) -> str:
+    return "、".join(sorted(r.value for r in user_roles(user))) or "未分配角色"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

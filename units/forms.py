@@ -1,0 +1,409 @@
+"""Forms of the registry pages. They check input shape only; the services check the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from archives.models import Document
+from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
+from bianzhi.lib.text import split_aliases
+from units.choices import (
+    ALLOWED_TYPES,
+    DutyStatus,
+    EntryMethod,
+    EstablishmentType,
+    Funding,
+    InstitutionClass,
+    LeaderPost,
+    LeaveReason,
+    Nature,
+    PostCategory,
+    Rank,
+    Sex,
+    StaffCategory,
+    System,
+    UnitStatus,
+)
+from units.models import Unit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ALL = [("", "全部")]
+
+
+def _blank(choices, label: str = "请选择") -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class DocumentChoiceField(forms.ModelChoiceField):
+    """A Document picked by 文号; the list shows 文号, title and date so a clerk can tell them apart."""
+
+    def label_from_instance(self, obj: Document) -> str:
+        date = f"（{obj.issued_on:%Y-%m-%d}）" if obj.issued_on else ""
+        return f"{obj.number} {obj.title}{date}"
+
+
+def document_field(
+    queryset: QuerySet[Document], *, required: bool, help_text: str = ""
+) -> DocumentChoiceField:
+    return DocumentChoiceField(
+        queryset=queryset.order_by("-issued_on", "-id"),
+        required=required,
+        label="批准文件",
+        empty_label="请选择文件（文号）",
+        help_text=help_text or "没有找到文件？请先在“文件”中登记，再回到此页选择。",
+    )
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+# ---- list filters ------------------------------------------------------------------------------
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "名称、其他名称或统一社会信用代码"}),
+    )
+    nature = forms.ChoiceField(label="机构性质", required=False, choices=ALL + Nature.choices)
+    system = forms.ChoiceField(label="系统类别", required=False, choices=ALL + System.choices)
+    township = forms.CharField(
+        label="所在乡镇",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如 县直、武阳镇", "list": "townships"}),
+    )
+    funding = forms.ChoiceField(label="经费形式", required=False, choices=ALL + Funding.choices)
+    status = forms.ChoiceField(label="状态", required=False, choices=[*UnitStatus.choices, ("全部", "全部")])
+    over = forms.BooleanField(label="仅看超编", required=False)
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "姓名，或完整的公民身份号码"}),
+    )
+    unit = UnitChoiceField(label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位")
+    establishment_type = forms.ChoiceField(
+        label="编制类型", required=False, choices=ALL + EstablishmentType.choices
+    )
+    category = forms.ChoiceField(label="人员类别", required=False, choices=ALL + StaffCategory.choices)
+    state = forms.ChoiceField(
+        label="在编状态", required=False, choices=[("在编", "在编"), ("已出编", "已出编"), ("全部", "全部")]
+    )
+
+    def __init__(self, *args, units: QuerySet[Unit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(
+        label="搜索", required=False, widget=forms.TextInput(attrs={"placeholder": "文号、标题或发文机关"})
+    )
+
+
+# ---- units -------------------------------------------------------------------------------------
+
+
+class UnitFieldsMixin(forms.Form):
+    name = forms.CharField(label="机构名称", max_length=100)
+    nature = forms.ChoiceField(label="机构性质", choices=Nature.choices)
+    parent = UnitChoiceField(
+        label="上级机构（主管部门）",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="无",
+        help_text="内设机构必须选择所属单位。",
+    )
+    system = forms.ChoiceField(
+        label="系统类别", required=False, choices=_blank(System.choices), help_text="内设机构不填。"
+    )
+    rank = forms.ChoiceField(label="机构规格", choices=Rank.choices, initial=Rank.UNRANKED)
+    funding = forms.ChoiceField(
+        label="经费形式", required=False, choices=_blank(Funding.choices), help_text="内设机构不填。"
+    )
+    institution_class = forms.ChoiceField(
+        label="事业单位类别",
+        required=False,
+        choices=_blank(InstitutionClass.choices, "不适用"),
+        help_text="仅事业单位填写。",
+    )
+    township = forms.CharField(label="所在乡镇", required=False, max_length=50, help_text="留空表示县直。")
+    credit_code = forms.CharField(
+        label="统一社会信用代码",
+        required=False,
+        max_length=30,
+        help_text="18位；法人单位填写，内设机构不填。",
+    )
+    aliases = forms.CharField(
+        label="其他名称", required=False, help_text="加挂牌子或简称，多个用分号（；）隔开。"
+    )
+    is_confidential = forms.BooleanField(
+        label="涉密单位", required=False, help_text="涉密单位不出现在公示和协作部门的输出中。"
+    )
+    duties = forms.CharField(label="主要职责", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_aliases(self) -> list[str]:
+        return split_aliases(self.cleaned_data["aliases"])
+
+
+class UnitCreateForm(UnitFieldsMixin):
+    region = forms.ModelChoiceField(label="行政区划", queryset=None, empty_label=None)
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    founded_on = forms.DateField(
+        label="设立日期", required=False, widget=DATE, help_text="留空则取文件的发文日期。"
+    )
+    reason = forms.CharField(label="说明", required=False, max_length=500)
+
+    field_order = [
+        "region",
+        "name",
+        "nature",
+        "parent",
+        "system",
+        "rank",
+        "funding",
+        "institution_class",
+        "township",
+        "credit_code",
+        "aliases",
+        "is_confidential",
+        "duties",
+        "document",
+        "founded_on",
+        "reason",
+    ]
+
+    def __init__(self, *args, regions, documents: QuerySet[Document], parents: QuerySet[Unit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["document"] = document_field(
+            documents, required=True, help_text="设立机构必须依据批准文件（不准擅自设立机构）。"
+        )
+        self.fields["parent"].queryset = parents
+        self.order_fields(self.field_order)
+
+
+class UnitEditForm(UnitFieldsMixin):
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    occurred_on = forms.DateField(
+        label="变更日期", required=False, widget=DATE, help_text="留空则取文件的发文日期，没有文件时取今天。"
+    )
+    reason = forms.CharField(label="变更原因", max_length=500, help_text="每次修改都要写明原因。")
+
+    def __init__(self, *args, documents: QuerySet[Document], parents: QuerySet[Unit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"] = document_field(
+            documents,
+            required=False,
+            help_text="更改名称、性质、规格、隶属或经费形式时必须选择批准文件；其他信息只需填写原因。",
+        )
+        self.fields["parent"].queryset = parents
+
+
+class UnitEndForm(forms.Form):
+    status = forms.ChoiceField(
+        label="处理方式", choices=[(UnitStatus.ABOLISHED, "撤销"), (UnitStatus.MERGED, "合并")]
+    )
+    merged_into = UnitChoiceField(
+        label="并入单位",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="（撤销时不填）",
+        help_text="合并时必须选择。",
+    )
+    occurred_on = forms.DateField(label="撤销/合并日期", widget=DATE)
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    reason = forms.CharField(label="说明", required=False, max_length=500)
+    confirm = forms.BooleanField(label="我已核对：此机构将被撤销或合并，不能恢复（记录和历史会保留）。")
+
+    def __init__(self, *args, documents: QuerySet[Document], units: QuerySet[Unit], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"] = document_field(documents, required=True)
+        self.fields["merged_into"].queryset = units
+        self.order_fields(["status", "merged_into", "occurred_on", "document", "reason", "confirm"])
+
+
+class QuotaForm(forms.Form):
+    establishment_type = forms.ChoiceField(label="编制类型")
+    approved = forms.IntegerField(
+        label="调整后核定数", min_value=0, help_text="填写调整后的总数，不是增减数。"
+    )
+    military_earmark = forms.IntegerField(
+        label="其中军转干部行政编制", min_value=0, required=False, help_text="仅行政编制；留空表示不变。"
+    )
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    occurred_on = forms.DateField(
+        label="调整日期", required=False, widget=DATE, help_text="留空则取文件的发文日期。"
+    )
+    reason = forms.CharField(label="变化原因", required=False, max_length=500)
+
+    def __init__(self, *args, unit: Unit, documents: QuerySet[Document], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["establishment_type"].choices = [(t, t) for t in ALLOWED_TYPES.get(unit.nature, ())]
+        self.fields["document"] = document_field(documents, required=True)
+        self.order_fields(
+            ["establishment_type", "approved", "military_earmark", "document", "occurred_on", "reason"]
+        )
+
+
+class PostsForm(forms.Form):
+    category = forms.ChoiceField(label="职数类别", choices=PostCategory.choices)
+    approved = forms.IntegerField(label="调整后核定职数", min_value=0, help_text="填写调整后的总数。")
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    occurred_on = forms.DateField(
+        label="调整日期", required=False, widget=DATE, help_text="留空则取文件的发文日期。"
+    )
+    reason = forms.CharField(label="变化原因", required=False, max_length=500)
+
+    def __init__(self, *args, documents: QuerySet[Document], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"] = document_field(documents, required=True)
+        self.order_fields(["category", "approved", "document", "occurred_on", "reason"])
+
+
+# ---- people ------------------------------------------------------------------------------------
+
+
+def _optional_document(form: forms.Form, documents: QuerySet[Document]) -> None:
+    form.fields["document"] = document_field(documents, required=False, help_text="可选：依据的文件。")
+
+
+class PersonFactsMixin(forms.Form):
+    """The fields of a real-name record that 入编 and 信息变更 share."""
+
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(
+        label="公民身份号码",
+        max_length=30,
+        help_text="18位，末位X大写；15位旧号码会自动转换。性别和出生日期按号码核对。",
+    )
+    establishment_type = forms.ChoiceField(label="编制类型")
+    category = forms.ChoiceField(label="人员类别", choices=StaffCategory.choices)
+    division = UnitChoiceField(
+        label="内设机构", required=False, queryset=Unit.objects.none(), empty_label="无"
+    )
+    entered_on = forms.DateField(label="入编时间", widget=DATE)
+    entry_doc_number = forms.CharField(label="入编文号或编制使用单号", required=False, max_length=100)
+    entry_method = forms.ChoiceField(label="进入方式", required=False, choices=_blank(EntryMethod.choices))
+    is_military_transfer = forms.BooleanField(label="军转干部", required=False)
+    work_started_on = forms.DateField(label="参加工作时间", required=False, widget=DATE)
+    duty_status = forms.ChoiceField(label="在岗状态", choices=DutyStatus.choices, initial=DutyStatus.ON_DUTY)
+    ethnicity = forms.CharField(label="民族", required=False, max_length=20)
+    political_status = forms.CharField(label="政治面貌", required=False, max_length=20)
+    education = forms.CharField(label="学历", required=False, max_length=20)
+    title = forms.CharField(label="职务", required=False, max_length=100)
+    grade = forms.CharField(label="职级", required=False, max_length=50)
+
+    def clean_id_number(self) -> str:
+        try:
+            return normalize_id(self.cleaned_data["id_number"])
+        except InvalidNumber as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def setup(self, unit: Unit, types: tuple[str, ...] | list[str]) -> None:
+        self.fields["establishment_type"].choices = [(t, t) for t in types]
+        self.fields["division"].queryset = Unit.objects.filter(
+            parent=unit, nature=Nature.DIVISION, status=UnitStatus.ACTIVE
+        )
+
+
+class PersonEnterForm(PersonFactsMixin):
+    sex = forms.ChoiceField(label="性别", required=False, choices=_blank(Sex.choices, "按号码自动判断"))
+    leader_post = forms.ChoiceField(label="领导职务", choices=LeaderPost.choices, initial=LeaderPost.NONE)
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    reason = forms.CharField(label="备注", required=False, max_length=500)
+
+    def __init__(self, *args, unit: Unit, documents: QuerySet[Document], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup(unit, ALLOWED_TYPES.get(unit.nature, ()))
+        _optional_document(self, documents)
+        self.fields["entered_on"].initial = timezone.localdate()
+
+
+class PersonEditForm(PersonFactsMixin):
+    sex = forms.ChoiceField(label="性别", choices=Sex.choices)
+    birth_date = forms.DateField(label="出生日期", widget=DATE)
+    reason = forms.CharField(
+        label="修改原因",
+        required=False,
+        max_length=500,
+        help_text="修改姓名、公民身份号码、出生日期、编制类型或入编时间时必须填写。",
+    )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup(unit, ALLOWED_TYPES.get(unit.nature, ()))
+
+
+class PersonLeaveForm(forms.Form):
+    left_on = forms.DateField(label="出编时间", widget=DATE)
+    leave_reason = forms.ChoiceField(label="出编原因", choices=_blank(LeaveReason.choices))
+    doc_number = forms.CharField(label="文号", required=False, max_length=100)
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    reason = forms.CharField(label="说明", required=False, max_length=500)
+    confirm = forms.BooleanField(label="我已核对：该人员将出编，所占编制随即释放。")
+
+    def __init__(self, *args, documents: QuerySet[Document], **kwargs):
+        super().__init__(*args, **kwargs)
+        _optional_document(self, documents)
+        self.order_fields(["left_on", "leave_reason", "doc_number", "document", "reason", "confirm"])
+
+
+class PersonTransferForm(forms.Form):
+    to_unit = UnitChoiceField(label="调入单位", queryset=Unit.objects.none())
+    establishment_type = forms.ChoiceField(label="调入后编制类型", choices=EstablishmentType.choices)
+    to_division = UnitChoiceField(
+        label="调入内设机构",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="无",
+        help_text="须为调入单位的内设机构。",
+    )
+    category = forms.ChoiceField(
+        label="人员类别", required=False, choices=_blank(StaffCategory.choices, "不变")
+    )
+    leader_post = forms.ChoiceField(label="领导职务", choices=LeaderPost.choices, initial=LeaderPost.NONE)
+    occurred_on = forms.DateField(label="调动日期", widget=DATE)
+    doc_number = forms.CharField(label="文号或编制使用单号", required=False, max_length=100)
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    reason = forms.CharField(label="说明", required=False, max_length=500)
+
+    def __init__(self, *args, units: QuerySet[Unit], divisions: QuerySet[Unit], documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units
+        self.fields["to_division"].queryset = divisions
+        _optional_document(self, documents)
+        self.order_fields(
+            [
+                "to_unit",
+                "establishment_type",
+                "to_division",
+                "category",
+                "leader_post",
+                "occurred_on",
+                "doc_number",
+                "document",
+                "reason",
+            ]
+        )
+
+
+class PersonPostForm(forms.Form):
+    leader_post = forms.ChoiceField(label="新的领导职务", choices=LeaderPost.choices)
+    title = forms.CharField(label="职务名称", required=False, max_length=100, help_text="留空表示不变。")
+    occurred_on = forms.DateField(label="任免日期", widget=DATE)
+    doc_number = forms.CharField(label="任免文号", required=False, max_length=100)
+    document = forms.ModelChoiceField(queryset=Document.objects.none())
+    reason = forms.CharField(label="说明", required=False, max_length=500)
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        _optional_document(self, documents)
+        self.order_fields(["leader_post", "title", "occurred_on", "doc_number", "document", "reason"])
