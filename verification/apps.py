@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class VerificationConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'verification'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "verification"

@@ -1,0 +1,93 @@
+"""Matching a partner row's unit to a register unit (FORMATS.md §3).
+
+By credit code, then exact name, then alias; a credit code that matches no unit falls through to the
+name. A name (or alias) that matches more than one live unit matches none. An internal division counts
+for its 法人 parent. Names are compared without white space, with full-width digits and letters folded
+and with ASCII brackets as full-width ones — noise that §0 says to ignore.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+
+from bianzhi.lib.text import fold_digits_letters
+from verification.compare.data import Register
+
+_SPACE = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
+_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+
+
+def unit_key(name: str) -> str:
+    """A unit name for comparison."""
+    return fold_digits_letters(_SPACE.sub("", name or "")).translate(_BRACKETS)
+
+
+def credit_key(code: str) -> str:
+    return fold_digits_letters(_SPACE.sub("", code or "")).upper()
+
+
+class UnitMatcher:
+    """Resolves (name as written, credit code) to a live 法人 unit id, or None."""
+
+    def __init__(self, register: Register) -> None:
+        self.register = register
+        self.by_credit: dict[str, int] = {}
+        self.by_name: dict[str, set[int]] = defaultdict(set)
+        self.by_alias: dict[str, set[int]] = defaultdict(set)
+        for unit in register.units.values():
+            if not unit.live:
+                continue
+            if unit.credit_code:
+                self.by_credit[unit.credit_code] = unit.id
+            self.by_name[unit_key(unit.name)].add(unit.id)
+        for unit_id, alias in register.aliases:
+            unit = register.units.get(unit_id)
+            if unit is not None and unit.live:
+                self.by_alias[unit_key(alias)].add(unit_id)
+        self._cache: dict[tuple[str, str], int | None] = {}
+
+    def match(self, name: str, credit_code: str = "") -> int | None:
+        key = (name, credit_code)
+        if key not in self._cache:
+            self._cache[key] = self._match(name, credit_code)
+        return self._cache[key]
+
+    def how(self, name: str, credit_code: str = "") -> str:
+        """统一社会信用代码 / 机构名称 / 其他名称 / 重名 / 未匹配 — for the matching page."""
+        if credit_code and credit_key(credit_code) in self.by_credit:
+            return "统一社会信用代码"
+        key = unit_key(name)
+        for label, table in (("机构名称", self.by_name), ("其他名称", self.by_alias)):
+            hits = table.get(key)
+            if hits:
+                return label if len(hits) == 1 else "重名"
+        return "未匹配"
+
+    def _match(self, name: str, credit_code: str) -> int | None:
+        if credit_code:
+            unit_id = self.by_credit.get(credit_key(credit_code))
+            if unit_id is not None:
+                return self.register.legal_id(unit_id)
+        key = unit_key(name)
+        for table in (self.by_name, self.by_alias):
+            hits = table.get(key)
+            if hits:
+                return self.register.legal_id(next(iter(hits))) if len(hits) == 1 else None
+        return None
+
+    def suggest(self, name: str, limit: int = 3) -> list[int]:
+        """The closest live 法人 units by name and alias (for an unmatched partner unit)."""
+        key = unit_key(name)
+        candidates: dict[str, set[int]] = defaultdict(set)
+        for table in (self.by_name, self.by_alias):
+            for text, ids in table.items():
+                candidates[text].update(self.register.legal_id(i) for i in ids)
+        close = difflib.get_close_matches(key, list(candidates), n=limit * 2, cutoff=0.4)
+        out: list[int] = []
+        for text in close:
+            for unit_id in sorted(candidates[text]):
+                if unit_id not in out:
+                    out.append(unit_id)
+        return out[:limit]

@@ -1,0 +1,106 @@
+"""Loading the register side of the comparison from the database (values_list only, no model objects).
+
+Now: the people in establishment. At a cut-off date D: the people with entered_on ≤ D and
+(in establishment or left_on > D), with transfers and post changes after D rolled back from their
+movement history, and units that ended after D counted as live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from django.db.models import Q
+
+from units.choices import MovementKind, UnitStatus
+from units.models import LeaderPostQuota, Movement, Person, Quota, Unit, UnitAlias
+from verification.compare.data import Register, RegUnit
+
+
+def _units(region, cutoff: dt.date | None) -> dict[int, RegUnit]:
+    qs = Unit.objects.all()
+    if region is not None:
+        qs = qs.filter(region=region)
+    units = {}
+    for pk, name, nature, funding, code, parent_id, township, status, ended_on in qs.values_list(
+        "pk", "name", "nature", "funding", "credit_code", "parent_id", "township", "status", "ended_on"
+    ):
+        live = status == UnitStatus.ACTIVE or (
+            cutoff is not None and ended_on is not None and ended_on > cutoff
+        )
+        units[pk] = RegUnit(pk, name, nature, funding, code, parent_id, township, live)
+    return units
+
+
+def _people_qs(region, cutoff: dt.date | None):
+    qs = Person.objects.all()
+    if region is not None:
+        qs = qs.filter(unit__region=region)
+    if cutoff is None:
+        return qs.filter(in_establishment=True)
+    return qs.filter(Q(entered_on__lte=cutoff) & (Q(in_establishment=True) | Q(left_on__gt=cutoff)))
+
+
+def _roll_back(people: dict[int, list], cutoff: dt.date) -> None:
+    """Undo the transfers and post changes that happened after the cut-off (latest first)."""
+    moves = (
+        Movement.objects.filter(
+            occurred_on__gt=cutoff, kind__in=[MovementKind.TRANSFER, MovementKind.POST_CHANGE]
+        )
+        .order_by("-occurred_on", "-id")
+        .values_list("person_id", "kind", "from_unit_id", "from_type", "from_post")
+    )
+    for person_id, kind, from_unit, from_type, from_post in moves.iterator(chunk_size=5000):
+        row = people.get(person_id)
+        if row is None:
+            continue
+        if kind == MovementKind.TRANSFER and from_unit:
+            row[2] = from_unit
+            row[3] = from_type or row[3]
+        if from_post:
+            row[5] = from_post
+
+
+def _in_region(model, region):
+    return model.objects.all() if region is None else model.objects.filter(unit__region=region)
+
+
+def load_register(*, region=None, cutoff: dt.date | None = None) -> Register:
+    """The register at ``cutoff`` (or now), for one region (or all)."""
+    units = _units(region, cutoff)
+    intern = sys.intern
+    rows: dict[int, list] = {}
+    qs = (
+        _people_qs(region, cutoff)
+        .order_by("entered_on", "id")
+        .values_list(
+            "pk",
+            "id_number",
+            "name",
+            "unit_id",
+            "establishment_type",
+            "category",
+            "leader_post",
+            "is_military_transfer",
+        )
+    )
+    for pk, number, name, unit_id, etype, category, post, military in qs.iterator(chunk_size=5000):
+        rows[pk] = [number, name, unit_id, intern(etype), intern(category), intern(post), military]
+    if cutoff is not None:
+        _roll_back(rows, cutoff)
+    register = Register(units=units, people={}, cutoff=cutoff)
+    people = register.people
+    for number, name, unit_id, etype, category, post, military in rows.values():
+        people[number] = (name, register.legal_id(unit_id), etype, category, post, military)
+    register.aliases = list(_in_region(UnitAlias, region).values_list("unit_id", "name"))
+    register.quotas = {
+        (u, t): (a, m)
+        for u, t, a, m in _in_region(Quota, region).values_list(
+            "unit_id", "establishment_type", "approved", "military_earmark"
+        )
+    }
+    register.posts = {
+        (u, c): a
+        for u, c, a in _in_region(LeaderPostQuota, region).values_list("unit_id", "category", "approved")
+    }
+    return register
