@@ -116,6 +116,7 @@ STAFF_HEADERS = [
 STAFF_ALIASES = {"公民身份号码": ("身份证号", "身份证号码", "证件号码"), "单位名称": ("工作单位",)}
 STAFF_REQUIRED = ("单位名称", "姓名", "公民身份号码", "编制类型", "人员类别", "入编时间")
 YES_NO = {"是": True, "否": False}
+NEUTRALISED = ("=", "+", "-", "@")
 
 
 def _max_length(model, name: str) -> int:
@@ -198,6 +199,8 @@ class RowReader:
         value = clean_cell(self.raw(column))
         if isinstance(self.raw(column), dt.datetime | dt.date):
             value = parse_date(self.raw(column)).isoformat()
+        if value[:1] == "'" and value[1:2] in NEUTRALISED:  # our own export's formula guard
+            value = value[1:]
         if required and not value:
             self.error(column, "不能为空")
         elif max_length and len(value) > max_length:
@@ -413,12 +416,14 @@ def _validate_limits(sheet: Sheet, region, report: ImportReport) -> list[bulk.Li
             occurred_on=r.date("日期", required=True),
             number=_doc_number(r, "文号"),
             limit_type=r.choice("编制类型", LimitType.values, required=True),
-            delta=r.integer("增减数", signed=True),
+            delta=0,
             note=r.text("说明", max_length=300),
         )
         if not draft.number:
             r.error("文号", "不能为空")
-        if not draft.delta and r.has("增减数") and not r.failed:
+        known = len(report.errors)
+        draft.delta = r.integer("增减数", signed=True)
+        if not draft.delta and len(report.errors) == known:
             r.error("增减数", "增减数不能为0")
         if r.failed:
             continue
@@ -483,7 +488,9 @@ def import_units_file(source: Source, *, filename: str, region, actor, dry_run: 
         report.over_quota, report.over_posts = _units_overruns(plan, live)
         report.warnings += report.over_quota + report.over_posts
     report.created, report.updated = len(plan.new_units), len(plan.changes)
-    if report.errors or dry_run:
+    if not report.errors:
+        report.unchanged += len(rows) - report.created - report.updated
+    if report.errors or dry_run or not (plan.new_units or plan.changes or plan.limits):
         return report
     bulk.load_units(
         plan,
@@ -613,7 +620,8 @@ def _match_existing(u: _UnitRow, live: _UnitIndex, sheet: str, err, plan: bulk.U
                 parent_id=u.parent_id,
             )
         )
-        if (any(u.quotas.values()) or any(u.posts.values())) and not u.approval_number:
+        numbers = any(u.quotas.values()) or any(u.posts.values())
+        if numbers and not u.approval_number and u.nature != Nature.DIVISION:
             err.append(RowError(sheet, u.row, "核定文号", "核定了编制或领导职数的机构必须填写核定文号"))
         return
     u.existing = existing
@@ -908,7 +916,7 @@ def import_staff_file(source: Source, *, filename: str, region, actor, dry_run: 
         report.warnings += report.over_quota + report.over_posts
     report.created, report.updated = len(plan.new_people), len(plan.updates)
     report.unchanged = len(rows) - report.created - report.updated if not report.errors else 0
-    if report.errors or dry_run:
+    if report.errors or dry_run or not (plan.new_people or plan.updates):
         return report
     bulk.load_staff(
         plan,
