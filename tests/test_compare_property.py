@@ -187,7 +187,7 @@ def test_moving_a_person_in_one_source_yields_exactly_its_mismatch(people, sourc
     candidates = [
         i
         for i, row in enumerate(rows[source])
-        if (p := register.people.get(row["公民身份号码"])) is not None
+        if row["公民身份号码"] in register.people
         and f"{MISMATCH[source]}|{source}|{row['公民身份号码']}|" not in before
         and (source != SI or row["参保状态"] == "参保缴费")
     ]
