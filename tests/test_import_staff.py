@@ -36,13 +36,24 @@ def xlsx(path: Path, rows: list[list], *, header=STAFF_HEADERS, sheet="实有人
 
 
 def person_row(unit="漳县财政局", name="王五", id_number=None, *, etype="行政编制", category="公务员", **kw):
-    values = {"单位名称": unit, "姓名": name, "公民身份号码": id_number or make_id("621125", BIRTH, 1),
-              "编制类型": etype, "人员类别": category, "入编时间": "2015-07-01"} | kw
+    values = {
+        "单位名称": unit,
+        "姓名": name,
+        "公民身份号码": id_number or make_id("621125", BIRTH, 1),
+        "编制类型": etype,
+        "人员类别": category,
+        "入编时间": "2015-07-01",
+    } | kw
     return [values.get(h) for h in STAFF_HEADERS]
 
 
 def counts():
-    return (Unit.objects.count(), Person.objects.count(), Movement.objects.count(), AuditEntry.objects.count())
+    return (
+        Unit.objects.count(),
+        Person.objects.count(),
+        Movement.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 @pytest.fixture
@@ -63,11 +74,22 @@ def run(path, region, actor=None, **kw):
     return import_staff_file(path, filename=Path(path).name, region=region, actor=actor, **kw)
 
 
-def test_valid_file_creates_people_with_movements_one_audit_and_one_signal(tmp_path, region, unit_a, unit_b,
-                                                                           office_staff, heard):
+def test_valid_file_creates_people_with_movements_one_audit_and_one_signal(
+    tmp_path, region, unit_a, unit_b, office_staff, heard
+):
     rows = [person_row(id_number=make_id("621125", BIRTH, i), name=f"王{i}") for i in range(3)]
-    rows.append(person_row("漳县疾病预防控制中心", "李四", make_id("621125", BIRTH, 9, "女"), etype="事业编制",
-                           category="专业技术人员", 性别="女", 出生日期=BIRTH, 入编时间=dt.datetime(2019, 8, 1)))
+    rows.append(
+        person_row(
+            "漳县疾病预防控制中心",
+            "李四",
+            make_id("621125", BIRTH, 9, "女"),
+            etype="事业编制",
+            category="专业技术人员",
+            性别="女",
+            出生日期=BIRTH,
+            入编时间=dt.datetime(2019, 8, 1),
+        )
+    )
     report = run(xlsx(tmp_path / "staff.xlsx", rows), region, office_staff)
     assert report.exit_code == 0, report.errors
     assert (report.rows_read, report.created, report.updated) == (4, 4, 0)
@@ -116,12 +138,18 @@ def test_cleaning_text_dates_integers_fullwidth_and_15_digit_ids(tmp_path, regio
         ({"入编时间": "2999-01-01"}, "入编时间", "晚于今天"),
     ],
 )
-def test_each_row_error_is_reported_and_nothing_written(tmp_path, region, unit_a, overrides, column, fragment):
-    kwargs = {k: overrides.pop(k) for k in ("unit", "name", "id_number", "etype", "category") if k in overrides}
+def test_each_row_error_is_reported_and_nothing_written(
+    tmp_path, region, unit_a, overrides, column, fragment
+):
+    kwargs = {
+        k: overrides.pop(k) for k in ("unit", "name", "id_number", "etype", "category") if k in overrides
+    }
     if "人员类别" in overrides:
         kwargs["category"] = overrides.pop("人员类别")
-    path = xlsx(tmp_path / "staff.xlsx", [person_row(name="甲", id_number=make_id("621125", BIRTH, 7)),
-                                          person_row(**kwargs, **overrides)])
+    path = xlsx(
+        tmp_path / "staff.xlsx",
+        [person_row(name="甲", id_number=make_id("621125", BIRTH, 7)), person_row(**kwargs, **overrides)],
+    )
     before = counts()
     report = run(path, region)
     assert report.exit_code == 1
@@ -133,9 +161,13 @@ def test_each_row_error_is_reported_and_nothing_written(tmp_path, region, unit_a
 
 def test_duplicate_id_in_file(tmp_path, region, unit_a):
     number = make_id("621125", BIRTH, 2)
-    path = xlsx(tmp_path / "s.xlsx", [person_row(id_number=number), person_row(name="乙", id_number=number.lower())])
+    path = xlsx(
+        tmp_path / "s.xlsx", [person_row(id_number=number), person_row(name="乙", id_number=number.lower())]
+    )
     report = run(path, region)
-    assert [str(e) for e in report.errors] == [f"实有人员 第3行 公民身份号码: 公民身份号码 {number} 与第2行重复"]
+    assert [str(e) for e in report.errors] == [
+        f"实有人员 第3行 公民身份号码: 公民身份号码 {number} 与第2行重复"
+    ]
 
 
 def test_id_in_establishment_at_another_unit_is_one_person_one_slot(tmp_path, region, unit_a, unit_b):
@@ -148,7 +180,9 @@ def test_id_in_establishment_at_another_unit_is_one_person_one_slot(tmp_path, re
 def test_known_id_at_same_unit_is_an_update_recorded_as_a_change(tmp_path, region, unit_a, heard):
     person = make_person(unit_a, name="老张")
     heard.clear()
-    row = person_row(name="老张", id_number=person.id_number, 职务="科员", 领导职务="无", 入编时间=person.entered_on)
+    row = person_row(
+        name="老张", id_number=person.id_number, 职务="科员", 领导职务="无", 入编时间=person.entered_on
+    )
     report = run(xlsx(tmp_path / "s.xlsx", [row]), region)
     assert report.exit_code == 0 and (report.created, report.updated) == (0, 1)
     person.refresh_from_db()
@@ -176,8 +210,10 @@ def test_alias_and_division_match(tmp_path, region, unit_a):
 
 
 def test_over_quota_and_over_posts_are_imported_and_listed(tmp_path, region, unit_a):
-    rows = [person_row(id_number=make_id("621125", BIRTH, i), name=f"人{i}", 领导职务="单位正职" if i < 2 else "")
-            for i in range(7)]
+    rows = [
+        person_row(id_number=make_id("621125", BIRTH, i), name=f"人{i}", 领导职务="单位正职" if i < 2 else "")
+        for i in range(7)
+    ]
     report = run(xlsx(tmp_path / "s.xlsx", rows), region)
     assert report.exit_code == 0
     assert Person.objects.filter(unit=unit_a).count() == 7
@@ -204,7 +240,7 @@ def test_missing_required_header_is_an_error_on_row_1_and_unknown_header_a_warni
 
 
 def test_formulas_are_not_executed(tmp_path, region, unit_a):
-    row = person_row(name="=HYPERLINK(\"http://x\",\"王五\")", 职务="=1+1")
+    row = person_row(name='=HYPERLINK("http://x","王五")', 职务="=1+1")
     report = run(xlsx(tmp_path / "s.xlsx", [row]), region)
     # openpyxl stores formulas without cached values: the cell reads as empty, never evaluated.
     assert report.exit_code == 1 and report.errors[0].column == "姓名"
@@ -212,8 +248,12 @@ def test_formulas_are_not_executed(tmp_path, region, unit_a):
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("staff.xlsx", b"just some text, not a zip"), ("staff.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 100),
-     ("staff.xlsx", b""), ("staff.txt", b"hello")],
+    [
+        ("staff.xlsx", b"just some text, not a zip"),
+        ("staff.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 100),
+        ("staff.xlsx", b""),
+        ("staff.txt", b"hello"),
+    ],
 )
 def test_unreadable_files_are_fatal(tmp_path, region, name, content):
     path = tmp_path / name
@@ -262,7 +302,11 @@ def test_command_exit_1_prints_lines_and_writes_error_workbook(tmp_path, region,
     assert "实有人员 第2行 单位名称: 单位“无此单位”不是本区划现有的单位" in out
     errors = tmp_path / "staff.errors.xlsx"
     grid = CalamineWorkbook.from_path(str(errors)).get_sheet_by_index(0).to_python()
-    assert grid[0] == ["工作表", "行号", "列名", "说明"] and grid[1][0] == "实有人员" and grid[1][2] == "单位名称"
+    assert (
+        grid[0] == ["工作表", "行号", "列名", "说明"]
+        and grid[1][0] == "实有人员"
+        and grid[1][2] == "单位名称"
+    )
     assert counts() == before
 
 
@@ -289,9 +333,23 @@ def test_command_line_exit_code_without_traceback(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{db}", "PATH": "/usr/bin:/bin", "BIANZHI_DATA_DIR": str(tmp_path)}
     root = Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
-    subprocess.run([sys.executable, "manage.py", "shell", "-c",
-                    "from bianzhi.models import Region; Region.objects.create(code='621125', name='漳县')"],
-                   cwd=root, env=env, check=True)
-    done = subprocess.run([sys.executable, "manage.py", "import_staff", str(path)], cwd=root, env=env,
-                          capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from bianzhi.models import Region; Region.objects.create(code='621125', name='漳县')",
+        ],
+        cwd=root,
+        env=env,
+        check=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import_staff", str(path)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr and "不是有效的 .xlsx" in done.stderr

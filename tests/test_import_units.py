@@ -47,8 +47,15 @@ def unit_row(name, nature="行政机关", *, system="政府", funding="全额拨
 
 
 def counts():
-    return (Unit.objects.count(), Quota.objects.count(), UnitEvent.objects.count(), Person.objects.count(),
-            Movement.objects.count(), AuditEntry.objects.count(), QuotaLimitEntry.objects.count())
+    return (
+        Unit.objects.count(),
+        Quota.objects.count(),
+        UnitEvent.objects.count(),
+        Person.objects.count(),
+        Movement.objects.count(),
+        AuditEntry.objects.count(),
+        QuotaLimitEntry.objects.count(),
+    )
 
 
 def run(path, region, actor=None, **kw):
@@ -70,10 +77,23 @@ def heard():
 def test_valid_file_with_children_before_parent(tmp_path, region, office_staff, heard):
     rows = [
         unit_row("办公室", "内设机构", 上级机构="漳县应急管理局"),
-        unit_row("漳县应急管理局", 统一社会信用代码=make_credit_code(7, "11621125"), 其他名称="县应急局；应急局",
-                 机构规格="正科级", 设立文号="漳编发[2019]3号", 设立日期="2019-03-01", 行政编制="12",
-                 其中军转行政编制=2, 工勤编制=1, 单位领导正职职数=1, 单位领导副职职数=3, 核定文号="漳编发〔2021〕9号"),
-        unit_row("漳县地震台", "事业单位", 上级机构="漳县应急管理局", 事业编制=5, 核定文号="漳编发〔2021〕9号"),
+        unit_row(
+            "漳县应急管理局",
+            统一社会信用代码=make_credit_code(7, "11621125"),
+            其他名称="县应急局；应急局",
+            机构规格="正科级",
+            设立文号="漳编发[2019]3号",
+            设立日期="2019-03-01",
+            行政编制="12",
+            其中军转行政编制=2,
+            工勤编制=1,
+            单位领导正职职数=1,
+            单位领导副职职数=3,
+            核定文号="漳编发〔2021〕9号",
+        ),
+        unit_row(
+            "漳县地震台", "事业单位", 上级机构="漳县应急管理局", 事业编制=5, 核定文号="漳编发〔2021〕9号"
+        ),
     ]
     report = run(xlsx(tmp_path / "units.xlsx", rows), region, office_staff)
     assert report.exit_code == 0, [str(e) for e in report.errors]
@@ -87,7 +107,10 @@ def test_valid_file_with_children_before_parent(tmp_path, region, office_staff, 
     q = Quota.objects.get(unit=bureau, establishment_type="行政编制")
     assert (q.approved, q.military_earmark) == (12, 2)
     assert LeaderPostQuota.objects.get(unit=bureau, category="单位副职").approved == 3
-    assert UnitEvent.objects.filter(unit=bureau, kind="编制调整", document__number="漳编发〔2021〕9号").count() == 2
+    assert (
+        UnitEvent.objects.filter(unit=bureau, kind="编制调整", document__number="漳编发〔2021〕9号").count()
+        == 2
+    )
     assert UnitEvent.objects.filter(unit=bureau, kind="设立").exists()
     assert UnitEvent.objects.filter(unit=office, kind="建账导入").exists()
     assert AuditEntry.objects.get(action="导入.机构").after["新增机构"] == 3
@@ -105,7 +128,11 @@ def test_valid_file_with_children_before_parent(tmp_path, region, office_staff, 
         (unit_row("丁局", 上级机构="不存在的委员会"), "上级机构", "不在本文件中"),
         (unit_row("漳县财政局", 机构规格="正处级"), "机构名称", "已有名为"),
         (unit_row("戊局", 统一社会信用代码=BAD_CODE), "统一社会信用代码", "校验位"),
-        (unit_row("己局", 行政编制=3, 其中军转行政编制=4, 核定文号="x"), "其中军转行政编制", "不能大于行政编制"),
+        (
+            unit_row("己局", 行政编制=3, 其中军转行政编制=4, 核定文号="x"),
+            "其中军转行政编制",
+            "不能大于行政编制",
+        ),
         (unit_row("庚局", 行政编制=3), "核定文号", "必须填写核定文号"),
         (unit_row("辛局", 机构性质="行政机构"), "机构性质", "行政机关、参公事业单位"),
         (unit_row("壬局", system=None), "系统类别", "不能为空"),
@@ -128,8 +155,13 @@ def test_each_row_error(tmp_path, region, unit_a, row, column, fragment):
 
 def test_duplicate_names_and_codes_in_file(tmp_path, region):
     code = make_credit_code(11, "11621125")
-    rows = [unit_row("甲局", 统一社会信用代码=code), unit_row("甲局"), unit_row("乙局", 统一社会信用代码=code),
-            unit_row("科", "内设机构", 上级机构="甲局"), unit_row("科", "内设机构", 上级机构="乙局")]
+    rows = [
+        unit_row("甲局", 统一社会信用代码=code),
+        unit_row("甲局"),
+        unit_row("乙局", 统一社会信用代码=code),
+        unit_row("科", "内设机构", 上级机构="甲局"),
+        unit_row("科", "内设机构", 上级机构="乙局"),
+    ]
     report = run(xlsx(tmp_path / "u.xlsx", rows), region)
     assert [str(e) for e in report.errors] == [
         "机构 第3行 机构名称: 机构名称“甲局”与第2行重复",
@@ -140,8 +172,16 @@ def test_duplicate_names_and_codes_in_file(tmp_path, region):
 def test_credit_code_of_live_unit_refused(tmp_path, region):
     doc = make_document(region)
     code = make_credit_code(5, "11621125")
-    services.unit_create(region=region, name="已有局", nature="行政机关", system="政府", funding="全额拨款",
-                         document=doc, actor=None, credit_code=code)
+    services.unit_create(
+        region=region,
+        name="已有局",
+        nature="行政机关",
+        system="政府",
+        funding="全额拨款",
+        document=doc,
+        actor=None,
+        credit_code=code,
+    )
     report = run(xlsx(tmp_path / "u.xlsx", [unit_row("新局", 统一社会信用代码=code)]), region)
     assert report.errors[0].column == "统一社会信用代码" and "已有局" in report.errors[0].message
 
@@ -156,11 +196,23 @@ def test_existing_unit_quota_change_needs_document_and_lists_over_quota(tmp_path
     for _ in range(3):
         make_person(unit_a)
     row = unit_row("漳县财政局", 行政编制=2)
-    report = run(xlsx(tmp_path / "u.xlsx", [row], header=["机构名称", "机构性质", "系统类别", "经费形式", "行政编制",
-                                                          "核定文号"]), region)
+    report = run(
+        xlsx(
+            tmp_path / "u.xlsx",
+            [row],
+            header=["机构名称", "机构性质", "系统类别", "经费形式", "行政编制", "核定文号"],
+        ),
+        region,
+    )
     assert report.exit_code == 1
-    report = run(xlsx(tmp_path / "u.xlsx", [["漳县财政局", "行政机关", "政府", "全额拨款", 2, "漳编发〔2022〕1号"]],
-                      header=["机构名称", "机构性质", "系统类别", "经费形式", "行政编制", "核定文号"]), region)
+    report = run(
+        xlsx(
+            tmp_path / "u.xlsx",
+            [["漳县财政局", "行政机关", "政府", "全额拨款", 2, "漳编发〔2022〕1号"]],
+            header=["机构名称", "机构性质", "系统类别", "经费形式", "行政编制", "核定文号"],
+        ),
+        region,
+    )
     assert report.exit_code == 0 and report.updated == 1
     assert Quota.objects.get(unit=unit_a, establishment_type="行政编制").approved == 2
     assert report.over_quota == ["超编：漳县财政局 行政编制 核定2名，实有3名，超1名"]
@@ -169,11 +221,15 @@ def test_existing_unit_quota_change_needs_document_and_lists_over_quota(tmp_path
 
 
 def test_limits_sheet_loaded_first_and_enforced(tmp_path, region):
-    limits = [["2021-01-05", "甘编发〔2021〕1号", "行政编制", 20, "下达限额"],
-              ["2021-01-05", "甘编发〔2021〕1号", "事业编制", "10", ""]]
-    rows = [unit_row("甲局", 行政编制=15, 核定文号="漳编发〔2021〕1号"),
-            unit_row("乙中心", "参公事业单位", 参公事业编制=6, 核定文号="漳编发〔2021〕1号"),
-            unit_row("丙中心", "事业单位", 事业编制=5, 核定文号="漳编发〔2021〕1号")]
+    limits = [
+        ["2021-01-05", "甘编发〔2021〕1号", "行政编制", 20, "下达限额"],
+        ["2021-01-05", "甘编发〔2021〕1号", "事业编制", "10", ""],
+    ]
+    rows = [
+        unit_row("甲局", 行政编制=15, 核定文号="漳编发〔2021〕1号"),
+        unit_row("乙中心", "参公事业单位", 参公事业编制=6, 核定文号="漳编发〔2021〕1号"),
+        unit_row("丙中心", "事业单位", 事业编制=5, 核定文号="漳编发〔2021〕1号"),
+    ]
     before = counts()
     report = run(xlsx(tmp_path / "u.xlsx", rows, limits=limits), region)
     assert report.exit_code == 1 and counts() == before
@@ -182,7 +238,10 @@ def test_limits_sheet_loaded_first_and_enforced(tmp_path, region):
     rows[2] = unit_row("丙中心", "事业单位", 事业编制=4, 核定文号="漳编发〔2021〕1号")
     report = run(xlsx(tmp_path / "u.xlsx", rows, limits=limits), region)
     assert report.exit_code == 0, [str(e) for e in report.errors]
-    assert services.limit_balance(region, "行政编制") == 20 and services.limit_allocated(region, "事业编制") == 10
+    assert (
+        services.limit_balance(region, "行政编制") == 20
+        and services.limit_allocated(region, "事业编制") == 10
+    )
     again = run(xlsx(tmp_path / "u.xlsx", rows, limits=limits), region)
     assert again.exit_code == 0 and again.created == 0 and QuotaLimitEntry.objects.count() == 2
 
@@ -191,7 +250,11 @@ def test_bad_limit_rows(tmp_path, region):
     limits = [["2021-01-05", "", "行政编制", 0, ""], ["x", "甘编发〔2021〕1号", "工勤编制", 3, ""]]
     report = run(xlsx(tmp_path / "u.xlsx", [unit_row("甲局")], limits=limits), region)
     assert {(e.sheet, e.row, e.column) for e in report.errors} == {
-        ("限额", 2, "文号"), ("限额", 2, "增减数"), ("限额", 3, "日期"), ("限额", 3, "编制类型")}
+        ("限额", 2, "文号"),
+        ("限额", 2, "增减数"),
+        ("限额", 3, "日期"),
+        ("限额", 3, "编制类型"),
+    }
 
 
 def test_missing_header_and_dry_run(tmp_path, region):

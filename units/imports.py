@@ -481,6 +481,11 @@ def import_units_file(source: Source, *, filename: str, region, actor, dry_run: 
         if _too_many_errors(report):
             break
     live = _UnitIndex(region)
+    codes = sorted({u.fields["credit_code"] for u in rows if u.fields["credit_code"]})
+    for chunk in _chunks(codes):  # credit codes are unique among live units of every region
+        live.codes |= {
+            u.credit_code: u for u in Unit.objects.filter(status=UnitStatus.ACTIVE, credit_code__in=chunk)
+        }
     plan = bulk.UnitsPlan(limits=limits)
     _resolve_units(rows, live, sheet.name, report, plan)
     _check_limits(plan, rows, live, region, sheet.name, report)

@@ -5,8 +5,9 @@ from django.urls import path
 from units import workbook_views as views
 
 urlpatterns = [
-    path("import/units/", views.placeholder, name="import_units"),
-    path("import/staff/", views.placeholder, name="import_staff"),
-    path("export/units.xlsx", views.placeholder, name="export_units"),
-    path("export/staff.xlsx", views.placeholder, name="export_staff"),
+    path("import/units/", views.import_units, name="import_units"),
+    path("import/staff/", views.import_staff, name="import_staff"),
+    path("import/errors/<str:token>.xlsx", views.import_errors, name="import_errors"),
+    path("export/units.xlsx", views.export_units, name="export_units"),
+    path("export/staff.xlsx", views.export_staff, name="export_staff"),
 ]

@@ -1,7 +1,126 @@
-"""Workbook upload (import) and download (export) pages. Filled by the imports work."""
+"""Workbook upload (import) and download (export) pages.
 
-from django.http import HttpResponse
+The uploads run exactly the validation of the commands (``units.imports``), with the same messages;
+an error list can be downloaded as the same error workbook the command writes. Imports need the
+capability "import", exports "export" (403 otherwise); what is exported is scoped by the selectors.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from bianzhi.lib.xlsx import write_error_workbook
+from bianzhi.roles import require
+from units import selectors
+from units.exports import filter_units, staff_workbook, units_workbook
+from units.imports import import_staff_file, import_units_file
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_DIR = "import_errors"
+SESSION_KEY = "bianzhi_import_errors"
+SHOWN_ERRORS = 500
 
 
-def placeholder(request, *args, **kwargs):
-    return HttpResponse("尚未实现", status=501)
+class ImportForm(forms.Form):
+    file = forms.FileField(label="工作簿（.xlsx）")
+    region = forms.ModelChoiceField(label="行政区划", queryset=None, empty_label=None)
+    dry_run = forms.BooleanField(label="仅校验（不写入）", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.regions_for(user)
+        if self.fields["region"].queryset.count() == 1:
+            self.fields["region"].widget = forms.HiddenInput()
+            self.fields["region"].initial = self.fields["region"].queryset.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(f"文件过大：上限为 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB。")
+        return upload
+
+
+def _errors_dir() -> Path:
+    path = Path(settings.DATA_DIR) / ERRORS_DIR
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _keep_error_workbook(request: HttpRequest, report) -> str:
+    """Write the error workbook under a random token the session may download."""
+    token = secrets.token_urlsafe(16)
+    write_error_workbook(_errors_dir() / f"{token}.xlsx", report.errors)
+    names = request.session.get(SESSION_KEY, {})
+    names[token] = Path(report.filename).stem + ".errors.xlsx"
+    request.session[SESSION_KEY] = dict(list(names.items())[-20:])
+    return token
+
+
+def _import_page(request: HttpRequest, *, function, title: str, kind: str) -> HttpResponse:
+    require(request.user, "import")
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    context = {
+        "form": form,
+        "title": title,
+        "kind": kind,
+        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = function(
+            upload,
+            filename=upload.name or "upload.xlsx",
+            region=form.cleaned_data["region"],
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        context |= {"report": report, "shown_errors": report.errors[:SHOWN_ERRORS]}
+        if report.errors:
+            context["error_token"] = _keep_error_workbook(request, report)
+    return render(request, "units/import_workbook.html", context)
+
+
+def import_units(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, function=import_units_file, title="导入机构", kind="units")
+
+
+def import_staff(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, function=import_staff_file, title="导入实有人员", kind="staff")
+
+
+def import_errors(request: HttpRequest, token: str) -> FileResponse:
+    """The error workbook of an upload made in this session."""
+    require(request.user, "import")
+    name = request.session.get(SESSION_KEY, {}).get(token)
+    path = _errors_dir() / f"{token}.xlsx"
+    if not name or not path.is_file():
+        raise Http404("错误清单已过期，请重新上传。")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
+
+
+def _download(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}{stamp}.xlsx")
+    return response
+
+
+def export_units(request: HttpRequest) -> HttpResponse:
+    require(request.user, "export")
+    units, used = filter_units(selectors.units_for(request.user), request.GET)
+    return _download(units_workbook(units, actor=request.user, filters=used), "机构")
+
+
+def export_staff(request: HttpRequest) -> HttpResponse:
+    require(request.user, "export")
+    units, used = filter_units(selectors.units_for(request.user), request.GET)
+    people = selectors.people_for(request.user).filter(unit__in=units)
+    return _download(staff_workbook(people, actor=request.user, filters=used), "实有人员")
