@@ -183,3 +183,34 @@ class UnitEventKind(models.TextChoices):
     ABOLISHED = "撤销", "撤销"
     MERGED = "合并", "合并"
     IMPORTED = "建账导入", "建账导入"
+
+
+class RequestStatus(models.TextChoices):
+    """用编申请 status."""
+
+    PENDING = "待审核", "待审核"
+    APPROVED = "已批准", "已批准"
+    REFUSED = "不予批准", "不予批准"
+    WITHDRAWN = "已撤回", "已撤回"
+
+
+REQUEST_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RequestStatus.PENDING: (RequestStatus.APPROVED, RequestStatus.REFUSED, RequestStatus.WITHDRAWN),
+    RequestStatus.APPROVED: (),
+    RequestStatus.REFUSED: (),
+    RequestStatus.WITHDRAWN: (),
+}
+
+
+class SlipStatus(models.TextChoices):
+    """编制使用单 status (an unused slip past its validity is shown as 已过期 but stays 有效 here)."""
+
+    VALID = "有效", "有效"
+    USED = "已使用", "已使用"
+    VOID = "已作废", "已作废"
+
+
+class OverrideKind(models.TextChoices):
+    NO_SLIP = "无编制使用单入编", "无编制使用单入编"
+    OVER_QUOTA = "超编进人", "超编进人"
+    OVER_POSTS = "超职数配备", "超职数配备"

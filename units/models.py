@@ -17,9 +17,12 @@ from units.choices import (
     LimitType,
     MovementKind,
     Nature,
+    OverrideKind,
     PostCategory,
     Rank,
+    RequestStatus,
     Sex,
+    SlipStatus,
     StaffCategory,
     System,
     UnitEventKind,
@@ -371,3 +374,143 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.person} {self.kind}"
+
+
+class EstablishmentRequest(models.Model):
+    """用编申请: a unit asks for N slots of one establishment type (核编在先).
+
+    Approved by an office role, it issues N 编制使用单 (one per slot). A 出一进一 replacement names the
+    person whose 出编 frees the slot and asks for exactly one.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="requests", verbose_name="单位")
+    establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices)
+    count = models.PositiveSmallIntegerField("申请数")
+    entry_method = models.CharField("进入方式", max_length=10, choices=EntryMethod.choices)
+    planned_on = models.DateField("计划入编时间")
+    reason = models.TextField("申请理由")
+    replacement_for = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="出一进一对应出编人员",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_note = models.TextField("审核意见", blank=True)
+    client_token = models.CharField("提交标识", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用编申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1), name="request_count_positive"),
+            models.CheckConstraint(
+                condition=Q(replacement_for__isnull=True) | Q(count=1), name="replacement_request_is_one_slot"
+            ),
+            models.UniqueConstraint(
+                fields=["requested_by", "client_token"],
+                condition=~Q(client_token=""),
+                name="request_submitted_once",
+            ),
+            models.UniqueConstraint(
+                fields=["replacement_for"],
+                condition=Q(replacement_for__isnull=False) & Q(status__in=["待审核", "已批准"]),
+                name="one_replacement_per_leaver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.establishment_type} {self.count}名（{self.status}）"
+
+
+class RequestEvent(models.Model):
+    """A status change of a 用编申请: who moved it, when, why."""
+
+    request = models.ForeignKey(EstablishmentRequest, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField("原状态", max_length=10, blank=True)
+    to_status = models.CharField("新状态", max_length=10)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用编申请流转记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '新建'} → {self.to_status}"
+
+
+class UseSlip(models.Model):
+    """编制使用单 (核准使用编制通知单): one approved slot, reserved until used by one 入编 or expired."""
+
+    region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
+    number = models.CharField("编号", max_length=50, unique=True)
+    request = models.ForeignKey(EstablishmentRequest, on_delete=models.PROTECT, related_name="slips")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="slips", verbose_name="单位")
+    establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices)
+    issued_on = models.DateField("核准日期")
+    valid_until = models.DateField("有效期至")
+    is_replacement = models.BooleanField("出一进一", default=False)
+    status = models.CharField("状态", max_length=10, choices=SlipStatus.choices, default=SlipStatus.VALID)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="slips", verbose_name="使用人员"
+    )
+    used_on = models.DateField("使用日期", null=True, blank=True)
+    void_reason = models.TextField("作废原因", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "编制使用单"
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="已使用") & Q(person__isnull=False))
+                | (~Q(status="已使用") & Q(person__isnull=True)),
+                name="slip_used_iff_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("issued_on")), name="slip_validity_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "establishment_type", "status", "valid_until"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def state_on(self, day) -> str:
+        """The status a person sees: 已过期 for an unused slip past its validity."""
+        if self.status == SlipStatus.VALID and day > self.valid_until:
+            return "已过期"
+        return self.status
+
+
+class Override(models.Model):
+    """A rule overridden by the office administrator, with a reason and a Document. Listed on the dashboard."""
+
+    kind = models.CharField("类型", max_length=20, choices=OverrideKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="overrides", verbose_name="单位")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="依据文件")
+    reason = models.TextField("原因")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则特批记录"
+        ordering = ["-at"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="override_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.kind}"

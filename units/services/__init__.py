@@ -29,7 +29,20 @@ from units.services.registry import (  # noqa: F401
     unit_update,
     validate_unit_shape,
 )
+from units.services.slips import (  # noqa: F401
+    can_request,
+    find_slip,
+    open_overrides,
+    request_approve,
+    request_create,
+    request_refuse,
+    request_withdraw,
+    reserved,
+    slip_void,
+    vacancy,
+)
 from units.services.staff import (  # noqa: F401
+    admit,
     check_division,
     check_person_facts,
     check_post_vacancy,

@@ -21,13 +21,14 @@ from units.choices import (
     LeaderPost,
     LeaveReason,
     MovementKind,
+    OverrideKind,
 )
 from units.models import (
     LeaderPostQuota,
     Movement,
     Person,
-    Quota,
     Unit,
+    UseSlip,
 )
 from units.services.common import (
     PERSON_EDITABLE,
@@ -38,6 +39,17 @@ from units.services.common import (
     _today,
 )
 from units.services.registry import check_type_allowed
+from units.services.slips import (
+    check_override,
+    consume_slip,
+    lock_quota,
+    lock_slip_for_entry,
+    record_override,
+    reserved,
+)
+
+# 核编在先: every 入编 and 调动 needs a slip (or the administrator's override).
+REQUIRE_SLIP = False
 
 
 def occupied(unit_id: int, establishment_type: str) -> int:
@@ -51,13 +63,86 @@ def post_holders(unit_id: int, category: str) -> int:
     return Person.objects.filter(unit_id=unit_id, leader_post__in=posts, in_establishment=True).count()
 
 
-def check_vacancy(unit: Unit, establishment_type: str, *, adding: int = 1) -> None:
-    """Lock the quota row and recount (核编在先): refuse when the unit has no vacancy of the type."""
-    quota = Quota.objects.select_for_update().filter(unit=unit, establishment_type=establishment_type).first()
-    approved = quota.approved if quota else 0
+def check_vacancy(
+    unit: Unit, establishment_type: str, *, adding: int = 1, slip: UseSlip | None = None
+) -> None:
+    """Lock the quota row and recount (核编在先): refuse when the unit has no vacancy of the type.
+
+    Slots reserved by other valid slips are not vacant; the slip being used brings its own slot.
+    """
+    approved = lock_quota(unit, establishment_type)
     used = occupied(unit.pk, establishment_type)
-    if used + adding > approved:
-        _fail(f"不准超编进人：{unit.name}{establishment_type}核定{approved}名，已有在编{used}名，没有空编。")
+    held = reserved(unit.pk, establishment_type, exclude=slip)
+    if used + held + adding > approved:
+        extra = f"，另有{held}名已由编制使用单预留" if held else ""
+        _fail(
+            f"不准超编进人：{unit.name}{establishment_type}核定{approved}名，已有在编{used}名{extra}，没有空编。"
+        )
+
+
+def admit(
+    *,
+    unit: Unit,
+    establishment_type: str,
+    leader_post: str,
+    on: dt.date,
+    actor,
+    slip: UseSlip | None,
+    override_document: Document | None,
+    override_reason: str,
+) -> tuple[UseSlip | None, list[str]]:
+    """The 核编在先 gate of 入编 and 调动: a valid slip for this unit and type, a vacancy, a free post.
+
+    The office administrator may override with a reason and a Document; returns the locked slip and
+    the kinds of override that were needed.
+    """
+    overriding = override_document is not None or bool((override_reason or "").strip())
+    if overriding:
+        check_override(actor, override_document, override_reason)
+    needed: list[str] = []
+    if slip is not None:
+        slip = lock_slip_for_entry(slip, unit, establishment_type, on)
+    elif REQUIRE_SLIP:
+        if not overriding:
+            _fail("核编在先：入编须凭本单位有效的编制使用单（先提出用编申请，经编办批准）。", "slip")
+        needed.append(OverrideKind.NO_SLIP)
+    if slip is None or not slip.is_replacement:
+        try:
+            check_vacancy(unit, establishment_type, slip=slip)
+        except ValidationError:
+            if not overriding:
+                raise
+            needed.append(OverrideKind.OVER_QUOTA)
+    try:
+        check_post_vacancy(unit, leader_post)
+    except ValidationError:
+        if not overriding:
+            raise
+        needed.append(OverrideKind.OVER_POSTS)
+    return slip, needed
+
+
+def after_admit(
+    *,
+    slip: UseSlip | None,
+    needed: list[str],
+    person: Person,
+    on: dt.date,
+    actor,
+    override_document: Document | None,
+    override_reason: str,
+) -> None:
+    if slip is not None:
+        consume_slip(slip, person, on)
+    for kind in needed:
+        record_override(
+            kind=kind,
+            unit=person.unit,
+            person=person,
+            document=override_document,
+            reason=override_reason,
+            actor=actor,
+        )
 
 
 def check_post_vacancy(unit: Unit, leader_post: str) -> None:
@@ -160,8 +245,14 @@ def person_enter(
     grade: str = "",
     document: Document | None = None,
     reason: str = "",
+    slip: UseSlip | None = None,
+    override_document: Document | None = None,
+    override_reason: str = "",
 ) -> Person:
-    """入编: a person takes a vacant slot of the unit (核编在先, 一人一编, no over-post leaders)."""
+    """入编: a person takes a vacant slot of the unit with a valid slip (核编在先, 一人一编, no over-post leaders).
+
+    The slip is consumed (its number becomes the 入编文号); an administrator's override is recorded.
+    """
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_live:
         _fail(f"{unit.name}已撤销或合并，不能入编。")
@@ -173,8 +264,18 @@ def person_enter(
         _fail("姓名不能为空。", "name")
     _check_date(entered_on, "入编时间", unit)
     _check_one_slot(number)
-    check_vacancy(unit, establishment_type)
-    check_post_vacancy(unit, leader_post)
+    slip, needed = admit(
+        unit=unit,
+        establishment_type=establishment_type,
+        leader_post=leader_post,
+        on=entered_on,
+        actor=actor,
+        slip=slip,
+        override_document=override_document,
+        override_reason=override_reason,
+    )
+    if slip is not None:
+        entry_doc_number = slip.number
     person = Person(
         unit=unit,
         division=division,
@@ -198,6 +299,15 @@ def person_enter(
         grade=grade,
     )
     _save_person(person)
+    after_admit(
+        slip=slip,
+        needed=needed,
+        person=person,
+        on=entered_on,
+        actor=actor,
+        override_document=override_document,
+        override_reason=override_reason,
+    )
     movement = _movement(
         person,
         MovementKind.ENTER,
@@ -292,8 +402,11 @@ def person_transfer(
     doc_number: str = "",
     document: Document | None = None,
     reason: str = "",
+    slip: UseSlip | None = None,
+    override_document: Document | None = None,
+    override_reason: str = "",
 ) -> Person:
-    """调动: 出编 at the old unit and 入编 at the new one in one step; the new unit needs a vacancy."""
+    """调动: 出编 at the old unit and 入编 at the new one in one step, with a slip of the receiving unit."""
     person = _lock_person(person)
     to_unit = Unit.objects.select_for_update().get(pk=to_unit.pk)
     if to_unit.pk == person.unit_id and establishment_type == person.establishment_type:
@@ -305,8 +418,18 @@ def person_transfer(
     _check_date(occurred_on, "调动日期", to_unit)
     if occurred_on < person.entered_on:
         _fail("调动日期不能早于入编时间。")
-    check_vacancy(to_unit, establishment_type)
-    check_post_vacancy(to_unit, leader_post)
+    slip, needed = admit(
+        unit=to_unit,
+        establishment_type=establishment_type,
+        leader_post=leader_post,
+        on=occurred_on,
+        actor=actor,
+        slip=slip,
+        override_document=override_document,
+        override_reason=override_reason,
+    )
+    if slip is not None:
+        doc_number = doc_number or slip.number
     before = audit.snapshot(person, PERSON_FIELDS)
     from_unit, from_type, from_post = person.unit, person.establishment_type, person.leader_post
     person.unit, person.division, person.establishment_type = to_unit, to_division, establishment_type
@@ -316,6 +439,15 @@ def person_transfer(
     if doc_number:
         person.entry_doc_number = doc_number
     person.save()
+    after_admit(
+        slip=slip,
+        needed=needed,
+        person=person,
+        on=occurred_on,
+        actor=actor,
+        override_document=override_document,
+        override_reason=override_reason,
+    )
     movement = _movement(
         person,
         MovementKind.TRANSFER,
