@@ -1,0 +1,411 @@
+"""Benchmark of the comparison (issue 5): end-to-end time and peak memory, with a polars baseline.
+
+    .venv/bin/python bench/bench_compare.py --scale county     # 10,000 people, xlsx files, real DB + command
+    .venv/bin/python bench/bench_compare.py --scale province   # 1,000,000 people, 3 × 1,000,000-row files
+
+County: the register goes into a fresh SQLite database (bulk inserts; the services are not the thing
+measured), the partner files are written as .xlsx, and ``manage.py compare`` runs as a subprocess
+(end to end, Python start-up included). Province: the partner files are CSV (writing 3 million rows
+of xlsx with openpyxl takes longer than the comparison; ``--format xlsx`` does it anyway) and the
+register is built in memory with the same structures ``load_register`` returns. In both, a child
+process times each phase (read, register, compare, write) and, in the same run, a plain polars join
+over the same rows already in memory. Peak memory is the child's ru_maxrss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+SCALES = {"county": (10_000, 300), "province": (1_000_000, 20_000)}
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉建华俊峰婷雪梅琳晨浩宇欣怡子涵"
+NATURES = [
+    ("行政机关", "行政编制", "公务员"),
+    ("参公事业单位", "参公事业编制", "参公人员"),
+    ("事业单位", "事业编制", "专业技术人员"),
+]
+
+
+def django_setup(db_path: str) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bianzhi.settings")
+    os.environ["BIANZHI_IMPORT_MAX_ROWS"] = "3000000"
+    os.environ["BIANZHI_UPLOAD_MAX_MB"] = "2000"
+    import django
+
+    django.setup()
+
+
+def make_id(i: int, region: int) -> str:
+    birth = dt.date(1960, 1, 1) + dt.timedelta(days=(i // 900) % 14000)
+    body = f"{region:06d}{birth:%Y%m%d}{i % 900 + 100:03d}"
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=False)) % 11]
+
+
+def gen_register(scale: str):
+    """Units and people; deterministic (seeded) so parent and child build the same register."""
+    from bianzhi.lib.idnumbers import make_credit_code
+    from verification.compare.data import Register, RegUnit
+
+    people_n, units_n = SCALES[scale]
+    rnd = random.Random(5)
+    units, quotas, posts, aliases = {}, {}, {}, []
+    for u in range(1, units_n + 1):
+        nature, etype, _ = NATURES[u % 3]
+        funding = "自收自支" if u % 10 == 0 else ("差额补贴" if u % 7 == 0 else "全额拨款")
+        units[u] = RegUnit(
+            u,
+            f"第{u}号单位{'局' if nature == '行政机关' else '中心'}",
+            nature,
+            funding,
+            make_credit_code(u),
+            township="" if u % 4 else f"第{u % 40}镇",
+        )
+        aliases.append((u, f"{u}号单位"))
+        quotas[(u, etype)] = (people_n // units_n + rnd.randint(-3, 3), 2 if nature == "行政机关" else 0)
+        posts[(u, "单位正职")], posts[(u, "单位副职")] = 1, 2
+    people = {}
+    for i in range(people_n):
+        u = i % units_n + 1
+        _, etype, category = NATURES[u % 3]
+        name = rnd.choice(SURNAMES) + rnd.choice(GIVEN) + (rnd.choice(GIVEN) if i % 3 else "")
+        if i % 97 == 0:
+            name = "阿依古丽·" + name
+        post = "单位正职" if i < units_n else ("单位副职" if i < 3 * units_n else "无")
+        people[make_id(i, 621100 + i % 50)] = (name, u, etype, category, post, i % 53 == 0)
+    return Register(units=units, people=people, aliases=aliases, quotas=quotas, posts=posts)
+
+
+def gen_partner_rows(register, scale: str):
+    """Partner rows (dicts of cells) with the noise FORMATS.md allows and some real differences."""
+    rnd = random.Random(7)
+    units = register.units
+    n = len(register.people)
+    out = {"org": [], "finance": [], "si": []}
+    for k, (pid, (name, u, _etype, category, post, _mil)) in enumerate(register.people.items()):
+        written_id = (
+            pid.lower() if pid.endswith("X") and k % 2 else (pid[:6] + pid[8:17] if k % 50 == 0 else pid)
+        )
+        written_name = name[:1] + "\u3000" + name[1:] if k % 40 == 0 else name
+        r = k % 10
+        unit_name, credit = (
+            (units[u].name, "")
+            if r < 8
+            else ((f"{u}号单位", "") if r == 8 else ("旧名称", units[u].credit_code))
+        )
+        moved = units[u % len(units) + 1].name
+        org_cat = category if category in ("公务员", "参公人员") else "事业人员"
+        out["org"].append(
+            {
+                "姓名": written_name,
+                "公民身份号码": written_id,
+                "单位名称": moved if k % 200 == 1 else unit_name,
+                "统一社会信用代码": credit,
+                "人员类别": org_cat,
+                "领导职务": "" if post == "无" or k % 300 == 2 else post,
+            }
+        )
+        if units[u].funding != "自收自支" and k % 150 != 3:
+            out["finance"].append(
+                {
+                    "姓名": written_name,
+                    "公民身份号码": written_id,
+                    "单位名称": moved if k % 250 == 4 else unit_name,
+                    "统一社会信用代码": credit,
+                }
+            )
+        if k % 30 == 5:
+            out["si"].append(
+                {"姓名": name, "公民身份号码": pid, "参保单位名称": moved, "参保状态": "终止参保"}
+            )
+        out["si"].append(
+            {
+                "姓名": written_name,
+                "公民身份号码": written_id,
+                "参保单位名称": unit_name,
+                "统一社会信用代码": credit,
+                "参保状态": "暂停缴费" if k % 120 == 6 else "参保缴费",
+            }
+        )
+    for source, rows in out.items():  # strangers, unknown units and invalid numbers up to ~n rows
+        j = 0
+        while len(rows) < n:
+            j += 1
+            row = {
+                "姓名": "外来人员",
+                "公民身份号码": make_id(j, 620000 + j % 90),
+                ("参保单位名称" if source == "si" else "单位名称"): f"外县单位{j % 37}"
+                if j % 5 == 0
+                else units[j % len(units) + 1].name,
+            }
+            if j % 101 == 0:
+                row["公民身份号码"] = row["公民身份号码"][:17] + "Z"
+            row.update({"人员类别": "公务员", "领导职务": ""} if source == "org" else {})
+            row.update({"参保状态": "参保缴费"} if source == "si" else {})
+            rows.append(row)
+        rnd.shuffle(rows)
+    return out
+
+
+def write_files(rows, fmt: str, outdir: Path) -> dict[str, Path]:
+    from verification.compare.testing import HEADERS, write_partner_xlsx
+
+    files = {}
+    for source, data in rows.items():
+        path = outdir / f"bench_{source}.{fmt}"
+        if fmt == "xlsx":
+            write_partner_xlsx(path, source, data)
+        else:
+            with open(path, "w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(HEADERS[source])
+                writer.writerows([row.get(h, "") for h in HEADERS[source]] for row in data)
+        files[source] = path
+    return files
+
+
+def populate_db(register) -> None:
+    """The register into the database with bulk inserts (the thing measured is the comparison)."""
+    from bianzhi.lib.testing import make_region
+    from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias
+
+    region = make_region()
+    Unit.objects.bulk_create(
+        [
+            Unit(
+                id=u.id,
+                region=region,
+                name=u.name,
+                nature=u.nature,
+                funding=u.funding,
+                credit_code=u.credit_code,
+                system="政府",
+                township=u.township,
+                institution_class="公益一类" if u.nature == "事业单位" else "",
+            )
+            for u in register.units.values()
+        ],
+        batch_size=2000,
+    )
+    UnitAlias.objects.bulk_create(
+        [UnitAlias(unit_id=u, name=a) for u, a in register.aliases], batch_size=2000
+    )
+    Quota.objects.bulk_create(
+        [
+            Quota(unit_id=u, establishment_type=t, approved=a, military_earmark=m)
+            for (u, t), (a, m) in register.quotas.items()
+        ],
+        batch_size=2000,
+    )
+    LeaderPostQuota.objects.bulk_create(
+        [LeaderPostQuota(unit_id=u, category=c, approved=a) for (u, c), a in register.posts.items()],
+        batch_size=2000,
+    )
+    Person.objects.bulk_create(
+        [
+            Person(
+                unit_id=p[1],
+                name=p[0],
+                id_number=pid,
+                sex="男",
+                birth_date=dt.date(int(pid[6:10]), int(pid[10:12]), int(pid[12:14])),
+                establishment_type=p[2],
+                category=p[3],
+                leader_post=p[4],
+                is_military_transfer=p[5],
+                entered_on=dt.date(2015, 1, 1),
+            )
+            for pid, p in register.people.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def polars_baseline(register, sources) -> dict[str, float]:
+    """A plain polars join over the same rows in memory: anti joins both ways, inner join + unit compare."""
+    import polars as pl
+
+    from verification.compare.matching import UnitMatcher
+
+    t0 = time.perf_counter()
+    matcher = UnitMatcher(register)
+    reg = pl.DataFrame({"id": list(register.people), "unit": [p[1] for p in register.people.values()]})
+    frames = {}
+    for source, rows in sources.items():
+        unit_of = [matcher.match(n, c) or 0 for n, c in rows.units]
+        frames[source] = (
+            pl.DataFrame({"id": rows.ids, "unit": [unit_of[r] for r in rows.unit_refs]})
+            .filter(pl.col("id") != "")
+            .unique("id", keep="first", maintain_order=True)
+        )
+    t1 = time.perf_counter()
+    counts = {}
+    for source, df in frames.items():
+        counts[f"{source}_reg_not_in"] = reg.join(df, on="id", how="anti").height
+        counts[f"{source}_not_in_reg"] = df.join(reg, on="id", how="anti").height
+        both = reg.join(df, on="id", how="inner")
+        counts[f"{source}_unit_mismatch"] = both.filter(pl.col("unit") != pl.col("unit_right")).height
+    t2 = time.perf_counter()
+    return {"polars_build_s": round(t1 - t0, 3), "polars_join_s": round(t2 - t1, 3), "polars_counts": counts}
+
+
+def child(args) -> None:
+    """One measured run: read → register → compare → write, then the polars baseline."""
+    django_setup(args.db)
+    from verification.compare import read_sources
+    from verification.compare.engine import compare
+    from verification.compare.register import load_register
+    from verification.compare.workbook import write_result
+
+    files = json.loads(args.files)
+    times = {}
+    t = time.perf_counter()
+    if args.register == "db":
+        register = load_register()
+    else:
+        register = gen_register(args.scale)
+    times["register_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    read = read_sources(files)
+    assert not read.errors, list(read.errors.values())[0][:5]
+    times["read_s"] = time.perf_counter() - t
+    rss_after_read = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    result = compare(register, read.rows)
+    times["compare_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_result(args.out, result, register, list(read.rows))
+    times["write_s"] = time.perf_counter() - t
+    times["end_to_end_without_startup_s"] = sum(times.values())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = {k: round(v, 3) for k, v in times.items()}
+    out.update(
+        findings=len(result.findings),
+        by_code=dict(result.count_by_code()),
+        peak_rss_mib=round(peak / 1024),
+        rss_after_read_mib=round(rss_after_read / 1024),
+    )
+    out.update(polars_baseline(register, read.rows))
+    print(json.dumps(out, ensure_ascii=False))
+
+
+def run_child(argv: list[str]) -> tuple[dict, float, int]:
+    t = time.perf_counter()
+    proc = subprocess.run([PYTHON, __file__, *argv], capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    if proc.returncode:
+        print(proc.stdout, proc.stderr, file=sys.stderr)
+        raise SystemExit("child failed")
+    return (
+        json.loads(proc.stdout.strip().splitlines()[-1]),
+        wall,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", choices=SCALES, default="county")
+    parser.add_argument("--format", choices=["xlsx", "csv"])
+    parser.add_argument("--dir", default="/tmp/bench_compare")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--files", help=argparse.SUPPRESS)
+    parser.add_argument("--register", default="memory", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+    outdir = Path(args.dir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    fmt = args.format or ("xlsx" if args.scale == "county" else "csv")
+    db = outdir / f"bench_{args.scale}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    django_setup(str(db))
+    t = time.perf_counter()
+    register = gen_register(args.scale)
+    rows = gen_partner_rows(register, args.scale)
+    files = write_files(rows, fmt, outdir)
+    del rows
+    print(
+        f"generated {len(register.people):,} people, {len(register.units):,} units; partner files ({fmt}): "
+        + ", ".join(f"{s}={p.stat().st_size / 1e6:.1f} MB" for s, p in files.items())
+        + f" in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
+    file_args = json.dumps({s: str(p) for s, p in files.items()})
+    env_out = str(outdir / f"result_{args.scale}.xlsx")
+    if args.scale == "county":
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        populate_db(register)
+        del register
+        env = os.environ | {"DATABASE_URL": f"sqlite:///{db}"}
+        cmd = [
+            PYTHON,
+            "manage.py",
+            "compare",
+            *[x for s, p in files.items() for x in (f"--{s}", str(p))],
+            "--out",
+            env_out,
+        ]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+        wall = time.perf_counter() - t
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(proc.stdout.strip().splitlines()[-1] if proc.stdout else proc.stderr)
+        print(
+            f"manage.py compare (subprocess, end to end incl. start-up): {wall:.2f} s, exit {proc.returncode}, "
+            f"peak RSS {peak / 1024:.0f} MiB"
+        )
+        phases, wall2, _ = run_child(
+            [
+                "--child",
+                "--scale",
+                "county",
+                "--register",
+                "db",
+                "--db",
+                str(db),
+                "--files",
+                file_args,
+                "--out",
+                env_out,
+            ]
+        )
+    else:
+        del register
+        phases, wall2, _ = run_child(
+            ["--child", "--scale", args.scale, "--db", str(db), "--files", file_args, "--out", env_out]
+        )
+    print(f"measured child run (wall {wall2:.1f} s incl. start-up):")
+    print(json.dumps(phases, ensure_ascii=False, indent=1))
+    ratio = phases["compare_s"] / max(phases["polars_join_s"], 1e-6)
+    ratio_build = phases["compare_s"] / max(phases["polars_join_s"] + phases["polars_build_s"], 1e-6)
+    print(
+        f"engine compare {phases['compare_s']:.2f} s vs polars join {phases['polars_join_s']:.2f} s "
+        f"(×{ratio:.1f}); vs polars build+join {phases['polars_join_s'] + phases['polars_build_s']:.2f} s "
+        f"(×{ratio_build:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
