@@ -15,7 +15,6 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, verbose_name="上级区划"
     )
-    admin_organ_limit = models.PositiveIntegerField("党政机构限额", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "行政区划"

@@ -291,3 +291,43 @@ def test_late_recording_is_flagged(unit_a, office_staff):
     assert services.is_late(dt.date(2021, 9, 30), dt.date(2021, 10, 13)) is False  # the 5th working day
     assert services.is_late(dt.date(2021, 9, 30), dt.date(2021, 10, 14)) is True  # the 6th
     assert services.is_late(dt.date(2031, 1, 5), dt.date(2031, 1, 20)) is None  # no calendar for 2031
+
+
+def test_county_organ_limit(region, office_staff):
+    doc = make_document(region)
+    existing = services.organ_count(region)
+    services.organ_limit_set(
+        region=region, limit=existing + 2, document=doc, set_on=dt.date(2020, 1, 1), actor=office_staff
+    )
+    make_unit(region, "漳县乡村振兴局")  # 政府 organs count
+    make_unit(region, "漳县数据局")
+    with pytest.raises(ValidationError, match="超出机构限额"):
+        make_unit(region, "漳县大数据管理局")
+    make_unit(region, "漳县老干部活动中心", nature=Nature.PUBLIC_INSTITUTION)  # not a 党政机构
+    with pytest.raises(ValidationError, match="少于现有"):
+        services.organ_limit_set(
+            region=region, limit=1, document=doc, set_on=dt.date(2020, 1, 1), actor=office_staff
+        )
+
+
+def test_township_office_limit(region, office_staff):
+    doc = make_document(region)
+    town = make_unit(region, "中共武阳镇委员会、武阳镇人民政府", system="乡镇", township="武阳镇")
+    services.organ_limit_set(
+        region=region,
+        township="武阳镇",
+        limit=1,
+        document=doc,
+        set_on=dt.date(2020, 1, 1),
+        actor=office_staff,
+    )
+    make_unit(region, "党政综合办公室", nature=Nature.DIVISION, parent=town)
+    with pytest.raises(ValidationError, match="武阳镇内设综合办事机构限额1个"):
+        make_unit(region, "经济发展办公室", nature=Nature.DIVISION, parent=town)
+
+
+def test_rank_raise_needs_document(unit_a, office_staff, region):
+    with pytest.raises(ValidationError, match="批准文件"):
+        services.unit_update(unit=unit_a, actor=office_staff, rank="副处级")
+    services.unit_update(unit=unit_a, actor=office_staff, rank="副处级", document=make_document(region))
+    assert UnitEvent.objects.filter(unit=unit_a, kind="规格调整").exists()

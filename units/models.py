@@ -514,3 +514,23 @@ class Override(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.kind}"
+
+
+class OrganLimit(models.Model):
+    """机构限额 set by a Document: the most 党政机构 of the county (township blank), or the most internal
+    offices (综合办事机构) of one township. The latest entry per (region, township) is in force."""
+
+    region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
+    township = models.CharField("乡镇", max_length=50, blank=True, help_text="空表示县级党政机构限额")
+    limit = models.PositiveIntegerField("限额")
+    document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="依据文件")
+    set_on = models.DateField("日期")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构限额"
+        ordering = ["region", "township", "-set_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.township or '县级党政机构'} 限额{self.limit}"

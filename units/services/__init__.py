@@ -16,11 +16,15 @@ from units.services.common import (  # noqa: F401
     _today,
 )
 from units.services.registry import (  # noqa: F401
+    check_organ_limit,
     check_type_allowed,
     leader_posts_set,
     limit_allocated,
     limit_balance,
     limit_entry_add,
+    organ_count,
+    organ_limit,
+    organ_limit_set,
     quota_set,
     rank_is_raise,
     type_allowed,

@@ -14,6 +14,7 @@ from archives.models import Document
 from bianzhi import audit
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_credit_code
 from bianzhi.lib.text import clean_cell
+from bianzhi.models import Region
 from units import signals
 from units.choices import (
     ALLOWED_TYPES,
@@ -26,6 +27,7 @@ from units.choices import (
 )
 from units.models import (
     LeaderPostQuota,
+    OrganLimit,
     Person,
     Quota,
     QuotaLimitEntry,
@@ -157,6 +159,7 @@ def unit_create(
     _check_date(founded_on, "设立日期")
     if nature == Nature.DIVISION:
         system, funding, rank = "", "", rank or "未定级"
+    check_organ_limit(region, nature=nature, system=system, township=clean_cell(township), parent=parent)
     code = validate_unit_shape(
         region=region,
         name=name,
@@ -237,6 +240,12 @@ def unit_update(
     _check_date(occurred_on, "变更日期", unit)
     if "nature" in changed:
         _check_nature_change(unit, changed["nature"])
+    old_scope = _organ_scope(
+        unit.region, nature=unit.nature, system=unit.system, township=unit.township, parent=unit.parent
+    )
+    new = {k: changed.get(k, getattr(unit, k)) for k in ("nature", "system", "township", "parent")}
+    if _organ_scope(unit.region, **new) not in (None, old_scope):
+        check_organ_limit(unit.region, **new)
     for key, value in changed.items():
         setattr(unit, key, value)
     unit.credit_code = validate_unit_shape(
@@ -560,4 +569,82 @@ def limit_entry_add(
         reason=note,
     )
     signals.establishment_changed.send(sender=limit_entry_add, unit_ids=set(), events=[])
+    return entry
+
+
+# ---- 机构限额 ------------------------------------------------------------------------------------------
+
+COUNTY_ORGAN_SYSTEMS = ("党委", "政府")
+
+
+def organ_limit(region, township: str = "") -> OrganLimit | None:
+    return OrganLimit.objects.filter(region=region, township=township).order_by("-set_on", "-id").first()
+
+
+def organ_count(region, township: str = "") -> int:
+    """County level: live 党委/政府 organs (行政机关) not in a township. Township: live internal offices of
+    the township's organs."""
+    live = Unit.objects.filter(region=region, status=UnitStatus.ACTIVE)
+    if not township:
+        return live.filter(nature=Nature.ORGAN, system__in=COUNTY_ORGAN_SYSTEMS, township="").count()
+    return live.filter(
+        nature=Nature.DIVISION, parent__system="乡镇", parent__township=township, parent__nature=Nature.ORGAN
+    ).count()
+
+
+def _organ_scope(region, *, nature: str, system: str, township: str, parent: Unit | None) -> str | None:
+    """Which limit a new unit counts against: '' (county), a township name, or None (none)."""
+    if nature == Nature.ORGAN and system in COUNTY_ORGAN_SYSTEMS and not township:
+        return ""
+    if (
+        nature == Nature.DIVISION
+        and parent is not None
+        and parent.system == "乡镇"
+        and parent.nature == Nature.ORGAN
+    ):
+        return parent.township or None
+    return None
+
+
+def check_organ_limit(region, *, nature: str, system: str, township: str, parent: Unit | None) -> None:
+    scope = _organ_scope(region, nature=nature, system=system, township=township, parent=parent)
+    if scope is None:
+        return
+    Region.objects.select_for_update().get(pk=region.pk)  # serialise counting within the region
+    limit = organ_limit(region, scope)
+    if limit is None:
+        return
+    count = organ_count(region, scope)
+    if count + 1 > limit.limit:
+        where = f"{scope}内设综合办事机构" if scope else "县级党政机构"
+        _fail(f"超出机构限额：{where}限额{limit.limit}个（{limit.document.number}），现有{count}个。")
+
+
+@transaction.atomic
+def organ_limit_set(
+    *, region, limit: int, document: Document | None, set_on: dt.date, actor, township: str = ""
+) -> OrganLimit:
+    """Set the county's 党政机构 limit (or a township's) by Document; may not fall below the current count."""
+    _require_document(document, "核定机构限额")
+    _check_date(set_on, "日期")
+    if limit is None or limit < 1:
+        _fail("机构限额必须是正整数。", "limit")
+    count = organ_count(region, township)
+    if limit < count:
+        _fail(f"限额{limit}个少于现有的{count}个机构。", "limit")
+    entry = OrganLimit.objects.create(
+        region=region,
+        township=clean_cell(township),
+        limit=limit,
+        document=document,
+        set_on=set_on,
+        actor=actor if actor and actor.pk else None,
+    )
+    audit.record(
+        actor=actor,
+        action="机构限额.核定",
+        target=entry,
+        region=region,
+        after={"township": township or "县级", "limit": limit, "document": document.number},
+    )
     return entry
