@@ -1,0 +1,76 @@
+"""The printed certificates: 编制使用单, 机构编制管理证, 人员编制管理卡 (PDF, A4, audited)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from bianzhi.lib.idnumbers import mask_id
+from bianzhi.lib.pdf import render_pdf
+from bianzhi.roles import has_capability
+from units.choices import Nature, UnitStatus
+from units.models import Person, Unit, UseSlip
+from units.selectors import establishment_for
+from units.services import occupied, reserved
+
+
+def office_name(region) -> str:
+    return f"中共{region.name}县委机构编制委员会办公室" if not region.name.endswith("县委") else region.name
+
+
+def slip_pdf(slip: UseSlip, *, actor) -> bytes:
+    quota = slip.unit.quotas.filter(establishment_type=slip.establishment_type).first()
+    figures = {
+        "approved": quota.approved if quota else 0,
+        "occupied": occupied(slip.unit_id, slip.establishment_type),
+        "reserved": reserved(slip.unit_id, slip.establishment_type),
+    }
+    context = {
+        "slip": slip,
+        "figures": figures,
+        "state": slip.state_on(timezone.localdate()),
+        "office_name": office_name(slip.region),
+    }
+    return render_pdf(
+        "units/print/slip.html",
+        context,
+        actor=actor,
+        action="打印.编制使用单",
+        target=slip,
+        region=slip.region,
+    )
+
+
+def certificate_pdf(unit: Unit, *, actor) -> bytes:
+    est = establishment_for([unit])[unit.pk]
+    context = {
+        "unit": unit,
+        "est": est,
+        "vacancy_total": est.approved_total - est.occupied_total,
+        "aliases": list(unit.aliases.values_list("name", flat=True)),
+        "divisions": unit.children.filter(nature=Nature.DIVISION, status=UnitStatus.ACTIVE).order_by(
+            "sort_order", "id"
+        ),
+        "certificate_number": f"{unit.region.code}-{unit.pk:06d}",
+        "issued_on": timezone.localdate(),
+        "office_name": office_name(unit.region),
+    }
+    return render_pdf(
+        "units/print/certificate.html", context, actor=actor, action="打印.机构编制管理证", target=unit
+    )
+
+
+def person_card_pdf(person: Person, *, actor) -> bytes:
+    context = {
+        "person": person,
+        "id_shown": person.id_number if has_capability(actor, "view_full_id") else mask_id(person.id_number),
+        "movements": person.movements.select_related("from_unit", "to_unit").order_by("occurred_on", "id"),
+        "office_name": office_name(person.unit.region),
+    }
+    return render_pdf(
+        "units/print/person_card.html",
+        context,
+        actor=actor,
+        action="打印.人员编制管理卡",
+        target=person,
+        region=person.unit.region,
+    )
