@@ -1,0 +1,57 @@
+"""Findings keep a stable identity across runs (new / still open / gone), a status and a history."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bianzhi.lib.testing import make_person
+from bianzhi.models import AuditEntry
+from verification.compare.data import FINANCE, SourceRows
+from verification.compare.engine import compare
+from verification.compare.register import load_register
+from verification.models import Finding, FindingEvent, FindingStatus
+from verification.services import comparison_record, finding_transition
+
+
+def finance_run(region, people, actor=None):
+    rows = SourceRows(FINANCE)
+    for i, p in enumerate(people, start=2):
+        rows.add(i, p.name, p.id_number, p.unit.name)
+    result = compare(load_register(region=region), {FINANCE: rows})
+    return comparison_record(region=region, result=result, sources=[FINANCE], cutoff=None, actor=actor)
+
+
+def test_rerun_marks_new_still_open_and_gone(region, unit_a, unit_b, office_staff):
+    p1, p2 = make_person(unit_a), make_person(unit_b)
+    run1 = finance_run(region, [], actor=office_staff)
+    assert run1.new_count == 2 and Finding.objects.count() == 2
+    finding = Finding.objects.get(id_number=p1.id_number)
+    assert finding.status == FindingStatus.OPEN and finding.unit_id == unit_a.pk and finding.township == ""
+    run2 = finance_run(region, [p1], actor=office_staff)
+    assert run2.new_count == 0 and run2.gone_count == 1
+    gone = Finding.objects.get(id_number=p1.id_number)
+    still = Finding.objects.get(id_number=p2.id_number)
+    assert gone.last_run_id == run1.pk and gone.first_run_id == run1.pk
+    assert still.last_run_id == run2.pk and still.first_run_id == run1.pk
+    assert FindingEvent.objects.filter(finding=gone, run=run2).exists()
+    assert AuditEntry.objects.filter(action="比对.运行").count() == 2
+
+
+def test_status_transitions_and_history(region, unit_a, liaison_a, office_staff):
+    make_person(unit_a)
+    finance_run(region, [])
+    finding = Finding.objects.get()
+    with pytest.raises(ValidationError):
+        finding_transition(finding=finding, to_status=FindingStatus.EXPLAINED, actor=liaison_a, text=" ")
+    finding_transition(
+        finding=finding, to_status=FindingStatus.EXPLAINED, actor=liaison_a, text="已在财政补录"
+    )
+    finding_transition(finding=finding, to_status=FindingStatus.OPEN, actor=office_staff, text="请附财政批复")
+    finding_transition(finding=finding, to_status=FindingStatus.EXPLAINED, actor=liaison_a, text="附件已上传")
+    finding = finding_transition(finding=finding, to_status=FindingStatus.FIXED, actor=office_staff)
+    assert finding.status == FindingStatus.FIXED
+    assert [e.to_status for e in finding.events.all()] == ["已说明", "待核实", "已说明", "已整改"]
+    with pytest.raises(ValidationError):
+        finding_transition(finding=finding, to_status=FindingStatus.EXPLAINED, actor=liaison_a, text="x")
+    assert AuditEntry.objects.filter(action="比对问题.状态").count() == 4
