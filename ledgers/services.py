@@ -290,7 +290,8 @@ def ledger_entry_reverse(*, entry: UnitLedgerEntry, reason: str, actor, document
     """
     from units import services as unit_services
 
-    entry = UnitLedgerEntry.objects.select_for_update().select_related("unit", "event__document").get(pk=entry.pk)
+    entry = (UnitLedgerEntry.objects.select_for_update(of=("self",)).select_related("unit", "event__document")
+             .get(pk=entry.pk))
     reason = (reason or "").strip()
     if not reason:
         _fail("冲销分录必须填写原因。")
