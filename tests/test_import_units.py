@@ -16,7 +16,6 @@ from units import services, signals
 from units.imports import LIMIT_HEADERS, UNIT_HEADERS, import_units_file
 from units.models import LeaderPostQuota, Movement, Person, Quota, QuotaLimitEntry, Unit, UnitEvent
 
-
 GOOD_CODE = make_credit_code(3, "11621125")
 BAD_CODE = GOOD_CODE[:17] + ("0" if GOOD_CODE[17] != "0" else "1")
 
