@@ -28,7 +28,9 @@ from units.choices import (
 )
 from units.models import Unit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A plain text box, not type=date: the browser's date picker shows the OS locale (mm/dd/yyyy on some
+# machines); clerks type 2021-12-31 or 2021年12月31日 and the zh-hans input formats accept both.
+DATE = forms.DateInput(attrs={"placeholder": "如 2021-12-31", "autocomplete": "off"}, format="%Y-%m-%d")
 ALL = [("", "全部")]
 
 
@@ -325,6 +327,23 @@ class PersonEnterForm(PersonFactsMixin):
         self.setup(unit, ALLOWED_TYPES.get(unit.nature, ()))
         _optional_document(self, documents)
         self.fields["entered_on"].initial = timezone.localdate()
+        self.order_fields(
+            [
+                "name",
+                "id_number",
+                "sex",
+                "establishment_type",
+                "category",
+                "leader_post",
+                "division",
+                "title",
+                "grade",
+                "entered_on",
+                "entry_method",
+                "entry_doc_number",
+                "document",
+            ]
+        )
 
 
 class PersonEditForm(PersonFactsMixin):
@@ -340,6 +359,22 @@ class PersonEditForm(PersonFactsMixin):
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup(unit, ALLOWED_TYPES.get(unit.nature, ()))
+        self.order_fields(
+            [
+                "name",
+                "id_number",
+                "sex",
+                "birth_date",
+                "establishment_type",
+                "category",
+                "division",
+                "title",
+                "grade",
+                "entered_on",
+                "entry_method",
+                "entry_doc_number",
+            ]
+        )
 
 
 class PersonLeaveForm(forms.Form):

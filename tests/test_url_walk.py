@@ -1,0 +1,118 @@
+"""Walk every URL pattern of the project: anonymous → login; another unit's liaison → 404 on A's objects.
+
+A new pattern with an argument this walk cannot fill fails the test, so nobody forgets to add it here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.views import LoginView
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from archives.services import document_attach
+from bianzhi.lib.testing import make_person
+
+# URL names (with namespace) whose ``pk`` is a unit / person / document / scan of unit A.
+PK_KIND = {
+    "units:unit_detail": "unit",
+    "units:unit_edit": "unit",
+    "units:unit_end": "unit",
+    "units:quota_change": "unit",
+    "units:posts_change": "unit",
+    "units:person_enter": "unit",
+    "units:person_detail": "person",
+    "units:person_edit": "person",
+    "units:person_leave": "person",
+    "units:person_transfer": "person",
+    "units:person_post": "person",
+    "archives:document_detail": "document",
+    "archives:scan_download": "scan",
+}
+# Arguments of the admin site's patterns: any value will do for anonymous users.
+ADMIN_KWARGS = {"object_id": "1", "app_label": "units", "content_type_id": "1", "id": "1"}
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = ""):
+    """(route, full name or None, argument names) of every pattern, recursing into includes."""
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from walk(p.url_patterns, route, ns)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield route, name, p, list(p.pattern.regex.groupindex)
+
+
+@pytest.fixture
+def objects(settings, tmp_path, unit_a):
+    settings.MEDIA_ROOT = tmp_path
+    person = make_person(unit_a)
+    document = unit_a.founding_document
+    scan = document_attach(document=document, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), actor=None)
+    return {"unit": unit_a, "person": person, "document": document, "scan": scan}
+
+
+def dummy(pattern, arg: str) -> str:
+    """A value the pattern accepts for an argument that names no registry object (a token, an admin id)."""
+    converter = getattr(pattern.pattern, "converters", {}).get(arg)
+    if converter is None:
+        return ADMIN_KWARGS.get(arg, "1")
+    return {"IntConverter": "1", "UUIDConverter": "00000000-0000-0000-0000-000000000000"}.get(
+        type(converter).__name__, "x"
+    )
+
+
+def concrete_url(name: str | None, pattern, args: list[str], objects: dict) -> str | None:
+    if name is None:
+        return None
+    if name in PK_KIND:
+        return reverse(name, kwargs={"pk": objects[PK_KIND[name]].pk})
+    assert "pk" not in args, f"{name}: add it to PK_KIND in tests/test_url_walk.py"
+    return reverse(name, kwargs={a: dummy(pattern, a) for a in args})
+
+
+def test_walk_covers_the_ui(db):
+    names = {name for _, name, _, _ in walk()}
+    assert set(PK_KIND) <= names
+    assert {
+        "units:dashboard",
+        "units:unit_list",
+        "units:person_list",
+        "units:unit_create",
+        "archives:document_list",
+        "archives:document_create",
+        "login",
+        "logout",
+    } <= names
+
+
+def test_anonymous_is_sent_to_login_everywhere(client, objects):
+    login = reverse("login")
+    checked = 0
+    for route, name, pattern, args in walk():
+        url = concrete_url(name, pattern, args, objects)
+        if url is None:  # the admin's unnamed catch-all
+            url = "/" + route.replace("^", "").replace("(?P<url>.*)$", "x")
+        response = client.get(url)
+        if getattr(pattern.callback, "view_class", None) is LoginView or name in ("admin:login", "logout"):
+            assert response.status_code in (200, 302, 405), url
+            continue
+        assert response.status_code == 302, (url, response.status_code)
+        assert response["Location"].startswith((login, reverse("admin:login"))), url
+        checked += 1
+    assert checked > len(PK_KIND)
+
+
+def test_other_units_liaison_gets_404_on_unit_a_objects(client, objects, liaison_b):
+    client.force_login(liaison_b)
+    seen = 0
+    for _, name, pattern, args in walk():
+        if name not in PK_KIND:
+            continue
+        url = concrete_url(name, pattern, args, objects)
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {}).status_code == 404, url
+        seen += 1
+    assert seen == len(PK_KIND)
