@@ -109,13 +109,21 @@ def test_cleaning_text_dates_integers_fullwidth_and_15_digit_ids(tmp_path, regio
     while not lower.endswith("X"):  # find a number whose check character is X
         lower = make_id("621125", dt.date(1970, 1, 1), int(lower[14:17]) // 2 + 1)
     rows = [
-        person_row(" 漳县财政局\u3000", "张 三", id15, 入编时间="2001年9月1日", 参加工作时间="1999.07.01"),
+        person_row(
+            " 漳县财政局\u3000",
+            "张 三",
+            int(id15),
+            入编时间="2001年9月1日",
+            参加工作时间="1999.07.01",
+            是否军转干部=True,
+        ),
         person_row("漳县财政局", "赵六", lower.lower(), 入编时间="２０１０/０１/０２", 是否军转干部=" 是 "),
     ]
     report = run(xlsx(tmp_path / "s.xlsx", rows), region)
     assert report.exit_code == 0, [str(e) for e in report.errors]
     zhang = Person.objects.get(id_number=id18)
     assert zhang.entered_on == dt.date(2001, 9, 1) and zhang.work_started_on == dt.date(1999, 7, 1)
+    assert zhang.is_military_transfer and zhang.name == "张 三"
     zhao = Person.objects.get(id_number=lower)
     assert zhao.entered_on == dt.date(2010, 1, 2) and zhao.is_military_transfer
 

@@ -255,6 +255,8 @@ class RowReader:
         return parsed
 
     def flag(self, column: str) -> bool:
+        if isinstance(self.raw(column), bool):  # a real Excel TRUE/FALSE
+            return self.raw(column)
         return YES_NO.get(self.choice(column, list(YES_NO)), False)
 
 

@@ -8,6 +8,7 @@ capability "import", exports "export" (403 otherwise); what is exported is scope
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django import forms
@@ -27,6 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_DIR = "import_errors"
 SESSION_KEY = "bianzhi_import_errors"
 SHOWN_ERRORS = 500
+KEEP_SECONDS = 24 * 3600
 
 
 class ImportForm(forms.Form):
@@ -57,6 +59,10 @@ def _errors_dir() -> Path:
 def _keep_error_workbook(request: HttpRequest, report) -> str:
     """Write the error workbook under a random token the session may download."""
     token = secrets.token_urlsafe(16)
+    cutoff = time.time() - KEEP_SECONDS
+    for old in _errors_dir().glob("*.xlsx"):  # error lists are for the session at hand, not kept
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
     write_error_workbook(_errors_dir() / f"{token}.xlsx", report.errors)
     names = request.session.get(SESSION_KEY, {})
     names[token] = Path(report.filename).stem + ".errors.xlsx"
