@@ -361,3 +361,16 @@ def test_command_line_exit_code_without_traceback(tmp_path):
         text=True,
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr and "不是有效的 .xlsx" in done.stderr
+
+
+def test_constraint_clash_while_writing_is_reported_not_raised(tmp_path, region, unit_a, monkeypatch):
+    from django.db import IntegrityError
+
+    from units import bulk
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("one_person_one_slot")
+
+    monkeypatch.setattr(bulk, "load_staff", clash)
+    report = run(xlsx(tmp_path / "s.xlsx", [person_row()]), region)
+    assert report.exit_code == 1 and "冲突" in report.errors[0].message and report.created == 0

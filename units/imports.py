@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.db import IntegrityError
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -285,6 +286,29 @@ def _open(source: Source, filename: str, preferred: str, report: ImportReport) -
     return data, sheet
 
 
+def _write(load, plan, *, region, actor, report: ImportReport, sheet: str) -> None:
+    """Run the bulk load; a clash with a concurrent change (a constraint) undoes it and is reported."""
+    try:
+        load(
+            plan,
+            region=region,
+            actor=actor,
+            filename=report.filename,
+            over_quota=report.over_quota,
+            over_posts=report.over_posts,
+        )
+    except IntegrityError:
+        report.created = report.updated = 0
+        report.errors.append(
+            RowError(
+                sheet,
+                1,
+                "",
+                "写入时与同时进行的其他操作冲突（名称、信用代码或一人一编），未写入任何数据，请重新导入",
+            )
+        )
+
+
 def _chunks(items: Sequence, size: int = 900):
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -499,14 +523,7 @@ def import_units_file(source: Source, *, filename: str, region, actor, dry_run: 
         report.unchanged += len(rows) - report.created - report.updated
     if report.errors or dry_run or not (plan.new_units or plan.changes or plan.limits):
         return report
-    bulk.load_units(
-        plan,
-        region=region,
-        actor=actor,
-        filename=report.filename,
-        over_quota=report.over_quota,
-        over_posts=report.over_posts,
-    )
+    _write(bulk.load_units, plan, region=region, actor=actor, report=report, sheet=sheet.name)
     return report
 
 
@@ -925,14 +942,7 @@ def import_staff_file(source: Source, *, filename: str, region, actor, dry_run: 
     report.unchanged = len(rows) - report.created - report.updated if not report.errors else 0
     if report.errors or dry_run or not (plan.new_people or plan.updates):
         return report
-    bulk.load_staff(
-        plan,
-        region=region,
-        actor=actor,
-        filename=report.filename,
-        over_quota=report.over_quota,
-        over_posts=report.over_posts,
-    )
+    _write(bulk.load_staff, plan, region=region, actor=actor, report=report, sheet=sheet.name)
     return report
 
 
