@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("documents/", include("archives.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("", include("units.urls")),
 ]
 
