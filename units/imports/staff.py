@@ -1,0 +1,293 @@
+"""The staff workbook (FORMATS.md §2): upsert by 公民身份号码 (入编 / 信息变更)."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from bianzhi.lib.idnumbers import InvalidNumber, id_info
+from bianzhi.lib.xlsx import (
+    RowError,
+)
+from units import bulk
+from units.choices import (
+    ALLOWED_TYPES,
+    DutyStatus,
+    EntryMethod,
+    EstablishmentType,
+    LeaderPost,
+    Nature,
+    Sex,
+    StaffCategory,
+    UnitStatus,
+)
+from units.imports.common import (
+    STAFF_ALIASES,
+    STAFF_HEADERS,
+    STAFF_REQUIRED,
+    STAFF_SHEET,
+    ImportReport,
+    RowReader,
+    Source,
+    _chunks,
+    _header_problems,
+    _max_length,
+    _open,
+    _too_many_errors,
+    _write,
+)
+from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias
+from units.selectors import occupancy_by_type, post_holders_by_category
+
+# ---- staff ---------------------------------------------------------------------------------------------
+
+PERSON_COLUMNS = {  # column -> Person field, for the fields compared on an update
+    "姓名": "name",
+    "民族": "ethnicity",
+    "政治面貌": "political_status",
+    "学历": "education",
+    "职务": "title",
+    "职级": "grade",
+    "编制类型": "establishment_type",
+    "人员类别": "category",
+    "领导职务": "leader_post",
+    "入编时间": "entered_on",
+    "入编文号": "entry_doc_number",
+    "进入方式": "entry_method",
+    "是否军转干部": "is_military_transfer",
+    "参加工作时间": "work_started_on",
+    "在岗状态": "duty_status",
+    "内设机构": "division_id",
+}
+
+
+class _StaffIndex:
+    """Live legal units of the region by name and by alias; their live divisions by (unit id, name)."""
+
+    def __init__(self, region):
+        rows = Unit.objects.filter(region=region, status=UnitStatus.ACTIVE).values_list(
+            "pk", "name", "nature", "parent_id"
+        )
+        self.names: dict[int, str] = {}
+        self.nature: dict[int, str] = {}
+        self.by_name: dict[str, int] = {}
+        self.divisions: dict[tuple[int, str], int] = {}
+        for pk, name, nature, parent_id in rows:
+            if nature == Nature.DIVISION:
+                self.divisions[(parent_id, name)] = pk
+            else:
+                self.names[pk], self.nature[pk], self.by_name[name] = name, nature, pk
+        self.by_alias: dict[str, set[int]] = defaultdict(set)
+        for unit_id, name in UnitAlias.objects.filter(unit_id__in=list(self.names)).values_list(
+            "unit_id", "name"
+        ):
+            self.by_alias[name].add(unit_id)
+
+    def find(self, name: str) -> tuple[int | None, str]:
+        if name in self.by_name:
+            return self.by_name[name], ""
+        found = self.by_alias.get(name, set())
+        if len(found) == 1:
+            return next(iter(found)), ""
+        if len(found) > 1:
+            names = "、".join(sorted(self.names[i] for i in found))
+            return None, f"单位“{name[:50]}”同时是{names}的其他名称，无法确定是哪个单位，请填写单位全称"
+        return (
+            None,
+            f"单位“{name[:50]}”不是本区划现有的单位（按机构名称或其他名称匹配；内设机构请填在“内设机构”列）",
+        )
+
+
+@dataclass
+class _PersonRow:
+    row: int
+    unit_id: int | None
+    id_number: str
+    values: dict[str, Any]  # Person field -> value, only for the columns present
+
+
+def _parse_person_row(r: RowReader, units: _StaffIndex) -> _PersonRow:
+    unit_name = r.text("单位名称", required=True, max_length=100)
+    unit_id = None
+    if unit_name:
+        unit_id, problem = units.find(unit_name)
+        if problem:
+            r.error("单位名称", problem)
+    v: dict[str, Any] = {"name": r.text("姓名", required=True, max_length=_max_length(Person, "name"))}
+    for column, name in (
+        ("民族", "ethnicity"),
+        ("政治面貌", "political_status"),
+        ("学历", "education"),
+        ("职务", "title"),
+        ("职级", "grade"),
+        ("入编文号", "entry_doc_number"),
+    ):
+        if r.has(column):
+            v[name] = r.text(column, max_length=_max_length(Person, name))
+    v["establishment_type"] = r.choice("编制类型", EstablishmentType.values, required=True)
+    v["category"] = r.choice("人员类别", StaffCategory.values, required=True)
+    v["entered_on"] = r.date("入编时间", required=True)
+    if r.has("领导职务"):
+        v["leader_post"] = r.choice("领导职务", LeaderPost.values, default=LeaderPost.NONE)
+    if r.has("进入方式"):
+        v["entry_method"] = r.choice("进入方式", EntryMethod.values)
+    if r.has("是否军转干部"):
+        v["is_military_transfer"] = r.flag("是否军转干部")
+    if r.has("参加工作时间"):
+        v["work_started_on"] = r.date("参加工作时间")
+    if r.has("在岗状态"):
+        v["duty_status"] = r.choice("在岗状态", DutyStatus.values, default=DutyStatus.ON_DUTY)
+    number = _person_identity(r, v)
+    if unit_id is not None:
+        etype = v["establishment_type"]
+        if etype and etype not in ALLOWED_TYPES[units.nature[unit_id]]:
+            allowed = "、".join(ALLOWED_TYPES[units.nature[unit_id]])
+            r.error(
+                "编制类型",
+                f"混用编制：{units.nature[unit_id]}“{units.names[unit_id]}”不能使用{etype}（只能使用{allowed}）",
+            )
+        if r.has("内设机构"):
+            division = r.text("内设机构", max_length=100)
+            v["division_id"] = units.divisions.get((unit_id, division)) if division else None
+            if division and v["division_id"] is None:
+                r.error("内设机构", f"“{division[:50]}”不是{units.names[unit_id]}现有的内设机构")
+    return _PersonRow(row=r.row, unit_id=unit_id, id_number=number, values=v)
+
+
+def _person_identity(r: RowReader, v: dict[str, Any]) -> str:
+    raw = r.text("公民身份号码", required=True, max_length=40)
+    sex = r.choice("性别", Sex.values)
+    birth = r.date("出生日期")
+    if not raw:
+        return ""
+    try:
+        info = id_info(raw)
+    except InvalidNumber as exc:
+        r.error("公民身份号码", str(exc))
+        return ""
+    if sex and sex != info.sex:
+        r.error("性别", f"性别“{sex}”与公民身份号码不符（应为{info.sex}）")
+    if birth and birth != info.birth_date:
+        r.error("出生日期", f"出生日期{birth:%Y-%m-%d}与公民身份号码不符（应为{info.birth_date:%Y-%m-%d}）")
+    v["sex"], v["birth_date"] = info.sex, info.birth_date
+    return info.number
+
+
+def _stored_people(numbers: list[str]) -> dict[str, dict[str, Any]]:
+    fields = ["pk", "unit_id", "unit__name", "id_number", *PERSON_COLUMNS.values()]
+    out = {}
+    for chunk in _chunks(numbers):
+        for row in Person.objects.filter(in_establishment=True, id_number__in=chunk).values(*fields):
+            out[row["id_number"]] = row
+    return out
+
+
+def import_staff_file(source: Source, *, filename: str, region, actor, dry_run: bool = False) -> ImportReport:
+    """Validate the staff workbook and, when clean, upsert it by 公民身份号码 in one transaction."""
+    report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
+    opened = _open(source, filename, STAFF_SHEET, report)
+    if opened is None:
+        return report
+    _, sheet = opened
+    index = _header_problems(sheet, STAFF_HEADERS, STAFF_ALIASES, STAFF_REQUIRED, report)
+    if index is None:
+        return report
+    units = _StaffIndex(region)
+    rows: list[_PersonRow] = []
+    first_row: dict[str, int] = {}
+    for row, values in sheet.rows:
+        report.rows_read += 1
+        r = RowReader(sheet.name, row, values, index, report.errors)
+        parsed = _parse_person_row(r, units)
+        if parsed.id_number in first_row:
+            r.error(
+                "公民身份号码", f"公民身份号码 {parsed.id_number} 与第{first_row[parsed.id_number]}行重复"
+            )
+        elif parsed.id_number:
+            first_row[parsed.id_number] = row
+        if not r.failed:
+            rows.append(parsed)
+        if _too_many_errors(report):
+            break
+    plan = _staff_plan(rows, _stored_people(list(first_row)), units, sheet.name, report)
+    if not report.errors:
+        report.over_quota, report.over_posts = _staff_overruns(plan, units)
+        report.warnings += report.over_quota + report.over_posts
+    report.created, report.updated = len(plan.new_people), len(plan.updates)
+    report.unchanged = len(rows) - report.created - report.updated if not report.errors else 0
+    if report.errors or dry_run or not (plan.new_people or plan.updates):
+        return report
+    _write(bulk.load_staff, plan, region=region, actor=actor, report=report, sheet=sheet.name)
+    return report
+
+
+def _staff_plan(
+    rows: list[_PersonRow], stored: dict[str, dict], units: _StaffIndex, sheet: str, report: ImportReport
+) -> bulk.StaffPlan:
+    plan = bulk.StaffPlan()
+    for p in rows:
+        old = stored.get(p.id_number)
+        if old is None:
+            plan.new_people.append(Person(unit_id=p.unit_id, id_number=p.id_number, **p.values))
+            continue
+        if old["unit_id"] != p.unit_id:
+            report.errors.append(
+                RowError(
+                    sheet,
+                    p.row,
+                    "公民身份号码",
+                    f"一人一编：公民身份号码 {p.id_number} 已在{old['unit__name']}在编（{old['name']}），"
+                    f"不能在{units.names[p.unit_id]}再占编制；如是调动，请先办理调动",
+                )
+            )
+            continue
+        changes = {
+            f: (old[f], v)
+            for f, v in p.values.items()
+            if f in old and f not in ("sex", "birth_date") and old[f] != v
+        }
+        if changes:
+            plan.updates.append(bulk.PersonUpdate(pk=old["pk"], unit_id=p.unit_id, changes=changes))
+    return plan
+
+
+def _staff_overruns(plan: bulk.StaffPlan, units: _StaffIndex) -> tuple[list[str], list[str]]:
+    ids = sorted({p.unit_id for p in plan.new_people} | {u.unit_id for u in plan.updates})
+    if not ids:
+        return [], []
+    occupied = dict(occupancy_by_type(ids))
+    held = dict(post_holders_by_category(ids))
+    for p in plan.new_people:
+        occupied[(p.unit_id, p.establishment_type)] = occupied.get((p.unit_id, p.establishment_type), 0) + 1
+        _add_post(held, p.unit_id, p.leader_post, 1)
+    for u in plan.updates:
+        if "establishment_type" in u.changes:
+            before, after = u.changes["establishment_type"]
+            occupied[(u.unit_id, before)] -= 1
+            occupied[(u.unit_id, after)] = occupied.get((u.unit_id, after), 0) + 1
+        if "leader_post" in u.changes:
+            before, after = u.changes["leader_post"]
+            _add_post(held, u.unit_id, before, -1)
+            _add_post(held, u.unit_id, after, 1)
+    approved = {
+        (u, t): n
+        for u, t, n in Quota.objects.filter(unit_id__in=ids).values_list(
+            "unit_id", "establishment_type", "approved"
+        )
+    }
+    posts = {
+        (u, c): n
+        for u, c, n in LeaderPostQuota.objects.filter(unit_id__in=ids).values_list(
+            "unit_id", "category", "approved"
+        )
+    }
+    names = {i: units.names[i] for i in ids}
+    return bulk.overrun_lines(names, approved, occupied, posts, held)
+
+
+def _add_post(held: dict, unit_id: int, post: str, n: int) -> None:
+    category = bulk.post_category(post or LeaderPost.NONE)
+    if category:
+        held[(unit_id, category)] = held.get((unit_id, category), 0) + n
