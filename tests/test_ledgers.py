@@ -228,3 +228,50 @@ def test_export_ledgers_writes_the_three_workbooks(tmp_path, region, unit_a, uni
     assert limit_book.sheetnames[:3] == ["总账", "分账1 行政编制限额", "分账2 事业编制限额"]
     assert [c.value for c in limit_book["分账1 行政编制限额"][2]][4:7] == [50, 0, 50]
     assert AuditEntry.objects.filter(action="台账.导出").exists()
+
+
+def _workbook(path, sheet, headers, rows):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    book.save(path)
+    return path
+
+
+def test_workbook_imports_keep_the_ledgers_in_step(tmp_path, region, office_staff):
+    from bianzhi.lib.idnumbers import make_id
+    from units.imports.staff import import_staff_file
+    from units.imports.units import import_units_file
+
+    units_file = _workbook(tmp_path / "units.xlsx", "机构", [
+        "机构名称", "机构性质", "系统类别", "经费形式", "事业单位类别", "上级机构", "行政编制", "事业编制", "工勤编制",
+        "单位领导正职职数", "单位领导副职职数", "核定文号"], [
+        ["漳县水务局", "行政机关", "政府", "全额拨款", "", "", 3, None, 1, 1, 1, "漳编发〔2019〕3号"],
+        ["漳县水利站", "事业单位", "政府", "全额拨款", "公益一类", "", None, 2, None, 1, 0, "漳编发〔2019〕3号"],
+        ["办公室", "内设机构", "", "", "", "漳县水务局", None, None, None, None, None, ""],
+    ])
+    report = import_units_file(str(units_file), filename="units.xlsx", region=region, actor=office_staff)
+    assert report.exit_code == 0, [str(e) for e in report.errors]
+    headers = ["单位名称", "姓名", "公民身份号码", "编制类型", "人员类别", "领导职务", "入编时间"]
+    people = [["漳县水务局", f"水{i}", make_id("621125", dt.date(1980, 1, 2), 500 + i), "行政编制", "公务员",
+               "单位副职" if i < 2 else "", "2010-01-01"] for i in range(4)]  # 4 on 3 slots, 2 on 1 post
+    people.append(["漳县水利站", "站1", make_id("621125", dt.date(1981, 1, 2), 600), "事业编制", "专业技术人员", "",
+                   "2012-05-01"])
+    staff_file = _workbook(tmp_path / "staff.xlsx", "实有人员", headers, people)
+    heard = []
+    signals.registry_bulk_loaded.connect(lambda sender, **kw: heard.append(kw), weak=False, dispatch_uid="t")
+    try:
+        report = import_staff_file(str(staff_file), filename="staff.xlsx", region=region, actor=office_staff)
+    finally:
+        signals.registry_bulk_loaded.disconnect(dispatch_uid="t")
+    assert report.exit_code == 0, [str(e) for e in report.errors]
+    assert len(heard) == 1
+    water = EstablishmentRow.objects.get(name="漳县水务局")
+    assert (water.admin_approved, water.admin_occupied, water.vacancy("行政编制")) == (3, 4, -1)
+    assert (water.deputy_approved, water.deputy_held) == (1, 2)
+    assert UnitLedgerEntry.objects.filter(unit=water.unit, establishment_type="行政编制").get().balance == 3
+    assert UnitLedgerEntry.objects.filter(unit=water.unit, subject__name="办公室").exists()
+    assert_in_step()
