@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
 from bianzhi.lib.xlsx import error_workbook_path, write_error_workbook
 from bianzhi.models import Region
@@ -66,10 +67,19 @@ def finish_import(command: BaseCommand, report, path: str) -> None:
         out.write(line)
 
 
+class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    pass
+
+
 class WorkbookCommand(BaseCommand):
     """Marks a run from the command line, where any unexpected failure becomes exit 2 with one line."""
 
     from_cli = False
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.formatter_class = _HelpFormatter  # keep the help's line breaks
+        return parser
 
     def run_from_argv(self, argv):
         self.from_cli = True

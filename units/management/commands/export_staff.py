@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from units.exports import staff_workbook
-from units.management.commands._workbook import add_common_arguments, resolve_actor, resolve_region
+from units.management.commands._workbook import (
+    WorkbookCommand,
+    add_common_arguments,
+    resolve_actor,
+    resolve_region,
+)
 from units.models import Person
 
 
-class Command(BaseCommand):
+class Command(WorkbookCommand):
     help = """导出实有人员工作簿（FORMATS.md §2 的格式，在编人员，可直接再导入）。
 Export the people in establishment of a region as the staff workbook (re-importable as is).
 

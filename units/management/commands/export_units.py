@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from units.exports import units_workbook
-from units.management.commands._workbook import add_common_arguments, resolve_actor, resolve_region
+from units.management.commands._workbook import (
+    WorkbookCommand,
+    add_common_arguments,
+    resolve_actor,
+    resolve_region,
+)
 from units.models import Unit
 
 
-class Command(BaseCommand):
+class Command(WorkbookCommand):
     help = """导出机构工作簿（FORMATS.md §1 的格式，可直接再导入）。
 Export the live units of a region as the units workbook (re-importable as is).
 
