@@ -16,6 +16,7 @@ from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.lib.text import clean_cell
 from bianzhi.lib.xlsx import RowError, map_headers, read_sheet
 from verification.compare.data import FINANCE, ORG, SI, SourceRows
+from verification.compare.engine import _no_gc
 
 ID_ALIASES = ("身份证号", "身份证号码", "证件号码")
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -118,6 +119,13 @@ def read_partner(
     max_rows: int | None = None,
 ) -> ReadResult:
     """Read one partner file (first sheet); raises UnreadableWorkbook when it is not a workbook."""
+    with _no_gc():
+        return _read_partner(source_file, source, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
+
+
+def _read_partner(
+    source_file, source: str, *, filename: str, max_bytes: int | None, max_rows: int | None
+) -> ReadResult:
     sheet = read_sheet(source_file, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
     columns = COLUMNS[source]
     header = map_headers(sheet.header, columns, REQUIRED[source])
