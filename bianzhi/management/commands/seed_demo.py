@@ -172,5 +172,4 @@ that already holds units (use a fresh database)."""
 def print_accounts(stdout) -> None:
     stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, role, full_name, dept in DEMO_ACCOUNTS:
-        scope = f"，负责 {LIAISON_UNIT}" if role == Role.LIAISON else ""
-        stdout.write(f"  {username:<8} {role.value}（{full_name}，{dept}{scope}）")
+        stdout.write(f"  {username:<8} {role.value}（{full_name}，{dept}）")
