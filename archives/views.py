@@ -104,7 +104,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "archives/document_form.html",
-        {"form": form, "title": "登记文件", "crumbs": crumbs},
+        {"form": form, "title": "登记文件", "crumbs": crumbs, "cancel": reverse("archives:document_list")},
         status=400 if form.errors else 200,
     )
 
