@@ -68,3 +68,6 @@ def partner_clerk(region):
 @pytest.fixture
 def other_office_staff(other_region):
     return make_user("staff_other", Role.OFFICE_STAFF, regions=[other_region], full_name="外县编办")
+
+
+from tests.browser import browser, page  # noqa: E402, F401  (browser fixtures for test_browser_*.py)
