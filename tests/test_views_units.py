@@ -455,3 +455,26 @@ def test_person_edit_key_field_needs_reason(client, person_a, office_staff):
     assert AuditEntry.objects.get(action="人员.信息变更").reason == "户籍更名"
     history = client.get(reverse("units:person_detail", args=[person_a.pk])).content.decode()
     assert "信息变更" in history and "姓名" in history
+
+
+def test_person_enter_with_slip_consumes_it(client, unit_a, office_staff):
+    from units import services
+    from units.models import UseSlip
+
+    req = services.request_create(
+        unit=unit_a,
+        establishment_type="行政编制",
+        count=1,
+        reason="补充人员",
+        entry_method="考录",
+        planned_on=dt.date.today(),
+        actor=office_staff,
+    )
+    (slip,) = services.request_approve(request=req, actor=office_staff)
+    client.force_login(office_staff)
+    url = reverse("units:person_enter", args=[unit_a.pk])
+    assert slip.number in client.get(url).content.decode()
+    response = client.post(url, enter_data(unit_a, 304, slip=slip.pk, entered_on=dt.date.today().isoformat()))
+    assert response.status_code == 302
+    slip = UseSlip.objects.get(pk=slip.pk)
+    assert slip.person == Person.objects.get(name="新人304") and slip.status == "已使用"

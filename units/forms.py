@@ -22,11 +22,12 @@ from units.choices import (
     PostCategory,
     Rank,
     Sex,
+    SlipStatus,
     StaffCategory,
     System,
     UnitStatus,
 )
-from units.models import Unit
+from units.models import Unit, UseSlip
 
 # A plain text box, not type=date: the browser's date picker shows the OS locale (mm/dd/yyyy on some
 # machines); clerks type 2021-12-31 or 2021年12月31日 and the zh-hans input formats accept both.
@@ -55,6 +56,24 @@ def document_field(
         label="批准文件",
         empty_label="请选择文件（文号）",
         help_text=help_text or "没有找到文件？请先在“文件”中登记，再回到此页选择。",
+    )
+
+
+class SlipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: UseSlip) -> str:
+        extra = "，出一进一" if obj.is_replacement else ""
+        return f"{obj.number}（{obj.unit.name} {obj.establishment_type}，有效期至{obj.valid_until:%Y-%m-%d}{extra}）"
+
+
+def slip_field(queryset: QuerySet[UseSlip]) -> SlipChoiceField:
+    """Valid, unexpired 编制使用单 (核编在先); the service checks unit, type and validity again."""
+    today = timezone.localdate()
+    return SlipChoiceField(
+        queryset=queryset.filter(status=SlipStatus.VALID, valid_until__gte=today).select_related("unit"),
+        required=False,
+        label="编制使用单",
+        empty_label="（无）",
+        help_text="核编在先：凭有效的编制使用单入编，使用后即失效。",
     )
 
 
@@ -326,9 +345,11 @@ class PersonEnterForm(PersonFactsMixin):
         super().__init__(*args, **kwargs)
         self.setup(unit, ALLOWED_TYPES.get(unit.nature, ()))
         _optional_document(self, documents)
+        self.fields["slip"] = slip_field(UseSlip.objects.filter(unit=unit))
         self.fields["entered_on"].initial = timezone.localdate()
         self.order_fields(
             [
+                "slip",
                 "name",
                 "id_number",
                 "sex",
@@ -415,9 +436,11 @@ class PersonTransferForm(forms.Form):
         self.fields["to_unit"].queryset = units
         self.fields["to_division"].queryset = divisions
         _optional_document(self, documents)
+        self.fields["slip"] = slip_field(UseSlip.objects.filter(unit__in=units))
         self.order_fields(
             [
                 "to_unit",
+                "slip",
                 "establishment_type",
                 "to_division",
                 "category",

@@ -494,6 +494,7 @@ ENTER_FIELDS = (
     "grade",
     "document",
     "reason",
+    "slip",
 )
 
 
@@ -578,6 +579,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             "doc_number",
             "document",
             "reason",
+            "slip",
         )
         return services.person_transfer(
             person=person, actor=request.user, category=d["category"] or None, **data
