@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from bianzhi.lib.idnumbers import make_credit_code, make_id
-from bianzhi.lib.testing import make_document, make_person, make_unit
+from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
 from units import services
 from units.choices import Funding, Nature
 from verification.compare.data import FINANCE, ORG, SI, Register, RegUnit
@@ -480,6 +480,7 @@ def test_transfer_after_cutoff_is_rolled_back(county):
         occurred_on=dt.date(2023, 3, 1),
         actor=None,
         category="管理人员",
+        slip=make_slip(county.b, "事业编制"),
     )
     finance = county.finance()  # p2 still listed at 财政局
     assert keyed(full(county, finance=finance, org=None)) >= {

@@ -75,7 +75,8 @@ def county(region, unit_a, unit_b, office_staff):
         work_started_on=dt.date(2001, 1, 1),
     )
     make_person(unit_b, name="李四", sex="女", birth=dt.date(1992, 2, 29))
-    make_person(center, name="王五", entry_doc_number="+12")
+    wang = make_person(center, name="王五")
+    services.person_update(person=wang, entry_doc_number="+12", actor=None)  # a slip number by default
     gone = make_person(unit_b, name="离开的人")
     services.person_leave(person=gone, left_on=dt.date(2021, 1, 1), leave_reason="退休", actor=None)
     return {"center": center, "office": office}

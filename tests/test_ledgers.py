@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 
-from bianzhi.lib.testing import make_document, make_person, make_unit
+from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
 from bianzhi.models import AuditEntry
 from ledgers import exports, rebuild, services
 from ledgers.models import EstablishmentRow, LedgerCheck, LimitLedgerEntry, UnitLedgerEntry
@@ -46,7 +46,7 @@ def test_table_one_follows_staff_movements(region, unit_a, unit_b, office_staff)
                                      actor=office_staff)
     assert row(unit_a).deputy_held == 1
     unit_services.person_transfer(person=q, to_unit=unit_b, establishment_type="事业编制",
-                                  occurred_on=dt.date(2021, 2, 1), actor=office_staff)
+                                  occurred_on=dt.date(2021, 2, 1), actor=office_staff, slip=make_slip(unit_b))
     assert (row(unit_a).admin_occupied, row(unit_a).deputy_held, row(unit_b).public_occupied) == (1, 0, 1)
     unit_services.person_leave(person=p, left_on=dt.date(2021, 3, 1), leave_reason="退休", actor=office_staff)
     assert (row(unit_a).admin_occupied, row(unit_a).chief_held) == (0, 0)

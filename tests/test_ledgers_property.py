@@ -23,7 +23,7 @@ from hypothesis.stateful import (
 )
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_region, make_unit
+from bianzhi.lib.testing import make_document, make_person, make_region, make_slip, make_unit
 from ledgers import rebuild, services
 from ledgers.models import UnitLedgerEntry
 from units import services as unit_services
@@ -115,8 +115,14 @@ class LedgerMachine(RuleBasedStateMachine):
     def transfer(self, j, i, post):
         people, units = self.people(), self.live_units()
         to = units[i % len(units)]
-        self.attempt(unit_services.person_transfer, person=people[j % len(people)], to_unit=to,
-                     establishment_type=ALLOWED_TYPES[to.nature][0], occurred_on=DAY, leader_post=post, actor=None)
+        self.attempt(self._transfer, person=people[j % len(people)], to_unit=to, leader_post=post)
+
+    @staticmethod
+    def _transfer(*, person, to_unit, leader_post):
+        etype = ALLOWED_TYPES[to_unit.nature][0]
+        slip = make_slip(to_unit, etype)  # 核编在先 at the receiving unit
+        unit_services.person_transfer(person=person, to_unit=to_unit, establishment_type=etype, occurred_on=DAY,
+                                      leader_post=leader_post, actor=None, slip=slip)
 
     @precondition(has_people)
     @rule(j=pick, post=st.sampled_from(POSTS))

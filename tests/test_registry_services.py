@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_unit
+from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
 from bianzhi.models import AuditEntry
 from units import services, signals
 from units.choices import Nature, UnitStatus
@@ -176,8 +176,10 @@ def test_quota_change_is_a_change_record(unit_a, office_staff, region):
 def test_no_hiring_over_quota(region, office_staff):
     unit = make_unit(region, quotas={"行政编制": 1})
     make_person(unit, actor=office_staff)
-    with pytest.raises(ValidationError, match="不准超编进人"):
-        make_person(unit, actor=office_staff)
+    with pytest.raises(ValidationError, match="空编0名"):
+        make_person(unit, actor=office_staff)  # no slip is issued
+    with pytest.raises(ValidationError, match="核编在先"):
+        make_person(unit, actor=office_staff, slip=None)
     assert unit.people.count() == 1
 
 
@@ -209,6 +211,7 @@ def test_sex_and_birth_must_agree_with_id(unit_a):
         category="公务员",
         entered_on=dt.date(2010, 1, 1),
         actor=None,
+        slip=make_slip(unit_a),
     )
     with pytest.raises(ValidationError, match="性别"):
         services.person_enter(**base, sex="女")
@@ -248,11 +251,21 @@ def test_transfer_needs_vacancy_and_allowed_type(region, unit_a, office_staff, h
     full = make_unit(region, quotas={"行政编制": 1})
     make_person(full)
     p = make_person(unit_a)
-    with pytest.raises(ValidationError, match="不准超编进人"):
+    with pytest.raises(ValidationError, match="核编在先"):
         services.person_transfer(
             person=p,
             to_unit=full,
             establishment_type="行政编制",
+            occurred_on=dt.date(2022, 1, 1),
+            actor=office_staff,
+        )
+    with pytest.raises(ValidationError, match="空编0名"):
+        make_slip(full)
+    with pytest.raises(ValidationError, match="混用编制"):
+        services.person_transfer(
+            person=p,
+            to_unit=full,
+            establishment_type="事业编制",
             occurred_on=dt.date(2022, 1, 1),
             actor=office_staff,
         )
@@ -263,6 +276,7 @@ def test_transfer_needs_vacancy_and_allowed_type(region, unit_a, office_staff, h
         establishment_type="行政编制",
         occurred_on=dt.date(2022, 1, 1),
         actor=office_staff,
+        slip=make_slip(dest),
     )
     p.refresh_from_db()
     assert p.unit == dest and heard[-1][1]["unit_ids"] == {unit_a.pk, dest.pk}

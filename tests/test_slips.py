@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from bianzhi.lib.idnumbers import make_id
 from bianzhi.lib.testing import make_document, make_person, make_unit
@@ -105,8 +106,11 @@ def test_approval_recounts_vacancy(small, office_staff):
 def test_reserved_slots_are_not_vacant_for_others(region, office_staff):
     unit = make_unit(region, quotas={"行政编制": 1})
     services.request_approve(request=ask(unit, office_staff), actor=office_staff)
-    with pytest.raises(ValidationError, match="预留"):
-        make_person(unit)
+    with pytest.raises(ValidationError, match="空编0名"):
+        make_person(unit)  # no second slip
+    assert services.vacancy(unit, "行政编制") == 0
+    with pytest.raises(ValidationError, match="另有1名已由编制使用单预留"), transaction.atomic():
+        services.check_vacancy(unit, "行政编制")
 
 
 def test_one_out_one_in_for_a_full_unit(region, office_staff):
@@ -193,6 +197,6 @@ def test_override_only_by_admin_with_document(region, office_staff, office_admin
     with pytest.raises(ValidationError, match="批准文件"):
         enter(unit, None, office_admin, override_document=None, override_reason="县委决定")
     person = enter(unit, None, office_admin, override_document=doc, override_reason="县委常委会议定")
-    override = Override.objects.get()
-    assert override.kind == "超编进人" and override.person == person and override.document == doc
+    assert {o.kind for o in Override.objects.all()} == {"无编制使用单入编", "超编进人"}
+    assert {(o.person, o.document) for o in Override.objects.all()} == {(person, doc)}
     assert AuditEntry.objects.filter(action="特批.超编进人").exists()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from bianzhi.lib.idnumbers import make_id, mask_id
-from bianzhi.lib.testing import make_document, make_person, make_unit
+from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
 from bianzhi.models import AuditEntry
 from units.choices import Nature, UnitStatus
 from units.models import LeaderPostQuota, Person, Quota, Unit
@@ -355,25 +355,25 @@ def enter_data(unit, seq: int, **kw) -> dict:
 def test_person_enter_and_second_identical_post_refused(client, unit_a, office_staff):
     client.force_login(office_staff)
     url = reverse("units:person_enter", args=[unit_a.pk])
-    data = enter_data(unit_a, 301)
+    slip = make_slip(unit_a)
+    data = enter_data(unit_a, 301, slip=slip.pk)
     response = client.post(url, data)
     person = Person.objects.get(name="新人301")
+    assert person.entry_doc_number == slip.number
     assert response.status_code == 302 and response["Location"] == reverse(
         "units:person_detail", args=[person.pk]
     )
     assert AuditEntry.objects.get(action="人员.入编", target_id=str(person.pk)).actor == office_staff
     again = client.post(url, data)  # a double submission
-    assert again.status_code == 400 and "一人一编" in again.content.decode()
+    assert again.status_code == 400 and "已经使用、作废或过期" in again.content.decode()
     assert Person.objects.filter(name="新人301").count() == 1 and audit_count("人员.入编") == 1
 
 
-def test_person_enter_over_quota_shows_service_message(client, unit_a, office_staff):
-    for _ in range(5):
-        make_person(unit_a)
+def test_person_enter_without_slip_shows_service_message(client, unit_a, office_staff):
     client.force_login(office_staff)
     before = audit_count("人员.入编")
     response = client.post(reverse("units:person_enter", args=[unit_a.pk]), enter_data(unit_a, 302))
-    assert response.status_code == 400 and "不准超编进人" in response.content.decode()
+    assert response.status_code == 400 and "核编在先" in response.content.decode()
     assert not Person.objects.filter(name="新人302").exists() and audit_count("人员.入编") == before
 
 
@@ -411,6 +411,7 @@ def test_person_transfer(client, region, person_a, office_staff):
             "establishment_type": "行政编制",
             "leader_post": "无",
             "occurred_on": "2021-05-01",
+            "slip": make_slip(target).pk,
         },
     )
     assert response.status_code == 302

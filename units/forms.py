@@ -74,6 +74,7 @@ def slip_field(queryset: QuerySet[UseSlip]) -> SlipChoiceField:
         label="编制使用单",
         empty_label="（无）",
         help_text="核编在先：凭有效的编制使用单入编，使用后即失效。",
+        error_messages={"invalid_choice": "该编制使用单已经使用、作废或过期（可能已在另一个窗口提交过），请刷新页面后重新选择。"},
     )
 
 

@@ -78,6 +78,29 @@ def make_unit(
     return unit
 
 
+def office_clerk(region: Region):
+    """The builders' own office-staff account (requests and approves slips for make_person)."""
+    user = get_user_model().objects.filter(username=f"builder-{region.code}").first()
+    return user or make_user(
+        f"builder-{region.code}", Role.OFFICE_STAFF, regions=[region], full_name="建账员"
+    )
+
+
+def make_slip(unit: Unit, establishment_type: str | None = None, *, actor=None):
+    """One approved 编制使用单 for the unit (through the request and approval services)."""
+    clerk = actor or office_clerk(unit.region)
+    request = services.request_create(
+        unit=unit,
+        establishment_type=establishment_type or ALLOWED_TYPES[unit.nature][0],
+        count=1,
+        reason="测试用编",
+        entry_method="考录",
+        planned_on=dt.date.today(),
+        actor=clerk,
+    )
+    return services.request_approve(request=request, actor=clerk)[0]
+
+
 def make_person(
     unit: Unit,
     *,
@@ -88,8 +111,11 @@ def make_person(
     sex: str = "男",
     **kw,
 ):
+    """A person entered through 用编申请 → 编制使用单 → 入编 (pass slip=None explicitly to try without one)."""
     n = next(_seq)
     etype = establishment_type or ALLOWED_TYPES[unit.nature][0]
+    if "slip" not in kw:
+        kw["slip"] = make_slip(unit, etype)
     category = kw.pop(
         "category",
         {

@@ -338,8 +338,6 @@ def lock_slip_for_entry(slip: UseSlip, unit: Unit, establishment_type: str, on: 
         _fail(f"编制使用单{slip.number}核准的是{slip.establishment_type}，不是{establishment_type}。", "slip")
     if _today() > slip.valid_until:
         _fail(f"编制使用单{slip.number}已于{slip.valid_until:%Y-%m-%d}过期。", "slip")
-    if on < slip.issued_on:
-        _fail(f"入编时间不能早于编制使用单的核准日期（{slip.issued_on:%Y-%m-%d}）。")
     return slip
 
 

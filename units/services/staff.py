@@ -49,7 +49,7 @@ from units.services.slips import (
 )
 
 # 核编在先: every 入编 and 调动 needs a slip (or the administrator's override).
-REQUIRE_SLIP = False
+REQUIRE_SLIP = True
 
 
 def occupied(unit_id: int, establishment_type: str) -> int:

@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from archives.services import document_create, find_document
 from bianzhi import demo
@@ -40,6 +41,7 @@ that already holds units (use a fresh database)."""
 
     def handle(self, *args, seed: int, **options):
         from django.conf import settings
+
         from units.imports import import_staff_file, import_units_file
 
         if Unit.objects.exists():
@@ -82,7 +84,6 @@ that already holds units (use a fresh database)."""
                     raise CommandError("演示数据导入失败：\n" + "\n".join(lines))
                 self.stdout.write(f"已导入 {path.name}：" + "；".join(report.summary_lines()[:3]))
             self._history(region, admin)
-            self._liaison(region)
         for key, rows in demo.partner_rows(county).items():
             name = {"org": "组织部门", "finance": "财政部门", "si": "人社部门"}[key]
             write_workbook(out / f"{name}.xlsx", [SheetSpec(name, demo.PARTNER_HEADERS[key], rows)])
@@ -112,13 +113,6 @@ that already holds units (use a fresh database)."""
                 profile.regions.add(region)
             users[username] = user
         return users["staff"]
-
-    def _liaison(self, region):
-        from django.contrib.auth import get_user_model
-        from guardian.shortcuts import assign_perm
-
-        unit = Unit.objects.get(region=region, name=LIAISON_UNIT, status="正常")
-        assign_perm("units.liaise_unit", get_user_model().objects.get(username="liaison"), unit)
 
     def _history(self, region, actor):
         """A little everyday history after the initial load: retirements, a transfer, a quota change."""
@@ -157,14 +151,40 @@ that already holds units (use a fresh database)."""
             unit=finance, in_establishment=True, leader_post="无", establishment_type="行政编制"
         ).first()
         if mover is not None:
+            request = services.request_create(
+                unit=unit,
+                establishment_type="行政编制",
+                count=2,
+                reason="应急值守力量不足",
+                entry_method="调入",
+                planned_on=timezone.localdate(),
+                actor=actor,
+            )
+            slips = services.request_approve(request=request, actor=actor, note="同意")
             services.person_transfer(
                 person=mover,
                 to_unit=unit,
                 establishment_type="行政编制",
-                occurred_on=dt.date(2023, 9, 1),
+                occurred_on=timezone.localdate(),
                 actor=actor,
-                doc_number="漳组任〔2023〕18号",
+                slip=slips[0],
                 reason="工作需要",
+            )
+        from django.contrib.auth import get_user_model
+
+        liaison = get_user_model().objects.get(username="liaison")
+        from guardian.shortcuts import assign_perm
+
+        assign_perm("units.liaise_unit", liaison, finance)
+        if services.vacancy(finance, "行政编制") > 0:
+            services.request_create(
+                unit=finance,
+                establishment_type="行政编制",
+                count=1,
+                reason="补充预算编审人员",
+                entry_method="考录",
+                planned_on=timezone.localdate(),
+                actor=liaison,
             )
         assert find_document(region, "漳编委发〔2023〕5号") is not None
 

@@ -1,0 +1,30 @@
+"""The demo county loads through the real import path and gives a believable county."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from bianzhi.roles import Role, user_roles
+from units.models import EstablishmentRequest, Person, Unit, UseSlip
+from units.selectors import over_quota_unit_ids, units_for
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo(tmp_path, settings, capsys):
+    settings.DATA_DIR = tmp_path
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "bianzhi2021" in out and "liaison" in out
+    assert Unit.objects.count() > 250 and Person.objects.filter(in_establishment=True).count() > 3000
+    assert over_quota_unit_ids(Unit.objects.all())  # some units over quota, loaded as they are
+    liaison = get_user_model().objects.get(username="liaison")
+    assert user_roles(liaison) == {Role.LIAISON}
+    assert {u.name for u in units_for(liaison) if not u.is_division} == {"漳县财政局"}
+    assert (
+        UseSlip.objects.filter(status="已使用").exists()
+        and EstablishmentRequest.objects.filter(status="待审核").exists()
+    )
+    for name in ("组织部门", "财政部门", "人社部门", "机构", "实有人员"):
+        assert (tmp_path / "demo" / f"{name}.xlsx").stat().st_size > 1000
+    call_command("seed_demo")  # a second run leaves the county as it is
+    assert "已有机构数据" in capsys.readouterr().out
