@@ -345,3 +345,13 @@ def test_rank_raise_needs_document(unit_a, office_staff, region):
         services.unit_update(unit=unit_a, actor=office_staff, rank="副处级")
     services.unit_update(unit=unit_a, actor=office_staff, rank="副处级", document=make_document(region))
     assert UnitEvent.objects.filter(unit=unit_a, kind="规格调整").exists()
+
+
+def test_alias_add(unit_a, unit_b, office_staff, supervisor):
+    services.unit_alias_add(unit=unit_a, name="县财政", actor=office_staff, reason="财政部门数据使用此名")
+    assert unit_a.aliases.filter(name="县财政").exists()
+    assert AuditEntry.objects.filter(action="机构.添加其他名称").exists()
+    with pytest.raises(ValidationError, match="已是漳县财政局"):
+        services.unit_alias_add(unit=unit_b, name="县财政", actor=office_staff)
+    with pytest.raises(ValidationError, match="只有编办工作人员"):
+        services.unit_alias_add(unit=unit_b, name="县疾控", actor=supervisor)

@@ -28,6 +28,7 @@ from units.services.registry import (  # noqa: F401
     quota_set,
     rank_is_raise,
     type_allowed,
+    unit_alias_add,
     unit_create,
     unit_end,
     unit_update,

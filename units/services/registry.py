@@ -15,6 +15,7 @@ from bianzhi import audit
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_credit_code
 from bianzhi.lib.text import clean_cell
 from bianzhi.models import Region
+from bianzhi.roles import has_capability
 from units import signals
 from units.choices import (
     ALLOWED_TYPES,
@@ -648,3 +649,31 @@ def organ_limit_set(
         after={"township": township or "县级", "limit": limit, "document": document.number},
     )
     return entry
+
+
+@transaction.atomic
+def unit_alias_add(*, unit: Unit, name: str, actor, reason: str = "") -> UnitAlias:
+    """Add another name (加挂牌子, short name, a partner department's spelling) used to match partner data.
+
+    Refused when the name is already the name or alias of another live unit of the region (it would make
+    matching ambiguous)."""
+    if not has_capability(actor, "edit_registry"):
+        _fail("只有编办工作人员可以为机构添加其他名称。")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    name = clean_cell(name)
+    if not name:
+        _fail("名称不能为空。", "name")
+    if len(name) > UnitAlias._meta.get_field("name").max_length:
+        _fail("名称过长。", "name")
+    if not unit.is_live or unit.is_division:
+        _fail("只能为正常的法人单位添加其他名称。")
+    if name == unit.name or unit.aliases.filter(name=name).exists():
+        _fail(f"“{name}”已经是{unit.name}的名称。", "name")
+    live = Unit.objects.filter(region=unit.region, status=UnitStatus.ACTIVE).exclude(pk=unit.pk)
+    clash = live.filter(name=name).first() or live.filter(aliases__name=name).first()
+    if clash is not None:
+        _fail(f"“{name}”已是{clash.name}的名称或其他名称，不能重复使用。", "name")
+    alias = UnitAlias.objects.create(unit=unit, name=name)
+    audit.record(actor=actor, action="机构.添加其他名称", target=unit, after={"alias": name}, reason=reason)
+    signals.establishment_changed.send(sender=unit_alias_add, unit_ids={unit.pk}, events=[])
+    return alias
