@@ -155,6 +155,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("BIANZHI_IMPORT_MAX_ROWS", "200000"))
 VACANCY_TARGET_ADMIN = float(os.environ.get("BIANZHI_VACANCY_TARGET_ADMIN", "0.01"))
 VACANCY_TARGET_PUBLIC = float(os.environ.get("BIANZHI_VACANCY_TARGET_PUBLIC", "0.015"))
 TIMELY_WORKING_DAYS = int(os.environ.get("BIANZHI_TIMELY_WORKING_DAYS", "5"))
+# Keep the ledgers in step with every change (turn off only to measure what they cost).
+LEDGERS_ENABLED = env_bool("BIANZHI_LEDGERS", True)
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
