@@ -27,7 +27,24 @@ PK_KIND = {
     "units:person_transfer": "person",
     "units:person_post": "person",
     "archives:document_detail": "document",
+    "archives:document_edit": "document",
+    "archives:document_withdraw": "document",
+    "archives:scan_add": "document",
     "archives:scan_download": "scan",
+    "archives:unit_documents": "unit",
+    "archives:class_edit": "catalogue_class",
+    "archives:class_delete": "catalogue_class",
+    "archives:dedicated_detail": "dedicated_file",
+    "archives:dedicated_add_document": "dedicated_file",
+    "archives:dedicated_add_record": "dedicated_file",
+    "archives:entry_download": "dedicated_entry",
+    "archives:minute_detail": "minute",
+    "archives:minute_edit": "minute",
+    "archives:request_detail": "request",
+    "archives:request_edit": "request",
+    "archives:request_submit": "request",
+    "archives:request_return": "request",
+    "archives:request_decide": "request",
     "ledgers:unit_ledger": "unit",
     "ledgers:unit_ledger_export": "unit",
 }
@@ -54,7 +71,31 @@ def objects(settings, tmp_path, unit_a):
     person = make_person(unit_a)
     document = unit_a.founding_document
     scan = document_attach(document=document, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), actor=None)
-    return {"unit": unit_a, "person": person, "document": document, "scan": scan}
+    return {"unit": unit_a, "person": person, "document": document, "scan": scan} | archive_objects(unit_a)
+
+
+def archive_objects(unit) -> dict:
+    """One of each archives record (the office's own: another unit's liaison sees none of them)."""
+    from archives import services as archives_services
+    from archives.models import CatalogueClass
+
+    region, document = unit.region, unit.founding_document
+    entry = archives_services.file_into_dedicated(
+        "核查", region=region, title="核查工作方案", actor=None, upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n")
+    )
+    minute = archives_services.minute_create(
+        region=region, kind="室务会议", met_on=document.issued_on, subject="室务会", attendees="甲、乙",
+        items="研究编制事项", documents=[document], actor=None,
+    )  # fmt: skip
+    request = archives_services.request_create(region=region, title="关于设立某中心的请示", requesting_body="某局",
+                                               actor=None)  # fmt: skip
+    return {
+        "catalogue_class": CatalogueClass.objects.order_by("id").first(),
+        "dedicated_file": entry.dedicated_file,
+        "dedicated_entry": entry,
+        "minute": minute,
+        "request": request,
+    }
 
 
 def dummy(pattern, arg: str) -> str:
