@@ -88,7 +88,10 @@ def _duplicate_check(*, region, issuer: str, number: str, year: int | None, excl
 def _check_filing(*, box_number: str, volume_number: str, catalogue_class: CatalogueClass | None) -> None:
     if volume_number and not box_number:
         raise ValidationError({"box_number": "填写卷号时必须同时填写盒号。"})
-    if catalogue_class is not None and not catalogue_class.is_active:
+    if (
+        catalogue_class is not None
+        and not CatalogueClass.objects.filter(pk=catalogue_class.pk, is_active=True).exists()
+    ):
         raise ValidationError({"catalogue_class": f"档案分类“{catalogue_class}”已停用，请选择其他分类。"})
 
 
@@ -172,9 +175,8 @@ def document_update(*, document: Document, actor, reason: str = "", **changes) -
     for name, value in changes.items():
         setattr(doc, name, value)
     doc.year = document_year(doc.number, doc.issued_on)
-    _check_filing(
-        box_number=doc.box_number, volume_number=doc.volume_number, catalogue_class=doc.catalogue_class
-    )
+    new_class = doc.catalogue_class if doc.catalogue_class_id != before["catalogue_class"] else None
+    _check_filing(box_number=doc.box_number, volume_number=doc.volume_number, catalogue_class=new_class)
     _duplicate_check(region=doc.region, issuer=doc.issuer, number=doc.number, year=doc.year, exclude=doc.pk)
     doc.save()
     old, new = audit.diff(before, audit.snapshot(doc, DOCUMENT_FIELDS + FILING_FIELDS))
