@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
 from archives.choices import DocumentKind, DocumentStatus, MinuteKind, RequestStatus, Retention
 from archives.models import CatalogueClass
@@ -26,17 +27,26 @@ def _class_choices(active_only: bool = True) -> list[tuple[str, str]]:
     return out
 
 
+class _ClassTree(ModelChoiceIterator):
+    """The classes in catalogue order, read lazily (never at import time)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from _class_choices(self.field.active_only)
+
+    def __len__(self) -> int:
+        return self.queryset.count() + (self.field.empty_label is not None)
+
+
 class ClassField(forms.ModelChoiceField):
     """A catalogue class, offered as the tree (sub-classes indented under their top class)."""
 
+    iterator = _ClassTree
+
     def __init__(self, *, active_only: bool = True, **kwargs):
-        self.active_only = active_only  # read by the choices, which the parent's __init__ evaluates
+        self.active_only = active_only
         super().__init__(queryset=CatalogueClass.objects.all(), **kwargs)
-
-    def _get_choices(self):
-        return [("", self.empty_label or "—")] + _class_choices(self.active_only)
-
-    choices = property(_get_choices, forms.ChoiceField.choices.fset)
 
 
 class DocumentFilterForm(forms.Form):

@@ -332,8 +332,7 @@ def _transition(request: HttpRequest, pk: int, step) -> HttpResponse:
         with transaction.atomic():
             message = step(item)
     except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
+        messages.error(request, "未能办理：" + "".join(exc.messages))
     else:
         messages.success(request, message)
     return redirect("archives:request_detail", pk=pk)
