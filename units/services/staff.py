@@ -219,6 +219,39 @@ def _movement(person: Person, kind: str, occurred_on: dt.date, *, actor, **kw) -
     )
 
 
+def _announce(
+    person: Person,
+    kind: str,
+    occurred_on: dt.date,
+    *,
+    actor,
+    before: dict | None,
+    sender,
+    unit_ids: set[int],
+    reason: str = "",
+    audit_reason: str = "",
+    **movement_kw,
+) -> Movement:
+    """Record a change of a person: the movement (their history), the audit row with the record's values
+    before and after, and the ``staff_moved`` signal the ledgers listen to."""
+    after = audit.snapshot(person, PERSON_FIELDS)
+    b, a = audit.diff(before, after) if before is not None else (None, after)
+    if kind == MovementKind.CORRECTION:
+        movement_kw["changes"] = {"before": b, "after": a}
+    movement = _movement(person, kind, occurred_on, actor=actor, reason=reason, **movement_kw)
+    audit.record(
+        actor=actor,
+        action=f"人员.{kind}",
+        target=person,
+        region=person.unit.region,
+        before=b,
+        after=a,
+        reason=audit_reason or reason,
+    )
+    signals.staff_moved.send(sender=sender, unit_ids=unit_ids, movements=[movement])
+    return movement
+
+
 @transaction.atomic
 def person_enter(
     *,
@@ -308,27 +341,21 @@ def person_enter(
         override_document=override_document,
         override_reason=override_reason,
     )
-    movement = _movement(
+    _announce(
         person,
         MovementKind.ENTER,
         entered_on,
         actor=actor,
+        before=None,
+        sender=person_enter,
+        unit_ids={unit.pk},
+        reason=reason,
         document=document,
         doc_number=entry_doc_number,
         to_unit=unit,
         to_type=establishment_type,
         to_post=person.leader_post,
-        reason=reason,
     )
-    audit.record(
-        actor=actor,
-        action="人员.入编",
-        target=person,
-        region=unit.region,
-        after=audit.snapshot(person, PERSON_FIELDS),
-        reason=reason,
-    )
-    signals.staff_moved.send(sender=person_enter, unit_ids={unit.pk}, movements=[movement])
     return person
 
 
@@ -361,30 +388,23 @@ def person_leave(
     from_post = person.leader_post
     person.in_establishment, person.left_on, person.leave_reason = False, left_on, leave_reason
     person.save(update_fields=["in_establishment", "left_on", "leave_reason", "updated_at"])
-    movement = _movement(
+    _announce(
         person,
         MovementKind.LEAVE,
         left_on,
         actor=actor,
+        before=before,
+        sender=person_leave,
+        unit_ids={person.unit_id},
+        reason=reason,
+        audit_reason=reason or leave_reason,
         document=document,
         doc_number=doc_number,
         from_unit=person.unit,
         from_type=person.establishment_type,
         from_post=from_post,
         leave_reason=leave_reason,
-        reason=reason,
     )
-    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    audit.record(
-        actor=actor,
-        action="人员.出编",
-        target=person,
-        region=person.unit.region,
-        before=b,
-        after=a,
-        reason=reason or leave_reason,
-    )
-    signals.staff_moved.send(sender=person_leave, unit_ids={person.unit_id}, movements=[movement])
     return person
 
 
@@ -448,11 +468,15 @@ def person_transfer(
         override_document=override_document,
         override_reason=override_reason,
     )
-    movement = _movement(
+    _announce(
         person,
         MovementKind.TRANSFER,
         occurred_on,
         actor=actor,
+        before=before,
+        sender=person_transfer,
+        unit_ids={from_unit.pk, to_unit.pk},
+        reason=reason,
         document=document,
         doc_number=doc_number,
         from_unit=from_unit,
@@ -461,20 +485,6 @@ def person_transfer(
         to_type=establishment_type,
         from_post=from_post,
         to_post=person.leader_post,
-        reason=reason,
-    )
-    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    audit.record(
-        actor=actor,
-        action="人员.调动",
-        target=person,
-        region=to_unit.region,
-        before=b,
-        after=a,
-        reason=reason,
-    )
-    signals.staff_moved.send(
-        sender=person_transfer, unit_ids={from_unit.pk, to_unit.pk}, movements=[movement]
     )
     return person
 
@@ -508,30 +518,22 @@ def person_change_post(
     if title is not None:
         person.title = title
     person.save(update_fields=["leader_post", "title", "updated_at"])
-    movement = _movement(
+    _announce(
         person,
         MovementKind.POST_CHANGE,
         occurred_on,
         actor=actor,
+        before=before,
+        sender=person_change_post,
+        unit_ids={person.unit_id},
+        reason=reason,
         document=document,
         doc_number=doc_number,
         from_unit=person.unit,
         to_unit=person.unit,
         from_post=from_post,
         to_post=leader_post,
-        reason=reason,
     )
-    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    audit.record(
-        actor=actor,
-        action="人员.职务变动",
-        target=person,
-        region=person.unit.region,
-        before=b,
-        after=a,
-        reason=reason,
-    )
-    signals.staff_moved.send(sender=person_change_post, unit_ids={person.unit_id}, movements=[movement])
     return person
 
 
@@ -564,27 +566,18 @@ def person_update(
     check_division(person.unit, person.division)
     _check_date(person.entered_on, "入编时间")
     _save_person(person)
-    b, a = audit.diff(before, audit.snapshot(person, PERSON_FIELDS))
-    movement = _movement(
+    _announce(
         person,
         MovementKind.CORRECTION,
         occurred_on or _today(),
         actor=actor,
+        before=before,
+        sender=person_update,
+        unit_ids={person.unit_id},
+        reason=reason,
         from_unit=person.unit,
         to_unit=person.unit,
         from_type=before["establishment_type"],
         to_type=person.establishment_type,
-        changes={"before": b, "after": a},
-        reason=reason,
     )
-    audit.record(
-        actor=actor,
-        action="人员.信息变更",
-        target=person,
-        region=person.unit.region,
-        before=b,
-        after=a,
-        reason=reason,
-    )
-    signals.staff_moved.send(sender=person_update, unit_ids={person.unit_id}, movements=[movement])
     return person
