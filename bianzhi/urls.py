@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("documents/", include("archives.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("verification/", include("verification.urls")),
     path("", include("units.urls")),
 ]
 

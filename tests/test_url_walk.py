@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from archives.services import document_attach
 from bianzhi.lib.testing import make_person
+from verification.testing import verification_objects
 
 # URL names (with namespace) whose ``pk`` is a unit / person / document / scan of unit A.
 PK_KIND = {
@@ -47,6 +48,14 @@ PK_KIND = {
     "archives:request_decide": "request",
     "ledgers:unit_ledger": "unit",
     "ledgers:unit_ledger_export": "unit",
+    "verification:upload_detail": "upload",
+    "verification:upload_errors": "upload",
+    "verification:run_detail": "run",
+    "verification:run_download": "run",
+    "verification:finding_detail": "finding",
+    "verification:finding_answer": "finding",
+    "verification:finding_decide": "finding",
+    "verification:attachment_download": "attachment",
 }
 UI_NAMES = {name for name in PK_KIND if name.split(":")[0] in ("units", "archives")}
 # Arguments of the admin site's patterns: any value will do for anonymous users.
@@ -71,7 +80,8 @@ def objects(settings, tmp_path, unit_a):
     person = make_person(unit_a)
     document = unit_a.founding_document
     scan = document_attach(document=document, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), actor=None)
-    return {"unit": unit_a, "person": person, "document": document, "scan": scan} | archive_objects(unit_a)
+    base = {"unit": unit_a, "person": person, "document": document, "scan": scan}
+    return base | verification_objects(unit_a) | archive_objects(unit_a)
 
 
 def archive_objects(unit) -> dict:

@@ -1,0 +1,152 @@
+"""Reads of the comparison, scoped to what a user may see (default deny; 404 outside the scope).
+
+- Office roles: everything of their regions.
+- A unit liaison: the findings whose register unit is one of theirs (nothing else: no uploads, no runs).
+- A partner clerk: the uploads of their department's source in their regions (``Profile.regions``), and
+  the findings on that source — never those of a confidential unit (DOMAIN.md §7), never the registry.
+  The department's source comes from ``Profile.department``: a name with 组织 → 组织部门 (org), 财政 →
+  财政部门 (finance), 人社 / 人力资源 / 社会保障 → 人社部门 (si); anything else → no source, nothing seen.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Max, Q, QuerySet
+from django.http import Http404
+
+from bianzhi.models import Region
+from bianzhi.roles import Role, has_capability, user_roles
+from units.selectors import liaison_unit_ids, regions_for
+from verification.compare.data import FINANCE, ORG, SI
+from verification.models import ComparisonRun, Finding, FindingAttachment, PartnerUpload
+
+# Office roles that change things (supervisors only read).
+OFFICE_WRITERS = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF})
+DEPARTMENT_WORDS = ((ORG, ("组织",)), (FINANCE, ("财政",)), (SI, ("人社", "人力资源", "社会保障")))
+
+
+def is_office(user) -> bool:
+    return has_capability(user, "view_registry")
+
+
+def is_office_writer(user) -> bool:
+    """Office administrator or staff: upload, run, decide, add aliases."""
+    return bool(user_roles(user) & OFFICE_WRITERS)
+
+
+def partner_source(user) -> str | None:
+    """The source a partner clerk's department sends (org / finance / si), or None."""
+    if Role.PARTNER not in user_roles(user):
+        return None
+    profile = getattr(user, "profile", None)
+    department = profile.department if profile else ""
+    for source, words in DEPARTMENT_WORDS:
+        if any(w in department for w in words):
+            return source
+    return None
+
+
+def partner_regions(user) -> QuerySet[Region]:
+    if partner_source(user) is None:
+        return Region.objects.none()
+    return Region.objects.filter(profile__user=user)
+
+
+def upload_sources(user) -> list[str]:
+    """The sources the user may upload: all for office writers, their department's for a partner."""
+    if is_office_writer(user):
+        return [ORG, FINANCE, SI]
+    source = partner_source(user)
+    return [source] if source else []
+
+
+def upload_regions(user) -> QuerySet[Region]:
+    return regions_for(user) if is_office_writer(user) else partner_regions(user)
+
+
+def can_use_comparison(user) -> bool:
+    return is_office(user) or bool(liaison_unit_ids(user)) or partner_source(user) is not None
+
+
+def findings_for(user) -> QuerySet[Finding]:
+    if is_office(user):
+        return Finding.objects.filter(region__in=regions_for(user))
+    ids = liaison_unit_ids(user)
+    if ids:
+        return Finding.objects.filter(unit_id__in=ids)
+    source = partner_source(user)
+    if source:
+        return Finding.objects.filter(region__in=partner_regions(user), source=source).exclude(
+            unit__is_confidential=True
+        )
+    return Finding.objects.none()
+
+
+def finding_for(user, pk: int) -> Finding:
+    try:
+        return findings_for(user).select_related("region", "unit", "first_run", "last_run").get(pk=pk)
+    except (Finding.DoesNotExist, ValueError):
+        raise Http404("没有找到该问题。") from None
+
+
+def uploads_for(user) -> QuerySet[PartnerUpload]:
+    if is_office(user):
+        return PartnerUpload.objects.filter(region__in=regions_for(user))
+    source = partner_source(user)
+    if source:
+        return PartnerUpload.objects.filter(region__in=partner_regions(user), source=source)
+    return PartnerUpload.objects.none()
+
+
+def upload_for(user, pk: int) -> PartnerUpload:
+    try:
+        return uploads_for(user).select_related("region").get(pk=pk)
+    except (PartnerUpload.DoesNotExist, ValueError):
+        raise Http404("没有找到该数据文件。") from None
+
+
+def runs_for(user) -> QuerySet[ComparisonRun]:
+    """Runs (region-wide counts) are for office roles only."""
+    if not is_office(user):
+        return ComparisonRun.objects.none()
+    return ComparisonRun.objects.filter(region__in=regions_for(user))
+
+
+def run_for(user, pk: int) -> ComparisonRun:
+    try:
+        return runs_for(user).select_related("region").get(pk=pk)
+    except (ComparisonRun.DoesNotExist, ValueError):
+        raise Http404("没有找到该比对批次。") from None
+
+
+def attachment_for(user, pk: int) -> FindingAttachment:
+    try:
+        return FindingAttachment.objects.select_related("answer").get(
+            pk=pk, answer__finding__in=findings_for(user)
+        )
+    except (FindingAttachment.DoesNotExist, ValueError):
+        raise Http404("没有找到该附件。") from None
+
+
+def latest_runs() -> dict[int, int]:
+    """region id -> id of its latest run (the runs table is small: a few runs per region)."""
+    rows = ComparisonRun.objects.values("region").annotate(latest=Max("id")).values_list("region", "latest")
+    return dict(rows)
+
+
+def presence_q(presence: str, latest: dict[int, int]) -> Q:
+    """本次新增 (first found by the region's latest run) / 仍存在 (found again) / 已消失 (not found again)."""
+    q = Q(pk__in=[])
+    for region_id, run_id in latest.items():
+        here = Q(region_id=region_id)
+        if presence == "new":
+            q |= here & Q(first_run_id=run_id)
+        elif presence == "open":
+            q |= here & Q(last_run_id=run_id) & ~Q(first_run_id=run_id)
+        elif presence == "gone":
+            q |= here & ~Q(last_run_id=run_id)
+    return q
+
+
+def latest_uploads(user) -> list[PartnerUpload]:
+    """The valid upload per (region, source) the user sees."""
+    return list(uploads_for(user).filter(status="有效").select_related("region").order_by("region", "source"))
