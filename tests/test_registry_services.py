@@ -355,3 +355,25 @@ def test_alias_add(unit_a, unit_b, office_staff, supervisor):
         services.unit_alias_add(unit=unit_b, name="县财政", actor=office_staff)
     with pytest.raises(ValidationError, match="只有编办工作人员"):
         services.unit_alias_add(unit=unit_b, name="县疾控", actor=supervisor)
+
+
+def test_withdrawn_document_cannot_be_cited(region, unit_a, office_staff):
+    from archives.services import document_withdraw
+
+    doc = make_document(region)
+    document_withdraw(document=doc, reason="文号登记错误", actor=office_staff)
+    doc.refresh_from_db()
+    with pytest.raises(ValidationError, match="已撤回"):
+        services.quota_set(
+            unit=unit_a, establishment_type="行政编制", approved=9, document=doc, actor=office_staff
+        )
+    with pytest.raises(ValidationError, match="已撤回"):
+        services.unit_create(
+            region=region,
+            name="漳县新局",
+            nature=Nature.ORGAN,
+            system="政府",
+            funding="全额拨款",
+            document=doc,
+            actor=office_staff,
+        )

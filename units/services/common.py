@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from archives.models import Document
+from archives.services import require_citable
 from units.choices import (
     UnitEventKind,
 )
@@ -99,6 +100,7 @@ def _today() -> dt.date:
 def _require_document(document: Document | None, what: str) -> None:
     if document is None:
         _fail(f"{what}必须依据批准文件（文号），请先选择或登记文件。", "document")
+    require_citable(document)
 
 
 def _check_date(value: dt.date | None, label: str, unit: Unit | None = None) -> None:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from archives.models import Document
+from archives.services import require_citable
 from bianzhi import audit
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_credit_code
 from bianzhi.lib.text import clean_cell
@@ -114,6 +115,7 @@ def validate_unit_shape(
 def _event(
     unit: Unit, kind: str, occurred_on: dt.date, *, actor, document=None, reason="", **kw
 ) -> UnitEvent:
+    require_citable(document)
     return UnitEvent.objects.create(
         unit=unit,
         kind=kind,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from archives.models import Document
+from archives.services import require_citable
 from bianzhi import audit
 from bianzhi.lib.idnumbers import InvalidNumber, id_info
 from bianzhi.lib.text import clean_cell
@@ -209,6 +210,7 @@ def is_late(occurred_on: dt.date, recorded_on: dt.date | None = None) -> bool | 
 
 
 def _movement(person: Person, kind: str, occurred_on: dt.date, *, actor, **kw) -> Movement:
+    require_citable(kw.get("document"))
     return Movement.objects.create(
         person=person,
         kind=kind,
