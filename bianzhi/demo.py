@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from bianzhi.lib.idnumbers import make_credit_code, make_id
+from units.imports import STAFF_HEADERS, UNIT_HEADERS
 
 REGION_CODE, REGION_NAME = "621125", "漳县"
 COMMITTEE = "中共漳县县委机构编制委员会"
@@ -139,54 +140,8 @@ ETHNIC = ["汉族"] * 18 + ["回族", "藏族"]
 POLITICAL = ["中共党员"] * 6 + ["群众"] * 3 + ["共青团员", "民盟盟员"]
 EDUCATION = ["大学本科"] * 6 + ["大学专科"] * 3 + ["研究生", "中专", "高中"]
 
-UNITS_HEADERS = [
-    "机构名称",
-    "统一社会信用代码",
-    "其他名称",
-    "上级机构",
-    "机构性质",
-    "系统类别",
-    "机构规格",
-    "经费形式",
-    "事业单位类别",
-    "所在乡镇",
-    "是否涉密",
-    "主要职责",
-    "设立文号",
-    "设立日期",
-    "行政编制",
-    "政法专项编制",
-    "参公事业编制",
-    "事业编制",
-    "工勤编制",
-    "其中军转行政编制",
-    "单位领导正职职数",
-    "单位领导副职职数",
-    "内设机构领导职数",
-    "核定文号",
-]
-STAFF_HEADERS = [
-    "单位名称",
-    "内设机构",
-    "姓名",
-    "公民身份号码",
-    "性别",
-    "出生日期",
-    "民族",
-    "政治面貌",
-    "学历",
-    "职务",
-    "职级",
-    "编制类型",
-    "人员类别",
-    "领导职务",
-    "入编时间",
-    "入编文号",
-    "进入方式",
-    "是否军转干部",
-    "参加工作时间",
-    "在岗状态",
-]
+# The contract's headers (FORMATS.md §1–§2), as the importer reads them.
+UNITS_HEADERS = UNIT_HEADERS
 
 
 @dataclass
