@@ -27,6 +27,14 @@ PK_KIND = {
     "units:person_leave": "person",
     "units:person_transfer": "person",
     "units:person_post": "person",
+    "units:request_detail": "use_request",
+    "units:request_approve": "use_request",
+    "units:request_refuse": "use_request",
+    "units:request_withdraw": "use_request",
+    "units:slip_pdf": "use_slip",
+    "units:slip_void": "use_slip",
+    "units:unit_certificate": "unit",
+    "units:person_card": "person",
     "archives:document_detail": "document",
     "archives:document_edit": "document",
     "archives:document_withdraw": "document",
@@ -81,6 +89,8 @@ def objects(settings, tmp_path, unit_a):
     document = unit_a.founding_document
     scan = document_attach(document=document, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n"), actor=None)
     base = {"unit": unit_a, "person": person, "document": document, "scan": scan}
+    slip = person.slips.get()  # make_person enters through 用编申请 → 编制使用单
+    base |= {"use_slip": slip, "use_request": slip.request}
     return base | verification_objects(unit_a) | archive_objects(unit_a)
 
 

@@ -74,7 +74,30 @@ def slip_field(queryset: QuerySet[UseSlip]) -> SlipChoiceField:
         label="编制使用单",
         empty_label="（无）",
         help_text="核编在先：凭有效的编制使用单入编，使用后即失效。",
-        error_messages={"invalid_choice": "该编制使用单已经使用、作废或过期（可能已在另一个窗口提交过），请刷新页面后重新选择。"},
+        error_messages={
+            "invalid_choice": "该编制使用单已经使用、作废或过期（可能已在另一个窗口提交过），请刷新页面后重新选择。"
+        },
+    )
+
+
+def add_override_fields(form: forms.Form, documents: QuerySet[Document]) -> None:
+    """The office administrator's override (规则特批): a Document and a reason, both optional here.
+
+    Only added for users with the "override" capability; the service checks both are given together.
+    """
+    form.fields["override_document"] = DocumentChoiceField(
+        queryset=documents.order_by("-issued_on", "-id"),
+        required=False,
+        label="特批依据文件",
+        empty_label="（不特批）",
+        help_text="仅编办管理员：无编制使用单、超编或超职数时，依据文件特批办理；特批会记录并在首页列出。",
+    )
+    form.fields["override_reason"] = forms.CharField(
+        label="特批原因",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="特批时必须填写。",
     )
 
 
@@ -342,11 +365,13 @@ class PersonEnterForm(PersonFactsMixin):
     document = forms.ModelChoiceField(queryset=Document.objects.none())
     reason = forms.CharField(label="备注", required=False, max_length=500)
 
-    def __init__(self, *args, unit: Unit, documents: QuerySet[Document], **kwargs):
+    def __init__(self, *args, unit: Unit, documents: QuerySet[Document], override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup(unit, ALLOWED_TYPES.get(unit.nature, ()))
         _optional_document(self, documents)
         self.fields["slip"] = slip_field(UseSlip.objects.filter(unit=unit))
+        if override:
+            add_override_fields(self, documents)
         self.fields["entered_on"].initial = timezone.localdate()
         self.order_fields(
             [
@@ -432,12 +457,22 @@ class PersonTransferForm(forms.Form):
     document = forms.ModelChoiceField(queryset=Document.objects.none())
     reason = forms.CharField(label="说明", required=False, max_length=500)
 
-    def __init__(self, *args, units: QuerySet[Unit], divisions: QuerySet[Unit], documents, **kwargs):
+    def __init__(
+        self,
+        *args,
+        units: QuerySet[Unit],
+        divisions: QuerySet[Unit],
+        documents,
+        override: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = units
         self.fields["to_division"].queryset = divisions
         _optional_document(self, documents)
         self.fields["slip"] = slip_field(UseSlip.objects.filter(unit__in=units))
+        if override:
+            add_override_fields(self, documents)
         self.order_fields(
             [
                 "to_unit",

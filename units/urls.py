@@ -1,6 +1,6 @@
 from django.urls import path
 
-from units import views, workbook_urls
+from units import request_urls, views, workbook_urls
 
 app_name = "units"
 urlpatterns: list = [
@@ -21,3 +21,4 @@ urlpatterns: list = [
     path("people/<int:pk>/post/", views.person_post, name="person_post"),
 ]
 urlpatterns += workbook_urls.urlpatterns
+urlpatterns += request_urls.urlpatterns

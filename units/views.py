@@ -8,6 +8,7 @@ capability (403), then parse the form.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +20,21 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.roles import Role, has_capability, require, user_roles
+from bianzhi.workdays import missing_years
 from units import selectors, services
-from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, UnitStatus
+from units.choices import (
+    ESTABLISHMENT_ORDER,
+    EstablishmentType,
+    Nature,
+    RequestStatus,
+    SlipStatus,
+    UnitStatus,
+)
 from units.forms import (
     PersonEditForm,
     PersonEnterForm,
@@ -39,9 +49,11 @@ from units.forms import (
     UnitEndForm,
     UnitFilterForm,
 )
-from units.models import Person, Quota, Unit, UnitAlias
+from units.models import EstablishmentRequest, Movement, Person, Quota, Unit, UnitAlias, UseSlip
 
 PER_PAGE = 50
+LATE_WINDOW_DAYS = 90
+OVERRIDE_FIELDS = ("override_document", "override_reason")
 _PERSON_LABELS = {f.name: str(f.verbose_name) for f in Person._meta.fields}
 PUBLIC_TYPES = (EstablishmentType.PUBLIC, EstablishmentType.CIVIL_PI)
 
@@ -145,6 +157,34 @@ def _target(rows: list[dict[str, Any]], types: tuple[str, ...], label: str, targ
     }
 
 
+def _last_ledger_check():
+    # The one upward read of units: the dashboard shows the ledgers' last check (DOMAIN.md §4).
+    from ledgers.selectors import last_check
+
+    return last_check()
+
+
+def _workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
+    """核编在先 and timeliness panels: pending requests, overrides, late records; office: calendar, ledgers."""
+    since = timezone.now() - timedelta(days=LATE_WINDOW_DAYS)
+    late = Movement.objects.filter(
+        person__in=selectors.people_for(user), is_late=True, recorded_at__gte=since
+    ).select_related("person", "person__unit")
+    office = has_capability(user, "view_registry")
+    return {
+        "pending_requests": EstablishmentRequest.objects.filter(
+            unit__in=units, status=RequestStatus.PENDING
+        ).count(),
+        "overrides": services.open_overrides(units)[:10],
+        "late_count": late.count(),
+        "late_recent": late.order_by("-recorded_at", "-id")[:5],
+        "late_days": LATE_WINDOW_DAYS,
+        "missing_years": missing_years(timezone.localdate()) if office else [],
+        "last_check": _last_ledger_check() if office else None,
+        "show_ledger_check": office,
+    }
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (has_capability(user, "view_registry") or selectors.liaison_unit_ids(user)):
@@ -172,6 +212,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_units": units.order_by("sort_order", "id")[:20]
             if not has_capability(user, "view_registry")
             else None,
+            **_workflow_panels(user, units),
         },
     )
 
@@ -217,10 +258,22 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _type_rows(unit: Unit, est: selectors.Establishment) -> list[tuple[Any, int, int]]:
+    """(line, reserved, vacancy) per type: vacancy = approved − occupied − reserved by unexpired slips."""
+    held = dict(
+        UseSlip.objects.filter(unit=unit, status=SlipStatus.VALID, valid_until__gte=timezone.localdate())
+        .values_list("establishment_type")
+        .annotate(n=Count("id"))
+        .values_list("establishment_type", "n")
+    )
+    return [(line, held.get(t, 0), line.vacancy - held.get(t, 0)) for t, line in est.types.items()]
+
+
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_for(request.user, pk)
     legal = unit.legal_unit
     est = selectors.establishment_for([legal])[legal.pk]
+    type_rows = _type_rows(legal, est)
     roster = (
         selectors.people_for(request.user)
         .filter(in_establishment=True)
@@ -234,6 +287,15 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "unit": unit,
             "est": est,
+            "type_rows": type_rows,
+            "reserved_total": sum(r for _, r, _ in type_rows),
+            "vacancy_total": sum(v for _, _, v in type_rows),
+            "can_request": unit.is_live
+            and not unit.is_division
+            and (
+                has_capability(request.user, "edit_registry")
+                or unit.pk in selectors.liaison_unit_ids(request.user)
+            ),
             "aliases": [a.name for a in unit.aliases.all()],
             "divisions": unit.children.filter(nature=Nature.DIVISION).order_by("status", "sort_order", "id"),
             "roster": _page(request, roster),
@@ -495,13 +557,26 @@ ENTER_FIELDS = (
     "document",
     "reason",
     "slip",
+    *OVERRIDE_FIELDS,
 )
+
+
+def _slip_initial(unit: Unit, slip_id: str | None) -> dict[str, Any]:
+    """Pre-select the slip (and its type) when 办理入编 is opened from a slip."""
+    slip = UseSlip.objects.filter(unit=unit, pk=slip_id).first() if (slip_id or "").isdigit() else None
+    return {"slip": slip.pk, "establishment_type": slip.establishment_type} if slip else {}
 
 
 def person_enter(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_for(request.user, pk)
     require(request.user, "edit_registry")
-    form = PersonEnterForm(request.POST or None, unit=unit, documents=_documents(unit.region_id))
+    form = PersonEnterForm(
+        request.POST or None,
+        unit=unit,
+        documents=_documents(unit.region_id),
+        override=has_capability(request.user, "override"),
+        initial=_slip_initial(unit, request.GET.get("slip")),
+    )
 
     def run(d: dict[str, Any]) -> Person:
         data = _pick(d, *ENTER_FIELDS)
@@ -566,6 +641,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         divisions=divisions.select_related("parent"),
         documents=_documents(person.unit.region_id),
         initial={"establishment_type": person.establishment_type},
+        override=has_capability(request.user, "override"),
     )
 
     def run(d: dict[str, Any]) -> Person:
@@ -580,6 +656,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
             "document",
             "reason",
             "slip",
+            *OVERRIDE_FIELDS,
         )
         return services.person_transfer(
             person=person, actor=request.user, category=d["category"] or None, **data
