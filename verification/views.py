@@ -428,6 +428,7 @@ def unmatched(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "regions": {run.region for run, _ in pairs},
         "can_fix": selectors.is_office_writer(request.user),
+        "title": "未匹配单位",
         "crumbs": [("数据比对", reverse("verification:index"))],
     }
     return render(request, "verification/unmatched.html", context)
