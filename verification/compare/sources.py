@@ -2,21 +2,28 @@
 
 All-or-nothing per file: any row error means the file is not used (the command exits 1 and writes
 ``<file>.errors.xlsx``). A row whose ID number is invalid is *not* a row error: it is kept and becomes
-an INVALID_ID finding. ``UnreadableWorkbook`` (exit 2) comes from ``bianzhi.lib.xlsx.read_sheet``.
+an INVALID_ID finding. ``UnreadableWorkbook`` (exit 2) is raised with the messages of
+``bianzhi.lib.xlsx.read_sheet``. Rows are streamed (``reader``), validated one at a time and stored
+column-wise; the texts that repeat (unit names, coded values, names) are cleaned once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
+from operator import mul
 from typing import IO, Any
 
+from django.conf import settings
+
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
-from bianzhi.lib.text import clean_cell
-from bianzhi.lib.xlsx import RowError, map_headers, read_sheet
+from bianzhi.lib.text import clean_cell, fold_digits_letters
+from bianzhi.lib.xlsx import RowError, UnreadableWorkbook, map_headers
 from verification.compare.data import FINANCE, ORG, SI, SourceRows
 from verification.compare.engine import _no_gc
+from verification.compare.reader import WrongEncoding, is_blank, partner_sheets
 
 ID_ALIASES = ("身份证号", "身份证号码", "证件号码")
 COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -57,6 +64,8 @@ SI_STATUS_VALUES = ("参保缴费", "暂停缴费", "终止参保")
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+_WEIGHT_SUM = 48 * sum(_WEIGHTS)  # the digits' code points minus "0", as bytes
+_WIDE = re.compile("[０-９Ａ-Ｚａ-ｚ]")
 _dates: dict[str, bool] = {}
 
 
@@ -92,24 +101,6 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _cleaner():
-    """clean_cell with a cache: unit names and coded values repeat on most rows."""
-    cache: dict[Any, str] = {}
-
-    def clean(value: Any) -> str:
-        try:
-            out = cache.get(value)
-        except TypeError:
-            return clean_cell(value)
-        if out is None:
-            out = clean_cell(value)
-            if len(cache) < 200_000:
-                cache[value] = out
-        return out
-
-    return clean
-
-
 def read_partner(
     source_file: str | os.PathLike | bytes | IO[bytes],
     source: str,
@@ -126,92 +117,254 @@ def read_partner(
 def _read_partner(
     source_file, source: str, *, filename: str, max_bytes: int | None, max_rows: int | None
 ) -> ReadResult:
-    sheet = read_sheet(source_file, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
+    if not isinstance(source_file, str | os.PathLike | bytes):  # a stream: read once, maybe parse twice
+        source_file = source_file.read((max_bytes or settings.UPLOAD_MAX_BYTES) + 1)
+    try:
+        return _stream_partner(source_file, source, filename, max_bytes, max_rows, None)
+    except WrongEncoding:  # UTF-8 at the start, not further on: the whole file is read as GB18030
+        return _stream_partner(source_file, source, filename, max_bytes, max_rows, "gb18030")
+
+
+def _stream_partner(
+    source_file, source: str, filename: str, max_bytes: int | None, max_rows: int | None, encoding
+) -> ReadResult:
+    """The first sheet with a header (and, in a workbook, a data row), consumed row by row."""
+    kind, sheets = partner_sheets(source_file, filename=filename, max_bytes=max_bytes, encoding=encoding)
+    max_rows = max_rows or settings.IMPORT_MAX_ROWS
+    for name, grid in sheets:
+        grid = iter(grid)
+        first = next(grid, None)
+        if first is None or is_blank(first):
+            if kind == "csv":
+                break
+            continue
+        header = [clean_cell(v) for v in first]
+        while header and not header[-1]:
+            header.pop()
+        if not header:
+            if kind == "csv":
+                break
+            continue
+        line, values = 1, None
+        for values in grid:
+            line += 1
+            if not is_blank(values):
+                break
+        else:
+            values = None
+        if values is None and kind != "csv":
+            continue  # a sheet with a header and no data: try the next one
+        return _consume(source, name, header, line, values, grid, filename, max_rows)
+    raise UnreadableWorkbook("文件中没有数据。" if kind == "csv" else "工作簿中没有包含数据的工作表。")
+
+
+def _too_many(sheet: str, max_rows: int, grid) -> UnreadableWorkbook:
+    for _values in grid:  # an undecodable byte further on is reported first, as when read whole
+        pass
+    return UnreadableWorkbook(f"工作表“{sheet}”超过 {max_rows} 行数据的上限，请分批导入。")
+
+
+def _consume(source, sheet, header, line, values, grid, filename, max_rows) -> ReadResult:
+    """Validate and store row by row: ``values`` is the first data row (at ``line``) or None."""
     columns = COLUMNS[source]
-    header = map_headers(sheet.header, columns, REQUIRED[source])
-    warnings = [f"{sheet.name} 第1行 {text}: 未知列，已忽略" for text in header.unknown]
-    if header.missing:
-        return ReadResult(None, [RowError(sheet.name, 1, c, "缺少必填列") for c in header.missing], warnings)
-    rows = SourceRows(source=source, sheet=sheet.name, filename=str(filename))
-    errors: list[RowError] = []
-    width = max(header.index.values()) + 1
-    at = {c: header.index.get(c) for c in columns}
+    mapped = map_headers(header, columns, REQUIRED[source])
+    warnings = [f"{sheet} 第1行 {text}: 未知列，已忽略" for text in mapped.unknown]
+    if mapped.missing:
+        count = 0 if values is None else 1
+        for values in grid:  # the row limit is checked before the header, as read_sheet did
+            if not is_blank(values):
+                count += 1
+                if count > max_rows:
+                    raise _too_many(sheet, max_rows, grid)
+        return ReadResult(None, [RowError(sheet, 1, c, "缺少必填列") for c in mapped.missing], warnings)
+    rows = SourceRows(source=source, sheet=sheet, filename=str(filename))
+    if values is None:
+        return ReadResult(rows, [], warnings)
+    at = {c: mapped.index.get(c) for c in columns}
+    width = max(mapped.index.values()) + 1
     i_name, i_id, i_unit, i_credit = (
         at["姓名"],
         at["公民身份号码"],
         at[UNIT_COLUMN[source]],
         at["统一社会信用代码"],
     )
-    extra_of = _EXTRA[source]
-    clean, clean_unit = _cleaner(), _cleaner()
-    data, sheet.rows = sheet.rows, []  # let the raw rows go as they are consumed
-    data.reverse()
-    while data:
-        line, values = data.pop()
-        if len(values) < width:
-            values = list(values) + [None] * (width - len(values))
-        name = clean_cell(values[i_name])
-        unit_name = clean_unit(values[i_unit])
-        row_errors = []
-        if not name:
-            row_errors.append(RowError(sheet.name, line, "姓名", "不能为空"))
-        if not unit_name:
-            row_errors.append(RowError(sheet.name, line, UNIT_COLUMN[source], "不能为空"))
-        extra = extra_of(values, at, clean, sheet.name, line, row_errors)
-        if row_errors:
-            errors += row_errors
-            continue
-        if errors:
-            continue
-        raw = values[i_id]
-        raw_text = raw if isinstance(raw, str) else clean_cell(raw)
-        try:
-            number = fast_id(raw_text)
-        except InvalidNumber:
-            number = ""
-        credit = clean_unit(values[i_credit]) if i_credit is not None else ""
-        rows.add(line, name, number, unit_name, credit, extra, raw_id=clean_cell(raw_text))
+    unit_column = UNIT_COLUMN[source]
+    extra_of = _extras(rows, source, at)
+    clean = _cached_clean()
+    unit_of = _unit_refs(rows, clean, i_credit is not None)
+    errors: list[RowError] = []
+    lines_append, names_append, ids_append = rows.lines.append, rows.names.append, rows.ids.append
+    refs_append, extras_append, raw_ids = rows.unit_refs.append, rows.extras.append, rows.raw_ids
+    date_ok, check, weights_sum = _date_ok, _CHECK, _WEIGHT_SUM
+    blank, str_ = is_blank, str
+    count = 0
+    while True:
+        if values is not None and not blank(values):
+            count += 1
+            if count > max_rows:
+                raise _too_many(sheet, max_rows, grid)
+            if len(values) < width:
+                values = list(values) + [None] * (width - len(values))
+            name = clean(values[i_name])
+            unit = unit_of(values[i_unit], values[i_credit] if i_credit is not None else "")
+            extra, problems = extra_of(values)
+            if not name or unit < 0 or problems:
+                if not name:
+                    errors.append(RowError(sheet, line, "姓名", "不能为空"))
+                if unit < 0:
+                    errors.append(RowError(sheet, line, unit_column, "不能为空"))
+                errors += [RowError(sheet, line, column, text) for column, text in problems]
+            elif not errors:
+                raw = values[i_id]
+                number = ""
+                if (
+                    raw.__class__ is str_
+                    and len(raw) == 18
+                    and raw.isascii()
+                    and raw[:17].isdigit()
+                    and date_ok(raw[6:14])
+                ):
+                    last = raw[17]
+                    if last == "x":
+                        last = "X"
+                    if last == "X" or last.isdigit():
+                        total = sum(map(mul, raw[:17].encode(), _WEIGHTS)) - weights_sum
+                        if check[total % 11] == last:
+                            number = raw if last == raw[17] else raw[:17] + last
+                if not number:
+                    raw_text = raw if raw.__class__ is str_ else clean_cell(raw)
+                    try:
+                        number = fast_id(raw_text)
+                    except InvalidNumber:
+                        raw_ids[len(rows.names)] = clean_cell(raw_text)
+                lines_append(line)
+                names_append(name)
+                ids_append(number)
+                refs_append(unit)
+                extras_append(extra)
+        values = next(grid, None)
+        if values is None:
+            break
+        line += 1
     if errors:
         return ReadResult(None, errors, warnings)
     return ReadResult(rows, [], warnings)
 
 
-def _choice(
-    values,
-    at,
-    clean,
-    column: str,
-    allowed: tuple[str, ...],
-    sheet: str,
-    line: int,
-    errors: list[RowError],
-    *,
-    default: str | None = None,
-) -> str:
-    index = at.get(column)
-    value = clean(values[index]) if index is not None else ""
-    if not value and default is not None:
-        return default
-    if value not in allowed:
-        what = f"“{value}”不是有效值" if value else "不能为空"
-        errors.append(RowError(sheet, line, column, f"{what}（应为 {' / '.join(allowed)}）"))
-    return value
+def _cached_clean(limit: int = 500_000):
+    """clean_cell with a cache for text (names, unit names and coded values repeat on many rows)."""
+    cache: dict[str, str] = {}
+    get = cache.get
+
+    def clean(value: Any) -> str:
+        if value.__class__ is not str:
+            return clean_cell(value)
+        out = get(value)
+        if out is None:
+            out = clean_text(value)
+            if len(cache) < limit:
+                cache[value] = out
+        return out
+
+    return clean
 
 
-def _org_extra(values, at, clean, sheet, line, errors):
-    category = _choice(values, at, clean, "人员类别", ORG_CATEGORY_VALUES, sheet, line, errors)
-    post = _choice(values, at, clean, "领导职务", LEADER_POST_VALUES, sheet, line, errors, default="无")
-    return (category, post)
+def clean_text(text: str) -> str:
+    """``clean_cell`` of a str, skipping the full-width fold when there is nothing to fold."""
+    text = text.strip().strip("\u3000\u00a0\ufeff\u200b").strip()
+    return text if _WIDE.search(text) is None else fold_digits_letters(text)
 
 
-def _finance_extra(values, at, clean, sheet, line, errors):
-    if at.get("经费形式") is None:
-        return ""
-    return _choice(values, at, clean, "经费形式", FUNDING_VALUES, sheet, line, errors, default="")
+def _unit_refs(rows: SourceRows, clean, has_credit: bool):
+    """(unit cell, credit cell) -> index into rows.units, or -1 when the unit name is empty."""
+    cache: dict[tuple, int] = {}
+    index, units = rows._unit_index, rows.units
+
+    def ref(unit_raw, credit_raw) -> int:
+        key = (unit_raw, credit_raw)
+        hashable = unit_raw.__class__ is str and credit_raw.__class__ is str
+        if hashable:
+            out = cache.get(key)
+            if out is not None:
+                return out
+        name = clean(unit_raw)
+        if not name:
+            out = -1
+        else:
+            pair = (name, clean(credit_raw) if has_credit else "")
+            out = index.get(pair)
+            if out is None:
+                out = index[pair] = len(units)
+                units.append(pair)
+        if hashable:
+            cache[key] = out
+        return out
+
+    return ref
 
 
-def _si_extra(values, at, clean, sheet, line, errors):
-    return _choice(values, at, clean, "参保状态", SI_STATUS_VALUES, sheet, line, errors)
+def _extras(rows: SourceRows, source: str, at: dict[str, int | None]):
+    """row -> (code into rows.extra_values, ((column, message), …)) with a cache on the raw cells."""
+    columns = _EXTRA_COLUMNS[source]
+    positions = [at.get(c) for c, _allowed, _default in columns]
+    cache: dict[Any, tuple[int, tuple]] = {}
+    codes, values_list = rows._extra_index, rows.extra_values
+
+    def code_of(extra) -> int:
+        code = codes.get(extra)
+        if code is None:
+            code = codes[extra] = len(values_list)
+            values_list.append(extra)
+        return code
+
+    if source == FINANCE and positions[0] is None:
+        none = (code_of(""), ())
+        return lambda values: none
+
+    def resolve(raw: tuple) -> tuple[Any, tuple]:
+        problems: list[tuple[str, str]] = []
+        out = []
+        for (column, allowed, default), value in zip(columns, raw, strict=True):
+            value = clean_cell(value)
+            if not value and default is not None:
+                out.append(default)
+                continue
+            if value not in allowed:
+                what = f"“{value}”不是有效值" if value else "不能为空"
+                problems.append((column, f"{what}（应为 {' / '.join(allowed)}）"))
+            out.append(value)
+        return code_of(tuple(out) if source == ORG else out[0]), tuple(problems)
+
+    if len(positions) == 1:
+        (p,) = positions
+
+        def one(values):
+            raw = values[p]
+            if raw.__class__ is str:
+                hit = cache.get(raw)
+                if hit is None:
+                    hit = cache[raw] = resolve((raw,))
+                return hit
+            return resolve((raw,))
+
+        return one
+    p, q = positions
+
+    def two(values):
+        raw = (values[p], values[q])
+        if raw[0].__class__ is str and raw[1].__class__ is str:
+            hit = cache.get(raw)
+            if hit is None:
+                hit = cache[raw] = resolve(raw)
+            return hit
+        return resolve(raw)
+
+    return two
 
 
-_EXTRA = {ORG: _org_extra, FINANCE: _finance_extra, SI: _si_extra}
+# per source: the coded columns, their allowed values and the value of an empty cell (None: required)
+_EXTRA_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...], str | None], ...]] = {
+    ORG: (("人员类别", ORG_CATEGORY_VALUES, None), ("领导职务", LEADER_POST_VALUES, "无")),
+    FINANCE: (("经费形式", FUNDING_VALUES, ""),),
+    SI: (("参保状态", SI_STATUS_VALUES, None),),
+}
