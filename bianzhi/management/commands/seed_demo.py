@@ -109,7 +109,7 @@ that already holds units (use a fresh database)."""
             )
             user.groups.add(groups[role])
             profile = Profile.objects.create(user=user, full_name=full_name, department=dept)
-            if role in (Role.OFFICE_ADMIN, Role.OFFICE_STAFF, Role.SUPERVISOR):
+            if role != Role.LIAISON:  # a partner clerk works for the county too (their department's data)
                 profile.regions.add(region)
             users[username] = user
         return users["staff"]
