@@ -188,7 +188,7 @@ def _detail_ctx(request: HttpRequest, req: EstablishmentRequest, **forms: Any) -
         "history": unit.requests.exclude(pk=req.pk).order_by("-requested_at", "-id")[:10],
         "approve_form": forms.get("approve_form") or (ApproveForm() if can_decide else None),
         "refuse_form": forms.get("refuse_form") or (RefuseForm() if can_decide else None),
-        "can_withdraw": pending and (req.requested_by_id == user.pk or has_capability(user, "edit_registry")),
+        "can_withdraw": pending and req.requested_by_id == user.pk,  # the office may also, by POST
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
     }
 

@@ -179,6 +179,7 @@ def _workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
         "late_count": late.count(),
         "late_recent": late.order_by("-recorded_at", "-id")[:5],
         "late_days": LATE_WINDOW_DAYS,
+        "late_limit": settings.TIMELY_WORKING_DAYS,
         "missing_years": missing_years(timezone.localdate()) if office else [],
         "last_check": _last_ledger_check() if office else None,
         "show_ledger_check": office,
