@@ -233,3 +233,21 @@ class FindingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+from verification.campaign_models import (  # noqa: E402, F401  (the campaign's models, same app)
+    Campaign,
+    CampaignAttachment,
+    CampaignUnit,
+    CampaignWindow,
+    CorrectionProposal,
+    FindingFollowUp,
+    Notice,
+    NoticeFeedback,
+    SampleDraw,
+    SelfCheckItem,
+    SiteVisit,
+    StageTransition,
+    UnitReport,
+    WorkingGroupMember,
+)
