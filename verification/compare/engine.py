@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from array import array
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from bianzhi.lib.text import name_key
 from verification.compare.data import (
@@ -139,14 +140,34 @@ def _reg_info(register: Register, person) -> str:
     )
 
 
-class _SourceRun:
-    """The per-source state: resolved units, the row used for each ID, the duplicate rows."""
+class _People:
+    """The register's people by position: one dict probe per partner row finds a person's index,
+    and per-source state is kept in flat arrays indexed by it (cheap, and friendly to the cache)."""
 
-    def __init__(self, rows: SourceRows, matcher: UnitMatcher) -> None:
+    def __init__(self, register: Register) -> None:
+        self.pids = list(register.people)
+        self.persons = list(register.people.values())
+        self.index = {pid: k for k, pid in enumerate(self.pids)}
+
+
+class _SourceRun:
+    """The per-source state: resolved units, the row used for each ID, the duplicate rows.
+
+    For register people the rows are in arrays by person index (-1: none): ``chosen`` is the row the
+    person checks use (first; for si the first 参保缴费 row, else the first other row) and ``paying``
+    (si) the first 参保缴费 row. For IDs not in the register, ``other`` and ``other_paying`` map the ID
+    to the same rows.
+    """
+
+    def __init__(self, rows: SourceRows, matcher: UnitMatcher, people: _People) -> None:
         self.rows = rows
+        self.people = people
         self.unit_of = [matcher.match(name, credit) for name, credit in rows.units]
-        self.chosen: dict[str, int] = {}
-        self.paying: dict[str, int] = {}
+        size = len(people.pids)
+        self.chosen = array("i", [-1]) * size
+        self.paying = array("i", [-1]) * size if rows.source == SI else self.chosen
+        self.other: dict[str, int] = {}
+        self.other_paying: dict[str, int] = {}
         self.duplicates: dict[str, list[int]] = {}
 
     def unit(self, index: int) -> int | None:
@@ -165,31 +186,51 @@ class _SourceRun:
     def pick(self) -> None:
         """The row each ID is checked with (first; for si the 参保缴费 row) and the repetitions."""
         rows, ids = self.rows, self.rows.ids
+        where = self.people.index.get
+        chosen, other, dups = self.chosen, self.other, self.duplicates
         if rows.source != SI:
-            chosen, dups = self.chosen, self.duplicates
             for i, pid in enumerate(ids):
-                if pid:
-                    j = chosen.setdefault(pid, i)
-                    if j != i:
-                        dups.setdefault(pid, [j]).append(i)
+                if not pid:
+                    continue
+                k = where(pid)
+                if k is not None:
+                    j = chosen[k]
+                    if j < 0:
+                        chosen[k] = i
+                        continue
+                else:
+                    j = other.setdefault(pid, i)
+                    if j == i:
+                        continue
+                dups.setdefault(pid, [j]).append(i)
+            self.other_paying = other
             return
         try:
             paying_code = rows.extra_values.index(PAYING)
         except ValueError:
             paying_code = -1
-        first: dict[str, int] = {}
-        paying, dups, extras = self.paying, self.duplicates, rows.extras
+        paying, other_paying, extras = self.paying, self.other_paying, rows.extras
         for i, pid in enumerate(ids):
             if not pid:
                 continue
+            k = where(pid)
             if extras[i] == paying_code:
-                j = paying.setdefault(pid, i)
-                if j != i:
-                    dups.setdefault(pid, [j]).append(i)
-            else:
-                first.setdefault(pid, i)
-        first.update(paying)
-        self.chosen = first
+                if k is not None:
+                    j = paying[k]
+                    if j < 0:
+                        paying[k] = chosen[k] = i
+                        continue
+                else:
+                    j = other_paying.setdefault(pid, i)
+                    if j == i:
+                        continue
+                dups.setdefault(pid, [j]).append(i)
+            elif k is not None:
+                if chosen[k] < 0:
+                    chosen[k] = i
+            elif pid not in other:
+                other[pid] = i
+        other.update(other_paying)
 
 
 def compare(register: Register, sources: dict[str, SourceRows]) -> Result:
@@ -214,36 +255,21 @@ def _compare(register: Register, sources: dict[str, SourceRows]) -> Result:
     matcher = UnitMatcher(register)
     result = Result(findings=[], register_people=len(register.people))
     out = result.findings
+    people = None
     for source in PARTNER_SOURCES:
         rows = sources.get(source)
         if rows is None:
             continue
-        run = _SourceRun(rows, matcher)
+        people = people or _People(register)
+        run = _SourceRun(rows, matcher, people)
         run.pick()
         out += _unit_unknown(run, result)
         out += _invalid_ids(run)
         out += _duplicate_ids(run)
-        out += _PERSON_CHECKS[source](register, run)
-        out += _names(register, run)
-        _stats(register, run, result)
+        out += _person_checks(register, run, result)
     out += _over_quota(register, result)
     out.sort(key=Finding.sort_key)
     return result
-
-
-def _stats(register: Register, run: _SourceRun, result: Result) -> None:
-    people = register.people
-    used = run.paying if run.rows.source == SI else run.chosen
-    counts: Counter = Counter()
-    for i in used.values():
-        unit_id = run.unit(i)
-        if unit_id is not None:
-            counts[unit_id] += 1
-    result.unit_counts[run.rows.source] = counts
-    stats = result.stats[run.rows.source]
-    stats.rows = len(run.rows)
-    stats.valid_ids = len(run.chosen)
-    stats.matched_ids = sum(1 for pid in run.chosen if pid in people)
 
 
 def _unit_unknown(run: _SourceRun, result: Result) -> list[Finding]:
@@ -313,210 +339,147 @@ def _duplicate_ids(run: _SourceRun) -> list[Finding]:
     return out
 
 
-def _missing(
-    register: Register,
-    run: _SourceRun,
-    code: str,
-    present: dict[str, int] | set,
-    wanted: Iterable[tuple[str, tuple]],
-    note: str,
-) -> list[Finding]:
-    out = []
-    for pid, person in wanted:
-        if pid not in present:
-            unit = register.units.get(person[P_UNIT])
-            out.append(
-                Finding(
-                    code,
-                    run.rows.source,
-                    unit.name if unit else "",
-                    person[P_UNIT],
-                    person[P_NAME],
-                    pid,
-                    subject=pid,
-                    reg_info=_reg_info(register, person),
-                    note=note,
-                )
-            )
-    return out
-
-
-def _not_in_register(
-    register: Register, run: _SourceRun, code: str, indexes: Iterable[tuple[str, int]], extra=lambda i: ""
-) -> list[Finding]:
-    out, people, rows = [], register.people, run.rows
-    for pid, i in indexes:
-        if pid not in people:
-            out.append(
-                Finding(
-                    code,
-                    rows.source,
-                    run.written_unit(i),
-                    run.unit(i),
-                    rows.names[i],
-                    pid,
-                    subject=pid,
-                    cmp_info=run.info(i, extra(i)),
-                    note=f"{SOURCE_LABEL[rows.source]}有此人，实名制中无在编记录",
-                )
-            )
-    return out
-
-
-def _unit_mismatch(
-    register: Register, run: _SourceRun, code: str, indexes: Iterable[tuple[str, int]]
-) -> list[Finding]:
-    out, people, rows = [], register.people, run.rows
-    for pid, i in indexes:
-        person = people.get(pid)
-        if person is None:
-            continue
-        unit_id = run.unit(i)
-        if unit_id != person[P_UNIT]:
-            unit = register.units.get(person[P_UNIT])
-            note = "来源单位未匹配到在册机构" if unit_id is None else "来源单位与编制所在单位不同"
-            out.append(
-                Finding(
-                    code,
-                    rows.source,
-                    unit.name if unit else "",
-                    person[P_UNIT],
-                    person[P_NAME],
-                    pid,
-                    subject=pid,
-                    reg_info=_reg_info(register, person),
-                    cmp_info=run.info(i),
-                    note=note,
-                )
-            )
-    return out
-
-
-def _finance(register: Register, run: _SourceRun) -> list[Finding]:
-    units, chosen = register.units, run.chosen
-    funded = (
-        (pid, p)
-        for pid, p in register.people.items()
-        if (u := units.get(p[P_UNIT])) is not None and u.funding in FUNDED
-    )
-    return (
-        _missing(register, run, "REG_NOT_IN_FIN", chosen, funded, "财政供养名单中无此人")
-        + _not_in_register(register, run, "FIN_NOT_IN_REG", chosen.items())
-        + _unit_mismatch(register, run, "FIN_UNIT_MISMATCH", chosen.items())
-    )
-
-
 def _org_category(value: str) -> str:
     return value if value in ORG_CATEGORIES else "事业人员"
 
 
-def _org(register: Register, run: _SourceRun) -> list[Finding]:
-    chosen, rows, people = run.chosen, run.rows, register.people
-    wanted = (
-        (pid, p) for pid, p in people.items() if p[P_CATEGORY] in ORG_CATEGORIES or p[P_POST] != NO_POST
-    )
-    out = (
-        _missing(register, run, "REG_NOT_IN_ORG", chosen, wanted, "组织部门数据中无此人")
-        + _not_in_register(
-            register,
-            run,
-            "ORG_NOT_IN_REG",
-            chosen.items(),
-            lambda i: "人员类别：{}；领导职务：{}".format(*rows.extra(i)),
+def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[Finding]:
+    """Every person check of one source in one pass over the register people and one over the IDs
+    that are not in the register; also the source's statistics and its people per unit."""
+    rows, people = run.rows, run.people
+    source, label = rows.source, SOURCE_LABEL[rows.source]
+    units = register.units
+    names, refs, unit_of, extras = rows.names, rows.unit_refs, run.unit_of, rows.extras
+    extra_values = rows.extra_values
+    chosen, paying = run.chosen, run.paying
+    counts: Counter = Counter()
+    out: list[Finding] = []
+    add = out.append
+
+    def person_finding(code, pid, person, note, cmp_info="") -> None:
+        unit = units.get(person[P_UNIT])
+        add(
+            Finding(
+                code,
+                source,
+                unit.name if unit else "",
+                person[P_UNIT],
+                person[P_NAME],
+                pid,
+                subject=pid,
+                reg_info=_reg_info(register, person),
+                cmp_info=cmp_info,
+                note=note,
+            )
         )
-        + _unit_mismatch(register, run, "ORG_UNIT_MISMATCH", chosen.items())
-    )
-    for pid, i in chosen.items():
-        person = people.get(pid)
-        if person is None:
+
+    if source == FINANCE:
+        missing_code, missing_note = "REG_NOT_IN_FIN", "财政供养名单中无此人"
+        funded = {uid for uid, u in units.items() if u.funding in FUNDED}
+
+        def wanted(person) -> bool:
+            return person[P_UNIT] in funded
+
+    elif source == ORG:
+        missing_code, missing_note = "REG_NOT_IN_ORG", "组织部门数据中无此人"
+
+        def wanted(person) -> bool:
+            return person[P_CATEGORY] in ORG_CATEGORIES or person[P_POST] != NO_POST
+
+    else:
+        missing_code, missing_note = "REG_NOT_IN_SI", "人社部门数据中无此人"
+
+        def wanted(person) -> bool:
+            return True
+
+    mismatch_code = {ORG: "ORG_UNIT_MISMATCH", FINANCE: "FIN_UNIT_MISMATCH", SI: "SI_UNIT_MISMATCH"}[source]
+    matched = 0
+    pids = people.pids
+    for k, person in enumerate(people.persons):
+        i = chosen[k]
+        if i < 0:
+            if wanted(person):
+                person_finding(missing_code, pids[k], person, missing_note)
             continue
-        category, post = rows.extra(i)
-        for code, mine, theirs in (
-            ("LEADER_POST_MISMATCH", person[P_POST], post),
-            ("CATEGORY_MISMATCH", _org_category(person[P_CATEGORY]), _org_category(category)),
-        ):
-            if mine != theirs:
-                unit = register.units.get(person[P_UNIT])
-                out.append(
-                    Finding(
+        matched += 1
+        pid = pids[k]
+        used = paying[k]
+        if used < 0:  # si: only rows in another status
+            status = extra_values[extras[i]]
+            person_finding(
+                "REG_NOT_IN_SI", pid, person, f"参保状态为“{status}”", run.info(i, f"参保状态：{status}")
+            )
+        else:
+            unit_id = unit_of[refs[used]]
+            if unit_id is not None:
+                counts[unit_id] += 1
+            if unit_id != person[P_UNIT]:
+                person_finding(
+                    mismatch_code,
+                    pid,
+                    person,
+                    "来源单位未匹配到在册机构" if unit_id is None else "来源单位与编制所在单位不同",
+                    run.info(used),
+                )
+        if source == ORG:
+            category, post = extra_values[extras[i]]
+            for code, mine, theirs in (
+                ("LEADER_POST_MISMATCH", person[P_POST], post),
+                ("CATEGORY_MISMATCH", _org_category(person[P_CATEGORY]), _org_category(category)),
+            ):
+                if mine != theirs:
+                    person_finding(
                         code,
-                        rows.source,
-                        unit.name if unit else "",
-                        person[P_UNIT],
-                        person[P_NAME],
                         pid,
-                        subject=pid,
-                        reg_info=_reg_info(register, person),
-                        cmp_info=run.info(i, f"人员类别：{category}；领导职务：{post}"),
-                        note=f"实名制为“{mine}”，组织部门为“{theirs}”",
+                        person,
+                        f"实名制为“{mine}”，组织部门为“{theirs}”",
+                        run.info(i, f"人员类别：{category}；领导职务：{post}"),
                     )
-                )
-    return out
-
-
-def _si(register: Register, run: _SourceRun) -> list[Finding]:
-    paying, rows = run.paying, run.rows
-    out = []
-    for pid, person in register.people.items():
-        if pid not in paying:
-            other = run.chosen.get(pid)
-            note = "人社部门数据中无此人" if other is None else f"参保状态为“{rows.extra(other)}”"
-            unit = register.units.get(person[P_UNIT])
-            out.append(
-                Finding(
-                    "REG_NOT_IN_SI",
-                    SI,
-                    unit.name if unit else "",
-                    person[P_UNIT],
-                    person[P_NAME],
-                    pid,
-                    subject=pid,
-                    reg_info=_reg_info(register, person),
-                    cmp_info=run.info(other, f"参保状态：{rows.extra(other)}") if other is not None else "",
-                    note=note,
-                )
+        name = names[i]
+        if person[P_NAME] != name and name_key(person[P_NAME]) != name_key(name):
+            person_finding(
+                "NAME_MISMATCH",
+                pid,
+                person,
+                f"实名制为“{person[P_NAME]}”，{label}为“{name}”",
+                run.info(i),
             )
-    return (
-        out
-        + _not_in_register(register, run, "SI_NOT_IN_REG", paying.items(), lambda i: "参保状态：参保缴费")
-        + _unit_mismatch(register, run, "SI_UNIT_MISMATCH", paying.items())
-    )
-
-
-_PERSON_CHECKS = {ORG: _org, FINANCE: _finance, SI: _si}
-
-
-def _names(register: Register, run: _SourceRun) -> list[Finding]:
-    out, people, rows = [], register.people, run.rows
-    names = rows.names
-    for pid, i in run.chosen.items():
-        person = people.get(pid)
-        if person is None or person[P_NAME] == names[i]:
-            continue
-        if name_key(person[P_NAME]) != name_key(names[i]):
-            unit = register.units.get(person[P_UNIT])
-            out.append(
-                Finding(
-                    "NAME_MISMATCH",
-                    rows.source,
-                    unit.name if unit else "",
-                    person[P_UNIT],
-                    person[P_NAME],
-                    pid,
-                    subject=pid,
-                    reg_info=_reg_info(register, person),
-                    cmp_info=run.info(i),
-                    note=f"实名制为“{person[P_NAME]}”，{SOURCE_LABEL[rows.source]}为“{names[i]}”",
-                )
+    not_in_code = {ORG: "ORG_NOT_IN_REG", FINANCE: "FIN_NOT_IN_REG", SI: "SI_NOT_IN_REG"}[source]
+    for pid, i in run.other_paying.items():
+        unit_id = unit_of[refs[i]]
+        if unit_id is not None:
+            counts[unit_id] += 1
+        if source == ORG:
+            extra = "人员类别：{}；领导职务：{}".format(*extra_values[extras[i]])
+        else:
+            extra = "参保状态：参保缴费" if source == SI else ""
+        add(
+            Finding(
+                not_in_code,
+                source,
+                run.written_unit(i),
+                unit_id,
+                names[i],
+                pid,
+                subject=pid,
+                cmp_info=run.info(i, extra),
+                note=f"{label}有此人，实名制中无在编记录",
             )
+        )
+    result.unit_counts[source] = counts
+    stats = result.stats[source]
+    stats.rows = len(rows)
+    stats.valid_ids = matched + len(run.other)
+    stats.matched_ids = matched
     return out
 
 
 def _over_quota(register: Register, result: Result) -> list[Finding]:
     occupancy, holders, military = result.occupancy, result.post_holders, result.military
-    for person in register.people.values():
+    people = register.people.values()
+    occupancy.update(map(itemgetter(P_UNIT, P_TYPE), people))
+    for person in [p for p in people if p[P_POST] in POST_CATEGORY or p[P_MILITARY]]:
         unit_id = person[P_UNIT]
-        occupancy[(unit_id, person[P_TYPE])] += 1
         category = POST_CATEGORY.get(person[P_POST])
         if category:
             holders[(unit_id, category)] += 1
