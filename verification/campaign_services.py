@@ -1,0 +1,1242 @@
+"""Writes of the verification campaign (核查, DOMAIN.md §5). One service per stage transition; each locks
+the campaign unit, checks who may act, that the unit is in the right stage and the stage's window is
+open, and what must be true; records a ``StageTransition`` and an audit row. Registry corrections are
+applied through the ``units`` services only. A ``ValidationError`` carries the Chinese refusal and
+nothing is written (``transaction.atomic``).
+
+Who: office administrators and staff of the region (编办) create campaigns, review, advance and return
+units; the unit's liaison answers the self-check, proposes corrections, records the notice and
+confirms the unit's report. Supervisors only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from archives.services import check_scan
+from bianzhi import audit, workdays
+from bianzhi.roles import actor_name
+from units import services as unit_services
+from units.choices import POST_CATEGORY_OF, EstablishmentType, Nature, PostCategory, UnitEventKind
+from units.models import Person, Unit, UnitEvent
+from units.selectors import liaison_unit_ids, regions_for
+from verification import selectors
+from verification.campaign_models import (
+    STAGES,
+    TRANSITIONS,
+    Campaign,
+    CampaignAttachment,
+    CampaignKind,
+    CampaignStatus,
+    CampaignUnit,
+    CampaignWindow,
+    CorrectionProposal,
+    FindingFollowUp,
+    Notice,
+    NoticeFeedback,
+    ProposalStatus,
+    SampleDraw,
+    SelfCheckItem,
+    SiteVisit,
+    Stage,
+    StageTransition,
+    UnitReport,
+    VisitKind,
+    VisitMethod,
+    WorkingGroupMember,
+)
+from verification.compare.data import P_CATEGORY, P_NAME, P_POST, P_TYPE, P_UNIT
+from verification.compare.register import load_register
+from verification.models import Finding, FindingStatus
+from verification.services import comparison_run
+
+MIN_ONSITE = Decimal("0.30")
+MIN_SAMPLE = Decimal("0.05")
+ITEM_ANSWERS = {
+    SelfCheckItem.Item.UNITS: ("相符", "不相符"),
+    SelfCheckItem.Item.QUOTAS: ("相符", "不相符"),
+    SelfCheckItem.Item.POSTS: ("相符", "不相符"),
+    SelfCheckItem.Item.STAFF: ("相符", "不相符"),
+    SelfCheckItem.Item.BUDGET: ("无差异", "有差异"),
+}
+NEEDS_TEXT = ("不相符", "有差异")
+PERSON_PROPOSABLE = ("name", "title", "grade", "education", "political_status", "ethnicity", "duty_status")
+UNIT_PROPOSABLE = ("duties", "township", "credit_code")
+
+# 附件1 of the county's 2021 plan (seeds/000): the working group, offered as the default on the form.
+SEED_WORKING_GROUP = [
+    ("组长", "成和平", "县委组织部", "副部长、编办主任"),
+    ("副组长", "张银平", "县委编办", "副主任、一级主任科员"),
+    ("副组长", "杨建育", "县委组织部", "部务委员"),
+    ("副组长", "李文辉", "县财政局", "党组成员、副局长"),
+    ("副组长", "张小平", "县人社局", "党组成员、副局长"),
+    ("副组长", "郭宏忠", "县人社局", "党组成员、社保中心主任"),
+    ("成员", "刘雪碧", "县干部人事档案信息中心", "主任"),
+    ("成员", "汪吉龙", "县非税中心", "主任"),
+    ("成员", "蔡海军", "县委编办", "四级主任科员"),
+    ("成员", "张澜", "县机构编制电子政务中心", "副主任"),
+    ("成员", "戴凤", "县人社局", "干部"),
+    ("成员", "张根顺", "县社保中心", "干部"),
+]
+SEED_DUTY = "负责全县机构编制核查工作对接沟通；承担实施方案制定、组织实施、数据比对、实地核实、随机抽查、督促指导、汇总报告等工作"
+
+
+def _fail(message: str, field: str | None = None) -> None:
+    raise ValidationError({field: message} if field else message)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _name(actor) -> str:
+    return actor_name(actor)
+
+
+def _user(actor):
+    return actor if actor is not None and actor.pk else None
+
+
+def is_writer(actor, region) -> bool:
+    """Office administrator or staff of the region."""
+    return selectors.is_office_writer(actor) and regions_for(actor).filter(pk=region.pk).exists()
+
+
+def is_liaison(actor, cu: CampaignUnit) -> bool:
+    return cu.unit_id in liaison_unit_ids(actor)
+
+
+def _require_writer(actor, region) -> None:
+    if not is_writer(actor, region):
+        _fail("只有本区划的编办工作人员可以进行此操作。")
+
+
+def _require_liaison(actor, cu: CampaignUnit) -> None:
+    if not is_liaison(actor, cu):
+        _fail("只有该单位的联络员可以进行此操作。")
+
+
+def _require_either(actor, cu: CampaignUnit) -> None:
+    if not (is_liaison(actor, cu) or is_writer(actor, cu.campaign.region)):
+        _fail("只有该单位的联络员或编办工作人员可以进行此操作。")
+
+
+def minimum(count: int, ratio: Decimal) -> int:
+    """At least ``ratio`` of ``count`` units, rounded up (at least one when there are any)."""
+    return min(count, max(1 if count else 0, math.ceil(Decimal(count) * Decimal(ratio))))
+
+
+def window(campaign: Campaign, stage: str) -> CampaignWindow | None:
+    return next((w for w in campaign.windows.all() if w.stage == stage), None)
+
+
+def _check_window(campaign: Campaign, stage: str) -> None:
+    w = window(campaign, stage)
+    today = _today()
+    if w is None:
+        _fail(f"“{stage}”环节未设定工作时间。")
+    if today < w.starts_on:
+        _fail(f"“{stage}”环节自 {w.starts_on:%Y年%m月%d日} 开始，尚未开始。")
+    if today > w.ends_on:
+        _fail(f"“{stage}”环节已于 {w.ends_on:%Y年%m月%d日} 截止，不能再办理；如需延期请由编办调整环节时间。")
+
+
+def _lock(cu: CampaignUnit) -> CampaignUnit:
+    return (
+        CampaignUnit.objects.select_for_update().select_related("campaign", "campaign__region").get(pk=cu.pk)
+    )
+
+
+def _in_stage(cu: CampaignUnit, stage: str) -> None:
+    """The unit is in ``stage`` of an active campaign and the stage's window is open."""
+    if cu.campaign.status != CampaignStatus.ACTIVE:
+        _fail("该核查工作已结束。")
+    if cu.stage != stage:
+        _fail(f"该单位当前处于“{cu.stage}”环节，不能办理“{stage}”环节的事项。")
+    _check_window(cu.campaign, stage)
+
+
+def _move(cu: CampaignUnit, to_stage: str, *, actor, reason: str = "") -> CampaignUnit:
+    """The one place a unit's stage is assigned: legal by TRANSITIONS, recorded and audited."""
+    allowed = TRANSITIONS[cu.campaign.kind].get(cu.stage, ())
+    if to_stage not in allowed:
+        _fail(f"不能从“{cu.stage}”直接转到“{to_stage}”，核查环节不能跳过。")
+    StageTransition.objects.create(
+        campaign_unit=cu,
+        from_stage=cu.stage,
+        to_stage=to_stage,
+        actor=_user(actor),
+        actor_name=_name(actor),
+        reason=reason,
+    )
+    before = cu.stage
+    cu.stage = to_stage
+    cu.stage_since = timezone.now()
+    cu.save(update_fields=["stage", "stage_since", "selfcheck_submitted_at", "prereview_passed"])
+    audit.record(
+        actor=actor,
+        action="核查.环节流转",
+        target=cu,
+        region=cu.campaign.region,
+        before={"stage": before},
+        after={"stage": to_stage},
+        reason=reason,
+    )
+    return cu
+
+
+def next_stage(cu: CampaignUnit) -> str:
+    stages = STAGES[cu.campaign.kind]
+    i = stages.index(cu.stage) if cu.stage in stages else len(stages)
+    return stages[i + 1] if i + 1 < len(stages) else Stage.DONE
+
+
+# ---- campaign set-up ---------------------------------------------------------------------------------
+
+
+def units_in_scope(region, cutoff: dt.date, natures=(), systems=(), townships=()) -> list[Unit]:
+    """Live 法人 units of the region at the cut-off, filtered by nature / system / township (县直 = "")."""
+    qs = Unit.objects.filter(region=region).exclude(nature=Nature.DIVISION)
+    qs = qs.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=cutoff))
+    qs = qs.filter(Q(status="正常") | Q(ended_on__gt=cutoff))
+    if natures:
+        qs = qs.filter(nature__in=natures)
+    if systems:
+        qs = qs.filter(system__in=systems)
+    if townships:
+        qs = qs.filter(township__in=["" if t == "县直" else t for t in townships])
+    return list(qs.order_by("sort_order", "id"))
+
+
+def _rolled_back(cutoff: dt.date, unit_ids: list[int], register) -> tuple[dict, dict]:
+    """Quotas and posts as of the cut-off: the current values with later changes undone (latest first)."""
+    quotas = {k: a for k, (a, _m) in register.quotas.items()}
+    posts = dict(register.posts)
+    later = UnitEvent.objects.filter(
+        unit_id__in=unit_ids, occurred_on__gt=cutoff, kind__in=[UnitEventKind.QUOTA, UnitEventKind.POSTS]
+    ).order_by("-occurred_on", "-id")
+    for e in later:
+        before = (e.before or {}).get("approved", 0)
+        if e.kind == UnitEventKind.QUOTA:
+            quotas[(e.unit_id, e.establishment_type)] = before
+        else:
+            posts[(e.unit_id, e.post_category)] = before
+    return quotas, posts
+
+
+def build_snapshots(region, cutoff: dt.date, units: Sequence[Unit]) -> dict[int, dict]:
+    """Each unit as of the cut-off (see ``CampaignUnit.snapshot``), from the register at that date."""
+    register = load_register(region=region, cutoff=cutoff)
+    ids = [u.pk for u in units]
+    quotas, posts = _rolled_back(cutoff, ids, register)
+    people: dict[int, list] = defaultdict(list)
+    for person in register.people.values():
+        people[person[P_UNIT]].append([person[P_NAME], person[P_TYPE], person[P_CATEGORY], person[P_POST]])
+    divisions: dict[int, list] = defaultdict(list)
+    for d in Unit.objects.filter(parent_id__in=ids, nature=Nature.DIVISION).order_by("sort_order", "id"):
+        reg = register.units.get(d.pk)
+        if reg is not None and reg.live and (d.founded_on is None or d.founded_on <= cutoff):
+            divisions[d.parent_id].append({"name": d.name, "confidential": d.is_confidential})
+    out = {}
+    for u in units:
+        staff = sorted(people.get(u.pk, []), key=lambda p: (p[1], p[0]))
+        occupied: dict[str, int] = defaultdict(int)
+        held: dict[str, int] = defaultdict(int)
+        for _n, etype, _c, post in staff:
+            occupied[etype] += 1
+            if POST_CATEGORY_OF.get(post):
+                held[POST_CATEGORY_OF[post]] += 1
+        out[u.pk] = {
+            "unit": {
+                "name": u.name,
+                "nature": u.nature,
+                "system": u.system,
+                "rank": u.rank,
+                "funding": u.funding,
+                "township": u.township_display,
+                "credit_code": u.credit_code,
+                "confidential": u.is_confidential,
+            },
+            "divisions": divisions.get(u.pk, []),
+            "quotas": {t: quotas[(u.pk, t)] for t in EstablishmentType.values if quotas.get((u.pk, t))},
+            "occupied": dict(occupied),
+            "posts": {c: posts.get((u.pk, c), 0) for c in PostCategory.values},
+            "held": dict(held),
+            "people": staff,
+            "people_count": len(staff),
+        }
+    return out
+
+
+def _check_ratios(onsite_ratio: Decimal, sample_ratio: Decimal) -> None:
+    if Decimal(onsite_ratio) < MIN_ONSITE or Decimal(onsite_ratio) > 1:
+        _fail("实地核实比例不得低于30%。", "onsite_ratio")
+    if Decimal(sample_ratio) < MIN_SAMPLE or Decimal(sample_ratio) > 1:
+        _fail("随机抽查比例不得低于5%。", "sample_ratio")
+
+
+def _check_windows(kind: str, windows: dict) -> None:
+    for stage in STAGES[kind]:
+        start, end = windows.get(stage, (None, None))
+        if not start or not end:
+            _fail(f"请填写“{stage}”环节的起止日期。")
+        if end < start:
+            _fail(f"“{stage}”环节的结束日期早于开始日期。")
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    region,
+    name: str,
+    cutoff: dt.date,
+    windows: dict[str, tuple[dt.date, dt.date]],
+    actor,
+    kind: str = CampaignKind.ANNUAL,
+    natures: Iterable[str] = (),
+    systems: Iterable[str] = (),
+    townships: Iterable[str] = (),
+    onsite_ratio: Decimal = MIN_ONSITE,
+    sample_ratio: Decimal = MIN_SAMPLE,
+    members: Iterable[dict] = (),
+) -> Campaign:
+    """Set up a campaign: windows for each stage of its kind, the working group, and every unit in scope
+    snapshotted as of the cut-off (entering the kind's first stage). Office writers only; audited."""
+    _require_writer(actor, region)
+    name = (name or "").strip()
+    if not name:
+        _fail("请填写核查工作名称。", "name")
+    if Campaign.objects.filter(region=region, name=name).exists():
+        _fail("已有同名的核查工作。", "name")
+    if kind not in CampaignKind.values:
+        _fail("核查类型无效。", "kind")
+    _check_ratios(onsite_ratio, sample_ratio)
+    _check_windows(kind, windows)
+    natures, systems, townships = list(natures), list(systems), list(townships)
+    units = units_in_scope(region, cutoff, natures, systems, townships)
+    if not units:
+        _fail("核查范围内没有单位，请调整范围。")
+    campaign = Campaign.objects.create(
+        region=region,
+        name=name,
+        kind=kind,
+        cutoff=cutoff,
+        scope_natures=natures,
+        scope_systems=systems,
+        scope_townships=townships,
+        onsite_ratio=onsite_ratio,
+        sample_ratio=sample_ratio,
+        created_by=_user(actor),
+    )
+    CampaignWindow.objects.bulk_create(
+        CampaignWindow(campaign=campaign, stage=s, starts_on=windows[s][0], ends_on=windows[s][1])
+        for s in STAGES[kind]
+    )
+    _set_members(campaign, members)
+    _enrol(campaign, units, actor)
+    audit.record(
+        actor=actor,
+        action="核查.创建",
+        target=campaign,
+        region=region,
+        after={"name": name, "kind": kind, "cutoff": cutoff, "units": len(units)},
+    )
+    return campaign
+
+
+def _set_members(campaign: Campaign, members: Iterable[dict]) -> None:
+    rows = []
+    for i, m in enumerate(members):
+        if not (m.get("name") or "").strip():
+            continue
+        if m.get("role") not in WorkingGroupMember.Role.values:
+            _fail("工作专班成员的职务应为组长、副组长或成员。")
+        rows.append(
+            WorkingGroupMember(
+                campaign=campaign,
+                role=m["role"],
+                name=m["name"].strip(),
+                department=(m.get("department") or "").strip(),
+                post=(m.get("post") or "").strip(),
+                duty=(m.get("duty") or "").strip(),
+                sort=i,
+            )
+        )
+    if rows and not any(r.role == WorkingGroupMember.Role.LEADER for r in rows):
+        _fail("工作专班须有组长。")
+    WorkingGroupMember.objects.bulk_create(rows)
+
+
+def _enrol(campaign: Campaign, units: list[Unit], actor) -> None:
+    snapshots = build_snapshots(campaign.region, campaign.cutoff, units)
+    first = STAGES[campaign.kind][0]
+    cus = CampaignUnit.objects.bulk_create(
+        CampaignUnit(campaign=campaign, unit=u, stage=first, snapshot=snapshots[u.pk]) for u in units
+    )
+    cus = list(CampaignUnit.objects.filter(campaign=campaign))
+    StageTransition.objects.bulk_create(
+        StageTransition(
+            campaign_unit=cu, to_stage=first, actor=_user(actor), actor_name=_name(actor), reason="纳入核查"
+        )
+        for cu in cus
+    )
+    if campaign.kind == CampaignKind.ANNUAL:
+        SelfCheckItem.objects.bulk_create(
+            SelfCheckItem(campaign_unit=cu, item=item) for cu in cus for item in SelfCheckItem.Item.values
+        )
+
+
+@transaction.atomic
+def working_group_set(*, campaign: Campaign, members: Iterable[dict], actor) -> None:
+    """Replace the campaign's working group (工作专班). Office writers; audited."""
+    _require_writer(actor, campaign.region)
+    before = list(campaign.members.values_list("role", "name", "department"))
+    campaign.members.all().delete()
+    _set_members(campaign, members)
+    after = list(campaign.members.values_list("role", "name", "department"))
+    audit.record(
+        actor=actor,
+        action="核查.工作专班",
+        target=campaign,
+        before={"members": before},
+        after={"members": after},
+    )
+
+
+@transaction.atomic
+def window_set(
+    *, campaign: Campaign, stage: str, starts_on: dt.date, ends_on: dt.date, actor, reason: str
+) -> CampaignWindow:
+    """Change (e.g. extend) one stage's window. Office writers, with a reason; audited."""
+    _require_writer(actor, campaign.region)
+    if stage not in campaign.stages:
+        _fail("该核查工作没有这个环节。", "stage")
+    if not (reason or "").strip():
+        _fail("调整环节时间须填写原因。", "reason")
+    if ends_on < starts_on:
+        _fail("结束日期早于开始日期。", "ends_on")
+    w = CampaignWindow.objects.select_for_update().get(campaign=campaign, stage=stage)
+    before = {"starts_on": w.starts_on, "ends_on": w.ends_on}
+    w.starts_on, w.ends_on = starts_on, ends_on
+    w.save()
+    audit.record(
+        actor=actor,
+        action="核查.调整环节时间",
+        target=campaign,
+        before={stage: before},
+        after={stage: {"starts_on": starts_on, "ends_on": ends_on}},
+        reason=reason,
+    )
+    return w
+
+
+# ---- stage 1: 单位自查 ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def selfcheck_answer(*, cu: CampaignUnit, item: str, answer: str, text: str = "", actor) -> SelfCheckItem:
+    """The liaison answers one self-check line (相符/不相符; 有差异 needs the written explanation)."""
+    cu = _lock(cu)
+    _require_liaison(actor, cu)
+    _in_stage(cu, Stage.SELF_CHECK)
+    if item not in ITEM_ANSWERS:
+        _fail("自查事项无效。", "item")
+    if answer not in ITEM_ANSWERS[item]:
+        _fail("请选择“" + "”或“".join(ITEM_ANSWERS[item]) + "”。", "answer")
+    text = (text or "").strip()
+    if answer in NEEDS_TEXT and not text:
+        _fail(f"“{item}”选择“{answer}”时须作出书面说明。", "text")
+    row = SelfCheckItem.objects.get(campaign_unit=cu, item=item)
+    before = {"answer": row.answer, "text": row.text}
+    row.answer, row.text = answer, text
+    row.answered_by_name, row.answered_at = _name(actor), timezone.now()
+    row.save()
+    audit.record(
+        actor=actor,
+        action="核查.自查",
+        target=cu,
+        region=cu.campaign.region,
+        before={item: before},
+        after={item: {"answer": answer, "text": text}},
+    )
+    return row
+
+
+@transaction.atomic
+def attachment_add(
+    *, cu: CampaignUnit, upload: UploadedFile, actor, visit: SiteVisit | None = None
+) -> CampaignAttachment:
+    """Attach a scan (PDF/image, checked by content and size) to the unit's self-check or to a visit."""
+    cu = _lock(cu)
+    if visit is None:
+        _require_liaison(actor, cu)
+        _in_stage(cu, Stage.SELF_CHECK)
+    else:
+        _require_writer(actor, cu.campaign.region)
+    sha, ctype = check_scan(upload)
+    item = CampaignAttachment(
+        campaign_unit=cu,
+        visit=visit,
+        original_name=Path(upload.name or "附件").name[-200:],
+        sha256=sha,
+        size=upload.size,
+        content_type=ctype,
+        uploaded_by_name=_name(actor),
+    )
+    item.file.save(item.original_name, upload, save=False)
+    item.save()
+    audit.record(
+        actor=actor,
+        action="核查.附件",
+        target=cu,
+        region=cu.campaign.region,
+        after={"file": item.original_name, "sha256": sha},
+    )
+    return item
+
+
+def _current_value(cu: CampaignUnit, kind: str, target: str, person: Person | None) -> str:
+    snap = cu.snapshot
+    if kind == CorrectionProposal.Kind.QUOTA:
+        return str(snap.get("quotas", {}).get(target, 0))
+    if kind == CorrectionProposal.Kind.POSTS:
+        return str(snap.get("posts", {}).get(target, 0))
+    obj = person if kind == CorrectionProposal.Kind.PERSON else cu.unit
+    return str(getattr(obj, target, "") or "")
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    cu: CampaignUnit,
+    kind: str,
+    target: str,
+    proposed_value: str,
+    reason: str,
+    actor,
+    person: Person | None = None,
+) -> CorrectionProposal:
+    """Propose a correction of the register (self-check or data update). The liaison or the office; the
+    office reviews it with ``proposal_decide``. Audited."""
+    cu = _lock(cu)
+    _require_either(actor, cu)
+    stage = cu.stage if cu.stage in (Stage.SELF_CHECK, Stage.UPDATE) else Stage.SELF_CHECK
+    _in_stage(cu, stage)
+    proposed_value, reason = (proposed_value or "").strip(), (reason or "").strip()
+    if not reason:
+        _fail("请填写更正理由。", "reason")
+    if not proposed_value:
+        _fail("请填写更正后的数据。", "proposed_value")
+    if kind in (CorrectionProposal.Kind.QUOTA, CorrectionProposal.Kind.POSTS):
+        valid = EstablishmentType.values if kind == CorrectionProposal.Kind.QUOTA else PostCategory.values
+        if target not in valid:
+            _fail("更正项目无效。", "target")
+        if not proposed_value.isdigit():
+            _fail("更正后的数量应为非负整数。", "proposed_value")
+    elif kind == CorrectionProposal.Kind.PERSON:
+        if person is None or person.unit_id != cu.unit_id or not person.in_establishment:
+            _fail("请选择本单位的在编人员。", "person")
+        if target not in PERSON_PROPOSABLE:
+            _fail("该人员信息不能通过更正申请修改。", "target")
+    elif kind == CorrectionProposal.Kind.UNIT:
+        if target not in UNIT_PROPOSABLE:
+            _fail("该机构信息不能通过更正申请修改。", "target")
+    else:
+        _fail("更正类型无效。", "kind")
+    proposal = CorrectionProposal.objects.create(
+        campaign_unit=cu,
+        kind=kind,
+        person=person,
+        target=target,
+        current_value=_current_value(cu, kind, target, person)[:200],
+        proposed_value=proposed_value[:200],
+        reason=reason,
+        proposed_by_name=_name(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="核查.提出更正",
+        target=cu,
+        region=cu.campaign.region,
+        after={"kind": kind, "target": target, "value": proposed_value},
+        reason=reason,
+    )
+    return proposal
+
+
+def _apply(p: CorrectionProposal, *, actor, document) -> None:
+    unit = p.campaign_unit.unit
+    reason = f"核查更正：{p.reason}"
+    if p.kind == CorrectionProposal.Kind.QUOTA:
+        unit_services.quota_set(
+            unit=unit,
+            establishment_type=p.target,
+            approved=int(p.proposed_value),
+            document=document,
+            actor=actor,
+            reason=reason,
+        )
+    elif p.kind == CorrectionProposal.Kind.POSTS:
+        unit_services.leader_posts_set(
+            unit=unit,
+            category=p.target,
+            approved=int(p.proposed_value),
+            document=document,
+            actor=actor,
+            reason=reason,
+        )
+    elif p.kind == CorrectionProposal.Kind.PERSON:
+        unit_services.person_update(
+            person=p.person, actor=actor, reason=reason, **{p.target: p.proposed_value}
+        )
+    else:
+        unit_services.unit_update(
+            unit=unit, actor=actor, document=document, reason=reason, **{p.target: p.proposed_value}
+        )
+
+
+@transaction.atomic
+def proposal_decide(
+    *, proposal: CorrectionProposal, accept: bool, actor, note: str = "", document=None
+) -> CorrectionProposal:
+    """The office adopts a proposal (applied through the registry services; a quota or post change needs
+    its Document) or declines it (with a note). Office writers; each proposal is decided once; audited."""
+    proposal = (
+        CorrectionProposal.objects.select_for_update()
+        .select_related("campaign_unit__campaign__region")
+        .get(pk=proposal.pk)
+    )
+    cu = proposal.campaign_unit
+    _require_writer(actor, cu.campaign.region)
+    if proposal.status != ProposalStatus.PENDING:
+        _fail(f"该更正申请已{proposal.status}，不能重复审核。")
+    note = (note or "").strip()
+    if not accept and not note:
+        _fail("不采纳时请填写审核意见。", "note")
+    if accept:
+        _apply(proposal, actor=actor, document=document)
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
+    proposal.decided_by_name, proposal.decided_at, proposal.decision_note = _name(actor), timezone.now(), note
+    proposal.document = document
+    proposal.save()
+    audit.record(
+        actor=actor,
+        action="核查.审核更正",
+        target=cu,
+        region=cu.campaign.region,
+        after={"proposal": proposal.pk, "status": proposal.status},
+        reason=note,
+    )
+    return proposal
+
+
+@transaction.atomic
+def selfcheck_submit(*, cu: CampaignUnit, actor) -> CampaignUnit:
+    """单位自查 → 群众监督: the liaison submits once every line is answered."""
+    cu = _lock(cu)
+    _require_liaison(actor, cu)
+    _in_stage(cu, Stage.SELF_CHECK)
+    missing = list(cu.items.filter(answer="").values_list("item", flat=True))
+    if missing:
+        _fail("以下自查事项尚未填写，不能提交：" + "、".join(missing))
+    cu.selfcheck_submitted_at = timezone.now()
+    return _move(cu, Stage.NOTICE, actor=actor)
+
+
+# ---- stage 2: 群众监督 ----------------------------------------------------------------------------------
+
+
+def _next_workday(day: dt.date) -> dt.date:
+    try:
+        return workdays.nth_working_day(day + dt.timedelta(days=1), 1)
+    except workdays.CalendarMissing:
+        return day + dt.timedelta(days=1)
+
+
+@transaction.atomic
+def notice_post(*, cu: CampaignUnit, posted_on: dt.date, actor, place: str = "") -> Notice:
+    """Record the posting of the unit's notice; it ends after 5 working days by the official calendar
+    (refused when the year has no calendar data). Not for a confidential unit; once per unit."""
+    cu = _lock(cu)
+    _require_either(actor, cu)
+    _in_stage(cu, Stage.NOTICE)
+    if cu.snapshot.get("unit", {}).get("confidential"):
+        _fail("涉密单位不进行公示。")
+    if Notice.objects.filter(campaign_unit=cu).exists():
+        _fail("该单位的公示已登记，不能重复登记。")
+    if posted_on is None:
+        _fail("请填写公示日期。", "posted_on")
+    ends_on = workdays.nth_working_day(posted_on, 5)
+    notice = Notice.objects.create(
+        campaign_unit=cu,
+        posted_on=posted_on,
+        ends_on=ends_on,
+        remove_by=_next_workday(ends_on),
+        place=(place or "").strip()[:200],
+        posted_by_name=_name(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="核查.公示",
+        target=cu,
+        region=cu.campaign.region,
+        after={"posted_on": posted_on, "ends_on": ends_on},
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_remove(*, cu: CampaignUnit, removed_on: dt.date, actor) -> Notice:
+    """Record the removal of the notice (not before it ends). Removal after ``remove_by`` is flagged."""
+    cu = _lock(cu)
+    _require_either(actor, cu)
+    _in_stage(cu, Stage.NOTICE)
+    notice = Notice.objects.filter(campaign_unit=cu).first()
+    if notice is None:
+        _fail("尚未登记公示。")
+    if notice.removed_on:
+        _fail("已登记撤除，不能重复登记。")
+    if removed_on is None or removed_on < notice.ends_on:
+        _fail(f"公示期至 {notice.ends_on:%Y年%m月%d日}，期满后才能撤除。", "removed_on")
+    notice.removed_on = removed_on
+    notice.save(update_fields=["removed_on"])
+    audit.record(
+        actor=actor,
+        action="核查.撤除公示",
+        target=cu,
+        region=cu.campaign.region,
+        after={"removed_on": removed_on, "overdue": notice.is_overdue(removed_on)},
+    )
+    return notice
+
+
+@transaction.atomic
+def feedback_add(*, cu: CampaignUnit, received_on: dt.date, text: str, actor) -> NoticeFeedback:
+    """Log feedback received on the notice (the liaison or the office)."""
+    cu = _lock(cu)
+    _require_either(actor, cu)
+    _in_stage(cu, Stage.NOTICE)
+    notice = Notice.objects.filter(campaign_unit=cu).first()
+    if notice is None:
+        _fail("尚未登记公示。")
+    if not (text or "").strip():
+        _fail("请填写反映内容。", "text")
+    item = NoticeFeedback.objects.create(
+        notice=notice, received_on=received_on or _today(), text=text.strip(), recorded_by_name=_name(actor)
+    )
+    audit.record(
+        actor=actor, action="核查.公示反馈", target=cu, region=cu.campaign.region, after={"text": item.text}
+    )
+    return item
+
+
+@transaction.atomic
+def feedback_reply(*, feedback: NoticeFeedback, reply: str, actor) -> NoticeFeedback:
+    """The office's reply to a feedback (once)."""
+    feedback = (
+        NoticeFeedback.objects.select_for_update()
+        .select_related("notice__campaign_unit__campaign__region")
+        .get(pk=feedback.pk)
+    )
+    cu = feedback.notice.campaign_unit
+    _require_writer(actor, cu.campaign.region)
+    if feedback.reply:
+        _fail("该反馈已答复。")
+    if not (reply or "").strip():
+        _fail("请填写答复。", "reply")
+    feedback.reply, feedback.replied_by_name, feedback.replied_at = (
+        reply.strip(),
+        _name(actor),
+        timezone.now(),
+    )
+    feedback.save()
+    audit.record(
+        actor=actor,
+        action="核查.答复反馈",
+        target=cu,
+        region=cu.campaign.region,
+        after={"reply": feedback.reply},
+    )
+    return feedback
+
+
+@transaction.atomic
+def notice_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
+    """群众监督 → 数据比对: the notice was removed and every feedback answered (a confidential unit has
+    no notice)."""
+    cu = _lock(cu)
+    _require_either(actor, cu)
+    _in_stage(cu, Stage.NOTICE)
+    if not cu.snapshot.get("unit", {}).get("confidential"):
+        notice = Notice.objects.filter(campaign_unit=cu).first()
+        if notice is None:
+            _fail("尚未登记公示，不能进入下一环节。")
+        if notice.removed_on is None:
+            _fail("公示尚未撤除，不能进入下一环节。")
+        if notice.feedback.filter(reply="").exists():
+            _fail("还有公示反馈尚未答复。")
+    return _move(
+        cu,
+        Stage.COMPARISON,
+        actor=actor,
+        reason="" if not cu.snapshot["unit"].get("confidential") else "涉密单位不公示",
+    )
+
+
+# ---- stage 3: 数据比对 ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_compare(*, campaign: Campaign, actor):
+    """Run the comparison for the campaign's cut-off (``comparison_run``) and keep the run."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_writer(actor, campaign.region)
+    if campaign.status != CampaignStatus.ACTIVE:
+        _fail("该核查工作已结束。")
+    _check_window(campaign, Stage.COMPARISON)
+    run = comparison_run(region=campaign.region, actor=actor, cutoff=campaign.cutoff)
+    campaign.comparison_run = run
+    campaign.save(update_fields=["comparison_run"])
+    audit.record(
+        actor=actor,
+        action="核查.数据比对",
+        target=campaign,
+        after={"run": run.pk, "findings": run.finding_count},
+    )
+    return run
+
+
+def unit_findings(cu: CampaignUnit):
+    """The findings of the campaign's comparison run on this unit."""
+    run_id = cu.campaign.comparison_run_id
+    if run_id is None:
+        return Finding.objects.none()
+    return Finding.objects.filter(region_id=cu.campaign.region_id, unit_id=cu.unit_id, last_run_id=run_id)
+
+
+@transaction.atomic
+def followup_set(
+    *, campaign: Campaign, finding: Finding, owner: str, due_on: dt.date, actor, note: str = ""
+) -> FindingFollowUp:
+    """Give an open finding of the campaign an owner and a due date. Office writers; audited."""
+    _require_writer(actor, campaign.region)
+    if finding.region_id != campaign.region_id or not campaign.units.filter(unit_id=finding.unit_id).exists():
+        _fail("该问题不属于本次核查的单位。")
+    if not (owner or "").strip():
+        _fail("请填写责任人。", "owner")
+    if due_on is None:
+        _fail("请填写整改期限。", "due_on")
+    item, _ = FindingFollowUp.objects.update_or_create(
+        campaign=campaign,
+        finding=finding,
+        defaults={
+            "owner": owner.strip(),
+            "due_on": due_on,
+            "note": (note or "").strip(),
+            "set_by_name": _name(actor),
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="核查.问题责任",
+        target=finding,
+        region=campaign.region,
+        after={"owner": item.owner, "due_on": due_on},
+    )
+    return item
+
+
+@transaction.atomic
+def comparison_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
+    """数据比对 → 实地核实 (joint check: → 数据更新): the campaign's comparison was run and each of the
+    unit's findings is answered or has an owner."""
+    cu = _lock(cu)
+    _require_writer(actor, cu.campaign.region)
+    _in_stage(cu, Stage.COMPARISON)
+    if cu.campaign.comparison_run_id is None:
+        _fail("本次核查尚未进行数据比对。")
+    owned = set(FindingFollowUp.objects.filter(campaign=cu.campaign).values_list("finding_id", flat=True))
+    waiting = [f for f in unit_findings(cu).filter(status=FindingStatus.OPEN) if f.pk not in owned]
+    if waiting:
+        _fail(f"该单位还有 {len(waiting)} 个比对问题既未答复也未明确责任人，不能进入下一环节。")
+    return _move(cu, next_stage(cu), actor=actor)
+
+
+# ---- stages 4 and 5: 实地核实, 随机抽查 ------------------------------------------------------------------
+
+
+def open_finding_counts(campaign: Campaign) -> dict[int, int]:
+    """Open (待核实 or 已说明) findings of the campaign's run per unit."""
+    if campaign.comparison_run_id is None:
+        return {}
+    rows = (
+        Finding.objects.filter(
+            region_id=campaign.region_id,
+            last_run_id=campaign.comparison_run_id,
+            status__in=[FindingStatus.OPEN, FindingStatus.EXPLAINED],
+        )
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
+def onsite_ranking(campaign: Campaign) -> list[tuple[CampaignUnit, int]]:
+    counts = open_finding_counts(campaign)
+    cus = list(campaign.units.order_by("id"))
+    return sorted(((cu, counts.get(cu.unit_id, 0)) for cu in cus), key=lambda p: (-p[1], p[0].pk))
+
+
+def _require_annual(campaign: Campaign) -> None:
+    if campaign.kind != CampaignKind.ANNUAL:
+        _fail("联合检查只进行数据比对和数据更新。")
+
+
+@transaction.atomic
+def onsite_propose(*, campaign: Campaign, actor) -> list[CampaignUnit]:
+    """Select the units with the most open findings for 实地核实, at least ``onsite_ratio`` of the
+    campaign (rounded up). Once; change the list with ``onsite_set``. Office writers; audited."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_writer(actor, campaign.region)
+    _require_annual(campaign)
+    if campaign.onsite_planned_at:
+        _fail("实地核实名单已确定，如需调整请调换单位。")
+    ranking = onsite_ranking(campaign)
+    chosen = [cu for cu, _n in ranking[: minimum(len(ranking), campaign.onsite_ratio)]]
+    CampaignUnit.objects.filter(pk__in=[c.pk for c in chosen]).update(onsite_selected=True)
+    campaign.onsite_planned_at = timezone.now()
+    campaign.save(update_fields=["onsite_planned_at"])
+    audit.record(
+        actor=actor,
+        action="核查.实地核实名单",
+        target=campaign,
+        after={"selected": [[c.unit_id, c.name] for c in chosen], "ratio": campaign.onsite_ratio},
+    )
+    return chosen
+
+
+@transaction.atomic
+def onsite_set(*, campaign: Campaign, selected_ids: Iterable[int], actor, reason: str) -> list[int]:
+    """The office swaps units in or out of the on-site list; never below the ratio, never dropping a
+    unit already visited. Office writers, with a reason; audited."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_writer(actor, campaign.region)
+    _require_annual(campaign)
+    if not campaign.onsite_planned_at:
+        _fail("请先生成实地核实名单。")
+    if not (reason or "").strip():
+        _fail("调整实地核实名单须填写原因。", "reason")
+    ids = set(campaign.units.filter(pk__in=list(selected_ids)).values_list("pk", flat=True))
+    need = minimum(campaign.units.count(), campaign.onsite_ratio)
+    if len(ids) < need:
+        _fail(f"实地核实单位不得少于 {need} 个（比例 {campaign.onsite_ratio:.0%}）。")
+    visited = set(
+        SiteVisit.objects.filter(campaign_unit__campaign=campaign, kind=VisitKind.ONSITE).values_list(
+            "campaign_unit_id", flat=True
+        )
+    )
+    if visited - ids:
+        _fail("已完成实地核实的单位不能调出名单。")
+    before = sorted(campaign.units.filter(onsite_selected=True).values_list("pk", flat=True))
+    campaign.units.exclude(pk__in=ids).update(onsite_selected=False)
+    campaign.units.filter(pk__in=ids).update(onsite_selected=True)
+    audit.record(
+        actor=actor,
+        action="核查.调整实地核实名单",
+        target=campaign,
+        before={"selected": before},
+        after={"selected": sorted(ids)},
+        reason=reason,
+    )
+    return sorted(ids)
+
+
+def draw_sample(population: Sequence[int], seed: str, ratio: Decimal) -> list[int]:
+    """The reproducible draw: anyone with the seed and the population gets the same units."""
+    k = minimum(len(population), ratio)
+    return sorted(random.Random(str(seed)).sample(sorted(population), k))
+
+
+@transaction.atomic
+def sample_draw(*, campaign: Campaign, seed: str, actor, ratio: Decimal | None = None) -> SampleDraw:
+    """Draw the 随机抽查 units with a recorded seed (at least 5% and the campaign's ratio). Once per
+    campaign. Office writers; audited."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_writer(actor, campaign.region)
+    _require_annual(campaign)
+    ratio = Decimal(str(ratio)) if ratio is not None else campaign.sample_ratio
+    if ratio < MIN_SAMPLE or ratio < campaign.sample_ratio:
+        _fail(f"随机抽查比例不得低于{max(MIN_SAMPLE, campaign.sample_ratio):.0%}。", "ratio")
+    if ratio > 1:
+        _fail("随机抽查比例不能超过100%。", "ratio")
+    seed = str(seed or "").strip()
+    if not seed:
+        _fail("请填写随机种子（如抽取当日的日期或公开的数字）。", "seed")
+    if SampleDraw.objects.filter(campaign=campaign).exists():
+        _fail("本次核查已进行过随机抽取，不能重复抽取。")
+    population = sorted(campaign.units.values_list("pk", flat=True))
+    selected = draw_sample(population, seed, ratio)
+    draw = SampleDraw.objects.create(
+        campaign=campaign,
+        seed=seed[:64],
+        ratio=ratio,
+        population=population,
+        selected=selected,
+        actor=_user(actor),
+        actor_name=_name(actor),
+    )
+    campaign.units.filter(pk__in=selected).update(sample_selected=True)
+    audit.record(
+        actor=actor,
+        action="核查.随机抽取",
+        target=campaign,
+        after={"seed": seed, "ratio": ratio, "selected": selected},
+    )
+    return draw
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    cu: CampaignUnit,
+    kind: str,
+    method: str,
+    visited_on: dt.date,
+    inspectors: str,
+    findings: str,
+    actor,
+    files: Sequence[UploadedFile] = (),
+) -> SiteVisit:
+    """Record the on-site check or random-sample check of a selected unit (once per kind), with scans."""
+    cu = _lock(cu)
+    _require_writer(actor, cu.campaign.region)
+    stage = Stage.ONSITE if kind == VisitKind.ONSITE else Stage.SAMPLING
+    if kind not in VisitKind.values:
+        _fail("核查类型无效。", "kind")
+    _in_stage(cu, stage)
+    if not (cu.onsite_selected if kind == VisitKind.ONSITE else cu.sample_selected):
+        _fail(f"该单位未列入{kind}名单。")
+    if method not in VisitMethod.values:
+        _fail("请选择集中对账或现场查验。", "method")
+    if not (findings or "").strip():
+        _fail("请填写核查情况。", "findings")
+    if not (inspectors or "").strip():
+        _fail("请填写核查人员。", "inspectors")
+    if visited_on is None or visited_on > _today():
+        _fail("核查日期不能晚于今天。", "visited_on")
+    if SiteVisit.objects.filter(campaign_unit=cu, kind=kind).exists():
+        _fail(f"该单位的{kind}情况已登记，不能重复登记。")
+    visit = SiteVisit.objects.create(
+        campaign_unit=cu,
+        kind=kind,
+        method=method,
+        visited_on=visited_on,
+        inspectors=inspectors.strip()[:200],
+        findings=findings.strip(),
+        recorded_by_name=_name(actor),
+    )
+    for upload in files:
+        attachment_add(cu=cu, upload=upload, actor=actor, visit=visit)
+    audit.record(
+        actor=actor,
+        action="核查.实地核查记录",
+        target=cu,
+        region=cu.campaign.region,
+        after={"kind": kind, "method": method, "on": visited_on},
+    )
+    return visit
+
+
+@transaction.atomic
+def onsite_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
+    """实地核实 → 随机抽查: the on-site list is set, and a selected unit's visit is recorded."""
+    cu = _lock(cu)
+    _require_writer(actor, cu.campaign.region)
+    _in_stage(cu, Stage.ONSITE)
+    if not cu.campaign.onsite_planned_at:
+        _fail("尚未确定实地核实名单。")
+    if cu.onsite_selected and not cu.visits.filter(kind=VisitKind.ONSITE).exists():
+        _fail("该单位列入实地核实名单，尚未登记核实情况。")
+    return _move(cu, Stage.SAMPLING, actor=actor)
+
+
+@transaction.atomic
+def sampling_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
+    """随机抽查 → 数据更新: the draw was made, and a drawn unit's check is recorded."""
+    cu = _lock(cu)
+    _require_writer(actor, cu.campaign.region)
+    _in_stage(cu, Stage.SAMPLING)
+    if not SampleDraw.objects.filter(campaign=cu.campaign).exists():
+        _fail("尚未进行随机抽取。")
+    if cu.sample_selected and not cu.visits.filter(kind=VisitKind.SAMPLING).exists():
+        _fail("该单位被随机抽中，尚未登记抽查情况。")
+    return _move(cu, Stage.UPDATE, actor=actor)
+
+
+# ---- stage 6: 数据更新 ----------------------------------------------------------------------------------
+
+
+def _pending(cu: CampaignUnit) -> int:
+    return cu.proposals.filter(status=ProposalStatus.PENDING).count()
+
+
+@transaction.atomic
+def unit_prereview(*, cu: CampaignUnit, passed: bool, actor, note: str = "") -> CampaignUnit:
+    """The office's 预审核 of the unit's data (passing needs every proposal decided; failing a note)."""
+    cu = _lock(cu)
+    _require_writer(actor, cu.campaign.region)
+    _in_stage(cu, Stage.UPDATE)
+    note = (note or "").strip()
+    if passed and _pending(cu):
+        _fail("还有更正申请未审核，不能通过预审核。")
+    if not passed and not note:
+        _fail("预审核不通过时请填写意见。", "note")
+    cu.prereview_passed, cu.prereview_note = passed, note
+    cu.prereviewed_by_name, cu.prereviewed_at = _name(actor), timezone.now()
+    cu.save(update_fields=["prereview_passed", "prereview_note", "prereviewed_by_name", "prereviewed_at"])
+    audit.record(
+        actor=actor,
+        action="核查.预审核",
+        target=cu,
+        region=cu.campaign.region,
+        after={"passed": passed},
+        reason=note,
+    )
+    return cu
+
+
+@transaction.atomic
+def unit_report_confirm(
+    *,
+    cu: CampaignUnit,
+    leader_name: str,
+    commitment: bool,
+    actor,
+    actual_divisions: int = 0,
+    outside_staff: int = 0,
+    documents_sorted: int = 0,
+    problems: dict[str, str] | None = None,
+    summary: str = "",
+) -> UnitReport:
+    """The unit submits its 核查情况报告, confirmed by its leader (name) with the commitment that the
+    data are true, accurate and complete. The liaison of the unit; once (again only after a return)."""
+    cu = _lock(cu)
+    _require_liaison(actor, cu)
+    _in_stage(cu, Stage.UPDATE)
+    if not commitment:
+        _fail("请确认“本单位核查数据真实、准确、完整”的承诺。", "commitment")
+    leader_name = (leader_name or "").strip()
+    if not leader_name:
+        _fail("请填写确认报告的单位负责人姓名。", "leader_name")
+    from verification.campaign_models import PROBLEMS
+
+    problems = {k: (v or "").strip() for k, v in (problems or {}).items() if k in PROBLEMS}
+    existing = UnitReport.objects.filter(campaign_unit=cu).first()
+    if existing is not None:
+        returned = cu.transitions.filter(at__gt=existing.confirmed_at).exclude(reason="").exists()
+        if not returned:
+            _fail("本单位核查情况报告已确认提交，不能重复提交。")
+        existing.delete()
+    for number in (actual_divisions, outside_staff, documents_sorted):
+        if number is None or int(number) < 0:
+            _fail("数量应为非负整数。")
+    report = UnitReport.objects.create(
+        campaign_unit=cu,
+        actual_divisions=actual_divisions,
+        outside_staff=outside_staff,
+        documents_sorted=documents_sorted,
+        problems=problems,
+        summary=(summary or "").strip(),
+        commitment=True,
+        leader_name=leader_name[:50],
+        confirmed_by_name=_name(actor),
+        confirmed_at=timezone.now(),
+    )
+    audit.record(
+        actor=actor,
+        action="核查.单位报告",
+        target=cu,
+        region=cu.campaign.region,
+        after={"leader": leader_name, "problems": problems, "outside_staff": outside_staff},
+    )
+    return report
+
+
+@transaction.atomic
+def update_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
+    """数据更新 → 已完成: no proposal pending, the unit's report confirmed, the 预审核 passed."""
+    cu = _lock(cu)
+    _require_writer(actor, cu.campaign.region)
+    _in_stage(cu, Stage.UPDATE)
+    if _pending(cu):
+        _fail("还有更正申请未审核。")
+    if not UnitReport.objects.filter(campaign_unit=cu).exists():
+        _fail("单位尚未提交核查情况报告。")
+    if cu.prereview_passed is not True:
+        _fail("该单位尚未通过预审核。")
+    return _move(cu, Stage.DONE, actor=actor)
+
+
+ADVANCE = {
+    Stage.SELF_CHECK: selfcheck_submit,
+    Stage.NOTICE: notice_finish,
+    Stage.COMPARISON: comparison_finish,
+    Stage.ONSITE: onsite_finish,
+    Stage.SAMPLING: sampling_finish,
+    Stage.UPDATE: update_finish,
+}
+
+
+def stage_advance(*, cu: CampaignUnit, actor) -> CampaignUnit:
+    """Move the unit on from its current stage (dispatches to that stage's service)."""
+    service = ADVANCE.get(cu.stage)
+    if service is None:
+        _fail("该单位已完成全部核查环节。")
+    return service(cu=cu, actor=actor)
+
+
+@transaction.atomic
+def stage_return(*, cu: CampaignUnit, to_stage: str, reason: str, actor) -> CampaignUnit:
+    """Return a unit to an earlier stage (a reason is required). Office writers; the 预审核 and, for a
+    return to 单位自查, the submission are cleared."""
+    cu = _lock(cu)
+    _require_writer(actor, cu.campaign.region)
+    if cu.campaign.status != CampaignStatus.ACTIVE:
+        _fail("该核查工作已结束。")
+    reason = (reason or "").strip()
+    if not reason:
+        _fail("退回到之前的环节须填写原因。", "reason")
+    order = [*STAGES[cu.campaign.kind], Stage.DONE]
+    if to_stage not in order or cu.stage not in order or order.index(to_stage) >= order.index(cu.stage):
+        _fail("只能退回到之前的环节。", "to_stage")
+    cu.prereview_passed = None
+    if to_stage == Stage.SELF_CHECK:
+        cu.selfcheck_submitted_at = None
+    return _move(cu, to_stage, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, actor) -> Campaign:
+    """End the campaign (every unit done). Office writers; audited."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    _require_writer(actor, campaign.region)
+    if campaign.status != CampaignStatus.ACTIVE:
+        _fail("该核查工作已结束。")
+    if campaign.units.exclude(stage=Stage.DONE).exists():
+        _fail("还有单位未完成全部核查环节。")
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save(update_fields=["status"])
+    audit.record(actor=actor, action="核查.结束", target=campaign)
+    return campaign
