@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from archives.services import document_attach
 from bianzhi.lib.testing import make_person
+from verification.campaign_testing import campaign_objects
 from verification.testing import verification_objects
 
 # URL names (with namespace) whose ``pk`` is a unit / person / document / scan of unit A.
@@ -64,6 +65,14 @@ PK_KIND = {
     "verification:finding_answer": "finding",
     "verification:finding_decide": "finding",
     "verification:attachment_download": "attachment",
+    "verification:campaign_detail": "campaign",
+    "verification:campaign_action": "campaign",
+    "verification:campaign_report": "campaign",
+    "verification:campaign_workbook": "campaign",
+    "verification:cu_detail": "campaign_unit",
+    "verification:cu_action": "campaign_unit",
+    "verification:cu_notice": "campaign_unit",
+    "verification:cu_report": "campaign_unit",
 }
 UI_NAMES = {name for name in PK_KIND if name.split(":")[0] in ("units", "archives")}
 # Arguments of the admin site's patterns: any value will do for anonymous users.
@@ -91,7 +100,7 @@ def objects(settings, tmp_path, unit_a):
     base = {"unit": unit_a, "person": person, "document": document, "scan": scan}
     slip = person.slips.get()  # make_person enters through 用编申请 → 编制使用单
     base |= {"use_slip": slip, "use_request": slip.request}
-    return base | verification_objects(unit_a) | archive_objects(unit_a)
+    return base | verification_objects(unit_a) | archive_objects(unit_a) | campaign_objects(unit_a)
 
 
 def archive_objects(unit) -> dict:
@@ -101,7 +110,11 @@ def archive_objects(unit) -> dict:
 
     region, document = unit.region, unit.founding_document
     entry = archives_services.file_into_dedicated(
-        "核查", region=region, title="核查工作方案", actor=None, upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n")
+        "核查",
+        region=region,
+        title="核查工作方案",
+        actor=None,
+        upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n"),
     )
     minute = archives_services.minute_create(
         region=region, kind="室务会议", met_on=document.issued_on, subject="室务会", attendees="甲、乙",

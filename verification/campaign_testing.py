@@ -92,3 +92,13 @@ def walk_to(cu: CampaignUnit, stage: str, *, liaison, staff, people=()) -> Campa
             raise AssertionError(cu.stage)
         cu.refresh_from_db()
     return cu
+
+
+def campaign_objects(unit) -> dict:
+    """A campaign of the unit's region and the unit's row in it — for URL walks."""
+    from bianzhi.lib.testing import make_user
+    from bianzhi.roles import Role
+
+    staff = make_user("c_staff", Role.OFFICE_STAFF, regions=[unit.region])
+    campaign = make_campaign(unit.region, staff, name="URL走查核查")
+    return {"campaign": campaign, "campaign_unit": CampaignUnit.objects.get(campaign=campaign, unit=unit)}

@@ -21,3 +21,18 @@ urlpatterns: list = [
     path("unmatched/", views.unmatched, name="unmatched"),
     path("unmatched/alias/", views.alias_add, name="alias_add"),
 ]
+
+from verification import campaign_views  # noqa: E402
+
+urlpatterns += [
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/action/", campaign_views.campaign_action, name="campaign_action"),
+    path("campaigns/<int:pk>/report.pdf", campaign_views.campaign_report, name="campaign_report"),
+    path("campaigns/<int:pk>/annex.xlsx", campaign_views.campaign_workbook, name="campaign_workbook"),
+    path("campaign-units/<int:pk>/", campaign_views.cu_detail, name="cu_detail"),
+    path("campaign-units/<int:pk>/action/", campaign_views.cu_action, name="cu_action"),
+    path("campaign-units/<int:pk>/notice.pdf", campaign_views.cu_notice, name="cu_notice"),
+    path("campaign-units/<int:pk>/report.pdf", campaign_views.cu_report, name="cu_report"),
+]

@@ -1,0 +1,108 @@
+"""Campaign pages: anonymous → login; another unit's liaison → 404; supervisor → 403 on writes; the office
+and the unit's liaison act (state changed, audit row written); the prints render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from bianzhi.lib.testing import make_person
+from bianzhi.models import AuditEntry
+from verification.campaign_models import Campaign, CampaignUnit, Stage
+from verification.campaign_testing import make_campaign, walk_to
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def campaign(office_staff, unit_a, unit_b):
+    make_person(unit_a, name="王五")
+    return make_campaign(unit_a.region, office_staff)
+
+
+@pytest.fixture
+def cu(campaign, unit_a):
+    return CampaignUnit.objects.get(campaign=campaign, unit=unit_a)
+
+
+def test_anonymous_sent_to_login(client, campaign, cu):
+    for url in (reverse("verification:campaign_list"), reverse("verification:cu_detail", args=[cu.pk])):
+        assert client.get(url).status_code == 302
+
+
+def test_other_liaison_404_and_supervisor_403(client, campaign, cu, liaison_b, supervisor):
+    client.force_login(liaison_b)
+    assert client.get(reverse("verification:cu_detail", args=[cu.pk])).status_code == 404
+    assert client.get(reverse("verification:campaign_detail", args=[campaign.pk])).status_code == 404
+    assert (
+        client.post(reverse("verification:cu_action", args=[cu.pk]), {"action": "advance"}).status_code == 404
+    )
+    client.force_login(supervisor)
+    assert client.get(reverse("verification:campaign_detail", args=[campaign.pk])).status_code == 200
+    assert client.get(reverse("verification:cu_detail", args=[cu.pk])).status_code == 200
+    assert (
+        client.post(reverse("verification:cu_action", args=[cu.pk]), {"action": "advance"}).status_code == 403
+    )
+    r = client.post(
+        reverse("verification:campaign_action", args=[campaign.pk]), {"action": "draw", "seed": "1"}
+    )
+    assert r.status_code == 403
+    assert client.get(reverse("verification:campaign_create")).status_code == 403
+
+
+def test_create_page_posts_a_campaign(client, office_staff, unit_a):
+    client.force_login(office_staff)
+    assert "成和平" in client.get(reverse("verification:campaign_create")).content.decode()
+    today = dt.date.today().isoformat()
+    data = {"name": "2021年度机构编制核查", "kind": "年度核查", "cutoff": "2021-12-31", "onsite_ratio": "0.30",
+            "sample_ratio": "0.05", "members": "组长,成和平,县委组织部,副部长"}  # fmt: skip
+    for s in ("单位自查", "群众监督", "数据比对", "实地核实", "随机抽查", "数据更新"):
+        data[f"start_{s}"] = data[f"end_{s}"] = today
+    r = client.post(reverse("verification:campaign_create"), data)
+    campaign = Campaign.objects.get()
+    assert r.status_code == 302 and campaign.members.get().name == "成和平"
+    bad = data | {"name": "另一次", "sample_ratio": "0.01"}
+    r = client.post(reverse("verification:campaign_create"), bad)
+    assert "不得低于5%" in r.content.decode() and Campaign.objects.count() == 1
+
+
+def test_liaison_answers_and_submits_through_pages(client, cu, liaison_a):
+    client.force_login(liaison_a)
+    url = reverse("verification:cu_action", args=[cu.pk])
+    page = client.get(reverse("verification:cu_detail", args=[cu.pk])).content.decode()
+    assert "机构清" in page and "王五" in page
+    r = client.post(url, {"action": "advance"}, follow=True)
+    assert "尚未填写" in r.content.decode()
+    for item in ("机构清", "编制清", "领导职数清", "实有人员清"):
+        client.post(url, {"action": "answer", "item": item, "answer": "相符"})
+    client.post(url, {"action": "answer", "item": "预决算差异说明", "answer": "无差异"})
+    client.post(url, {"action": "advance"})
+    cu.refresh_from_db()
+    assert cu.stage == Stage.NOTICE
+    assert AuditEntry.objects.filter(action="核查.环节流转", actor=liaison_a).exists()
+
+
+def test_prints_and_dashboard(client, campaign, cu, office_staff, liaison_a, unit_a):
+    walk_to(cu, Stage.DONE, liaison=liaison_a, staff=office_staff, people=list(unit_a.people.all()))
+    client.force_login(office_staff)
+    page = client.get(reverse("verification:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "按乡镇" in page and "随机种子" in page
+    for name, args in (("cu_notice", [cu.pk]), ("cu_report", [cu.pk]), ("campaign_report", [campaign.pk])):
+        r = client.get(reverse(f"verification:{name}", args=args))
+        assert r.status_code == 200 and r.content.startswith(b"%PDF"), name
+    r = client.get(reverse("verification:campaign_workbook", args=[campaign.pk]))
+    assert r.status_code == 200
+    assert (
+        AuditEntry.objects.filter(
+            action__in=["核查.打印公示", "核查.打印单位报告", "核查.打印县级报告"]
+        ).count()
+        == 3
+    )
+    client.force_login(liaison_a)
+    assert client.get(reverse("verification:cu_report", args=[cu.pk])).status_code == 200
+    assert client.get(reverse("verification:campaign_report", args=[campaign.pk])).status_code == 404
