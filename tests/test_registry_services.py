@@ -377,3 +377,14 @@ def test_withdrawn_document_cannot_be_cited(region, unit_a, office_staff):
             document=doc,
             actor=office_staff,
         )
+
+
+def test_organ_limit_needs_office_staff(region, supervisor):
+    with pytest.raises(ValidationError, match="只有编办工作人员"):
+        services.organ_limit_set(
+            region=region,
+            limit=30,
+            document=make_document(region),
+            set_on=dt.date(2020, 1, 1),
+            actor=supervisor,
+        )

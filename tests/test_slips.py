@@ -52,7 +52,7 @@ def test_request_approve_enter(small, liaison_a, office_staff, unit_a):
     req = ask(unit, liaison_a, count=2)
     assert req.status == "待审核" and req.events.count() == 1
     slips = services.request_approve(request=req, actor=office_staff)
-    assert len(slips) == 2 and slips[0].number.startswith("漳县编使〔") and slips[0].valid_until > TODAY
+    assert len(slips) == 2 and slips[0].number.startswith("漳编使〔") and slips[0].valid_until > TODAY
     assert services.reserved(unit.pk, "行政编制") == 2
     person = enter(unit, slips[0], office_staff)
     slip = UseSlip.objects.get(pk=slips[0].pk)

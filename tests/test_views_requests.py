@@ -505,14 +505,15 @@ def test_liaison_dashboard_counts_only_their_units(
     client.force_login(liaison_a)
     response = client.get(reverse("units:dashboard"))
     assert response.context["pending_requests"] == 1
-    assert response.context["last_check"] is None and "2099年" not in response.content.decode()
+    html = response.content.decode()
+    assert not response.context["show_ledger_check"] and "台账核对" not in html and "2099年" not in html
 
 
 def test_unit_page_shows_reserved_and_print_buttons(client, unit_a, slip_a, liaison_a, supervisor):
     client.force_login(liaison_a)
     response = client.get(reverse("units:unit_detail", args=[unit_a.pk]))
-    line, reserved, vacancy = response.context["type_rows"][0]
-    assert (line.establishment_type, reserved, vacancy) == ("行政编制", 1, 4)
+    line = response.context["est"].types["行政编制"]
+    assert (line.reserved, line.vacancy, line.available) == (1, 5, 4)
     html = response.content.decode()
     assert "打印管理证" in html and f"{reverse('units:request_create')}?unit={unit_a.pk}" in html
     assert reverse("ledgers:unit_ledger", args=[unit_a.pk]) in html and "用编申请" in html

@@ -479,3 +479,12 @@ def test_person_enter_with_slip_consumes_it(client, unit_a, office_staff):
     assert response.status_code == 302
     slip = UseSlip.objects.get(pk=slip.pk)
     assert slip.person == Person.objects.get(name="新人304") and slip.status == "已使用"
+
+
+def test_office_dashboard_shows_the_last_ledger_check(client, unit_a, office_staff):
+    from django.core.management import call_command
+
+    call_command("check_ledgers", "--quiet")
+    client.force_login(office_staff)
+    html = client.get(reverse("units:dashboard")).content.decode()
+    assert "台账核对" in html and "账账相符、账实相符" in html

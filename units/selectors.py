@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
@@ -18,9 +19,10 @@ from units.choices import (
     POST_CATEGORY_OF,
     Nature,
     PostCategory,
+    SlipStatus,
     UnitStatus,
 )
-from units.models import LeaderPostQuota, Person, Quota, Unit
+from units.models import LeaderPostQuota, Person, Quota, Unit, UseSlip
 
 
 def regions_for(user) -> QuerySet[Region]:
@@ -91,6 +93,17 @@ def occupancy_by_type(unit_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str
     return {(u, t): n for u, t, n in rows}
 
 
+def reserved_by_type(unit_ids: Iterable[int] | QuerySet) -> list[tuple[int, str, int]]:
+    """(unit id, type, slots) held by valid, unused, unexpired slips."""
+    return list(
+        UseSlip.objects.filter(
+            unit_id__in=_ids(unit_ids), status=SlipStatus.VALID, valid_until__gte=timezone.localdate()
+        )
+        .values_list("unit_id", "establishment_type")
+        .annotate(n=Count("id"))
+    )
+
+
 def post_holders_by_category(unit_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], int]:
     rows = (
         Person.objects.filter(unit_id__in=_ids(unit_ids), in_establishment=True)
@@ -112,10 +125,17 @@ class TypeLine:
     approved: int = 0
     occupied: int = 0
     military_earmark: int = 0
+    reserved: int = 0  # held by valid, unused, unexpired 编制使用单
 
     @property
     def vacancy(self) -> int:
+        """空编 as the ledgers count it (表一): approved − occupied; negative means 超编."""
         return self.approved - self.occupied
+
+    @property
+    def available(self) -> int:
+        """What a new 用编申请 can still get: approved − occupied − reserved (核编在先)."""
+        return self.vacancy - self.reserved
 
     @property
     def over(self) -> bool:
@@ -157,6 +177,14 @@ class Establishment:
     def occupied_total(self) -> int:
         return sum(t.occupied for t in self.types.values())
 
+    @property
+    def reserved_total(self) -> int:
+        return sum(t.reserved for t in self.types.values())
+
+    @property
+    def available_total(self) -> int:
+        return sum(t.available for t in self.types.values())
+
 
 def establishment_for(units: Iterable[Unit]) -> dict[int, Establishment]:
     """Approved vs occupied per type and approved vs held per post category, in four queries."""
@@ -174,6 +202,8 @@ def establishment_for(units: Iterable[Unit]) -> dict[int, Establishment]:
         line.approved, line.military_earmark = q.approved, q.military_earmark
     for (unit_id, t), n in occupancy_by_type(ids).items():
         out[unit_id].types.setdefault(t, TypeLine(t)).occupied = n
+    for unit_id, t, n in reserved_by_type(ids):
+        out[unit_id].types.setdefault(t, TypeLine(t)).reserved = n
     for p in LeaderPostQuota.objects.filter(unit_id__in=ids):
         out[p.unit_id].posts.setdefault(p.category, PostLine(p.category)).approved = p.approved
     for (unit_id, c), n in post_holders_by_category(ids).items():

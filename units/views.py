@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from archives.choices import DocumentStatus
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.roles import Role, has_capability, require, user_roles
@@ -32,7 +33,6 @@ from units.choices import (
     EstablishmentType,
     Nature,
     RequestStatus,
-    SlipStatus,
     UnitStatus,
 )
 from units.forms import (
@@ -72,7 +72,8 @@ def _require_reader(user) -> None:
 
 
 def _documents(region_id: int) -> QuerySet[Document]:
-    return Document.objects.filter(region_id=region_id)
+    """Documents a new change may cite: the region's, not withdrawn."""
+    return Document.objects.filter(region_id=region_id, status=DocumentStatus.VALID)
 
 
 def _live_legal_units(user) -> QuerySet[Unit]:
@@ -157,13 +158,6 @@ def _target(rows: list[dict[str, Any]], types: tuple[str, ...], label: str, targ
     }
 
 
-def _last_ledger_check():
-    # The one upward read of units: the dashboard shows the ledgers' last check (DOMAIN.md §4).
-    from ledgers.selectors import last_check
-
-    return last_check()
-
-
 def _workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
     """核编在先 and timeliness panels: pending requests, overrides, late records; office: calendar, ledgers."""
     since = timezone.now() - timedelta(days=LATE_WINDOW_DAYS)
@@ -181,7 +175,6 @@ def _workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
         "late_days": LATE_WINDOW_DAYS,
         "late_limit": settings.TIMELY_WORKING_DAYS,
         "missing_years": missing_years(timezone.localdate()) if office else [],
-        "last_check": _last_ledger_check() if office else None,
         "show_ledger_check": office,
     }
 
@@ -259,22 +252,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _type_rows(unit: Unit, est: selectors.Establishment) -> list[tuple[Any, int, int]]:
-    """(line, reserved, vacancy) per type: vacancy = approved − occupied − reserved by unexpired slips."""
-    held = dict(
-        UseSlip.objects.filter(unit=unit, status=SlipStatus.VALID, valid_until__gte=timezone.localdate())
-        .values_list("establishment_type")
-        .annotate(n=Count("id"))
-        .values_list("establishment_type", "n")
-    )
-    return [(line, held.get(t, 0), line.vacancy - held.get(t, 0)) for t, line in est.types.items()]
-
-
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_for(request.user, pk)
     legal = unit.legal_unit
     est = selectors.establishment_for([legal])[legal.pk]
-    type_rows = _type_rows(legal, est)
     roster = (
         selectors.people_for(request.user)
         .filter(in_establishment=True)
@@ -288,9 +269,6 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "unit": unit,
             "est": est,
-            "type_rows": type_rows,
-            "reserved_total": sum(r for _, r, _ in type_rows),
-            "vacancy_total": sum(v for _, _, v in type_rows),
             "can_request": unit.is_live
             and not unit.is_division
             and (

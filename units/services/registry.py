@@ -628,6 +628,8 @@ def organ_limit_set(
     *, region, limit: int, document: Document | None, set_on: dt.date, actor, township: str = ""
 ) -> OrganLimit:
     """Set the county's 党政机构 limit (or a township's) by Document; may not fall below the current count."""
+    if not has_capability(actor, "edit_registry"):
+        _fail("只有编办工作人员可以核定机构限额。")
     _require_document(document, "核定机构限额")
     _check_date(set_on, "日期")
     if limit is None or limit < 1:

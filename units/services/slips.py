@@ -192,7 +192,8 @@ def _require_approver(actor) -> None:
 
 def _next_numbers(region: Region, year: int, count: int) -> list[str]:
     Region.objects.select_for_update().get(pk=region.pk)  # serialises numbering within the region
-    prefix = f"{region.name}编使〔{year}〕"
+    short = region.name.removesuffix("县").removesuffix("区").removesuffix("市") or region.name
+    prefix = f"{short}编使〔{year}〕"
     last = 0
     for number in UseSlip.objects.filter(region=region, number__startswith=prefix).values_list(
         "number", flat=True
