@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, eq, is_, itemgetter, ne
 
 from bianzhi.lib.text import name_key
 from verification.compare.data import (
@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "UNIT_UNKNOWN": "单位未在实名制中",
 }
 CODE_ORDER = {code: i for i, code in enumerate(CODES)}
+ID_LENGTH = 18  # a normalised ID number
 
 PAYING = "参保缴费"
 FUNDED = ("全额拨款", "差额补贴")
@@ -141,34 +142,99 @@ def _reg_info(register: Register, person) -> str:
 
 
 class _People:
-    """The register's people by position: one dict probe per partner row finds a person's index,
-    and per-source state is kept in flat arrays indexed by it (cheap, and friendly to the cache)."""
+    """The register's people by position, built once per comparison and shared by the sources.
+
+    ``fast`` maps a person's *agreement key* — ID number, 法人 unit and name run together
+    (``pid + unit_char + name``; the number is 18 characters, so the key splits one way only) — to the
+    person's position. A partner row whose own key is found there agrees with the register on ID,
+    unit and name, so the common case costs one dict probe done in C; every other row goes the slow
+    way. People whose number is not 18 characters long are not in ``fast`` (``odd``): their rows always
+    go the slow way.
+    """
 
     def __init__(self, register: Register) -> None:
-        self.pids = list(register.people)
-        self.persons = list(register.people.values())
-        self.index = {pid: k for k, pid in enumerate(self.pids)}
+        people = register.people
+        self.people = people
+        self.pids = pids = list(people)
+        self.persons = persons = list(people.values())
+        self.size = size = len(pids)
+        self.none = size  # "no person": what a probe that finds nothing returns
+        unit_ids = set(register.units)
+        unit_ids.update(map(itemgetter(P_UNIT), persons))
+        # unit -> one character (1…); "\x00" is "no unit" (an unmatched partner unit)
+        self.unit_char = {u: chr(j) for j, u in enumerate(unit_ids, 1)} if len(unit_ids) < 0x10FFFF else {}
+        if not self.unit_char:  # absurdly many units: everything goes the slow way
+            self.fast, self.odd = {}, list(range(size))
+            return
+        keys = map(
+            "".join,
+            zip(
+                pids,
+                map(self.unit_char.__getitem__, map(itemgetter(P_UNIT), persons)),
+                map(itemgetter(P_NAME), persons),
+                strict=True,
+            ),
+        )
+        self.odd = list(compress(range(size), map(ne, map(len, pids), repeat(ID_LENGTH))))
+        pairs = zip(keys, range(size), strict=True)
+        self.fast = dict(compress(pairs, map(eq, map(len, pids), repeat(ID_LENGTH))) if self.odd else pairs)
+        self._org_codes: list[int] | None = None
+        self.org_code = _OrgCodes()
+
+    def key(self, pid: str, person) -> str:
+        return pid + self.unit_char[person[P_UNIT]] + person[P_NAME]
+
+    def org_codes(self) -> list[int]:
+        """Per person a small int for (人员类别 as the org data groups it, 领导职务); last: "none"."""
+        if self._org_codes is None:
+            codes = list(map(self.org_code.__getitem__, map(itemgetter(P_CATEGORY, P_POST), self.persons)))
+            codes.append(-1)
+            self._org_codes = codes
+        return self._org_codes
+
+
+class _OrgCodes(dict):
+    """(人员类别, 领导职务) as written -> a small int, equal for pairs the org checks treat as equal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.norm: dict[tuple[str, str], int] = {}
+
+    def __missing__(self, key):
+        category, post = key
+        code = self[key] = self.norm.setdefault((_org_category(category), post), len(self.norm))
+        return code
 
 
 class _SourceRun:
     """The per-source state: resolved units, the row used for each ID, the duplicate rows.
 
-    For register people the rows are in arrays by person index (-1: none): ``chosen`` is the row the
-    person checks use (first; for si the first 参保缴费 row, else the first other row) and ``paying``
-    (si) the first 参保缴费 row. For IDs not in the register, ``other`` and ``other_paying`` map the ID
-    to the same rows.
+    ``hits[i]`` is the position of the register person row i agrees with (ID, unit and name; for si
+    only 参保缴费 rows), or ``people.none``; each person is hit at most once (their first agreeing
+    row), and ``remaining`` keeps the agreement keys never hit. The other rows (``slow``) are sorted
+    out in Python: ``involved`` maps the register people they concern to the rows to check — the row
+    the person checks use (``chosen``: first; for si the first 参保缴费 row, else the first other row)
+    and for si the first 参保缴费 row (``paying``, -1: none) — and ``other`` / ``other_paying`` map IDs
+    not in the register to the same rows. A hit person not in ``involved`` agrees in this source.
     """
 
     def __init__(self, rows: SourceRows, matcher: UnitMatcher, people: _People) -> None:
         self.rows = rows
         self.people = people
         self.unit_of = [matcher.match(name, credit) for name, credit in rows.units]
-        size = len(people.pids)
-        self.chosen = array("i", [-1]) * size
-        self.paying = array("i", [-1]) * size if rows.source == SI else self.chosen
+        self.hits: list[int] = []
+        self.remaining: dict[str, int] = {}
+        self.slow: list[int] = []
+        self.involved: dict[str, tuple[int, int]] = {}  # pid -> (chosen, paying)
+        self.involved_hits: list[int] = []  # hit rows of involved people
         self.other: dict[str, int] = {}
         self.other_paying: dict[str, int] = {}
         self.duplicates: dict[str, list[int]] = {}
+        self.paying_code = -1
+        self.per_ref: Counter = Counter()  # rows per distinct unit of the source
+        if rows.source == SI:
+            with contextlib.suppress(ValueError):
+                self.paying_code = rows.extra_values.index(PAYING)
 
     def unit(self, index: int) -> int | None:
         return self.unit_of[self.rows.unit_refs[index]]
@@ -184,53 +250,82 @@ class _SourceRun:
         )
 
     def pick(self) -> None:
-        """The row each ID is checked with (first; for si the 参保缴费 row) and the repetitions."""
-        rows, ids = self.rows, self.rows.ids
-        where = self.people.index.get
-        chosen, other, dups = self.chosen, self.other, self.duplicates
-        if rows.source != SI:
-            for i, pid in enumerate(ids):
-                if not pid:
-                    continue
-                k = where(pid)
-                if k is not None:
-                    j = chosen[k]
-                    if j < 0:
-                        chosen[k] = i
-                        continue
-                else:
-                    j = other.setdefault(pid, i)
-                    if j == i:
-                        continue
-                dups.setdefault(pid, [j]).append(i)
-            self.other_paying = other
-            return
-        try:
-            paying_code = rows.extra_values.index(PAYING)
-        except ValueError:
-            paying_code = -1
-        paying, other_paying, extras = self.paying, self.other_paying, rows.extras
-        for i, pid in enumerate(ids):
+        """Probe every row's agreement key (in C), then sort out the other rows in Python."""
+        rows, people = self.rows, self.people
+        ids, extras = rows.ids, rows.extras
+        n = len(ids)
+        none = people.none
+        char = people.unit_char.get
+        unit_chars = [char(u, "\x00") for u in self.unit_of]
+        keys = list(
+            map("".join, zip(ids, map(unit_chars.__getitem__, rows.unit_refs), rows.names, strict=True))
+        )
+        for i in compress(range(n), map(ne, map(len, ids), repeat(ID_LENGTH))):
+            keys[i] = ""  # invalid (empty) or odd-length IDs never agree
+        si = rows.source == SI
+        paying_code = self.paying_code
+        if si:
+            for i in compress(range(n), map(ne, extras, repeat(paying_code))):
+                keys[i] = ""  # only a 参保缴费 row is the row used when there is one
+        self.remaining = remaining = people.fast.copy()
+        self.hits = hits = list(map(remaining.pop, keys, repeat(none)))
+        del keys
+        self.slow = slow = list(compress(range(n), map(is_, hits, repeat(none))))
+        in_register = people.people
+        involved: dict[str, list[int]] = {}
+        other, other_paying, dups = self.other, self.other_paying, self.duplicates
+        for i in slow:
+            pid = ids[i]
             if not pid:
                 continue
-            k = where(pid)
-            if extras[i] == paying_code:
-                if k is not None:
-                    j = paying[k]
-                    if j < 0:
-                        paying[k] = chosen[k] = i
-                        continue
+            if pid in in_register:
+                seen = involved.get(pid)
+                if seen is None:
+                    involved[pid] = [i]
                 else:
-                    j = other_paying.setdefault(pid, i)
-                    if j == i:
-                        continue
-                dups.setdefault(pid, [j]).append(i)
-            elif k is not None:
-                if chosen[k] < 0:
-                    chosen[k] = i
+                    seen.append(i)
+            elif not si:
+                j = other.setdefault(pid, i)
+                if j != i:
+                    dups.setdefault(pid, [j]).append(i)
+            elif extras[i] == paying_code:
+                j = other_paying.setdefault(pid, i)
+                if j != i:
+                    dups.setdefault(pid, [j]).append(i)
             elif pid not in other:
                 other[pid] = i
-        other.update(other_paying)
+        if si:
+            other.update(other_paying)
+        else:
+            self.other_paying = other
+        # the involved people that were also hit: find their hit row (one scan in C)
+        fast, key = people.fast, people.key
+        hit_of: dict[int, str] = {}
+        for pid, seen in list(involved.items()):
+            person = in_register[pid]
+            k = fast.get(key(pid, person)) if len(pid) == ID_LENGTH else None
+            if k is None or key(pid, person) in remaining:
+                continue
+            if si and all(extras[i] != paying_code for i in seen):
+                del involved[pid]  # history rows of a person whose 参保缴费 row agrees: nothing to do
+                continue
+            hit_of[k] = pid
+        hit_rows = list(compress(range(n), map(hit_of.__contains__, hits))) if hit_of else []
+        for j in hit_rows:
+            involved[hit_of[hits[j]]].append(j)
+        self.involved_hits = hit_rows  # counted with the hits, but checked (and counted) the slow way
+        picked = self.involved
+        for pid, seen in involved.items():
+            seen.sort()
+            if not si:
+                picked[pid] = (seen[0], seen[0])
+                if len(seen) > 1:
+                    dups[pid] = seen
+                continue
+            paying = [i for i in seen if extras[i] == paying_code]
+            picked[pid] = (paying[0], paying[0]) if paying else (seen[0], -1)
+            if len(paying) > 1:
+                dups[pid] = paying
 
 
 def compare(register: Register, sources: dict[str, SourceRows]) -> Result:
@@ -268,14 +363,26 @@ def _compare(register: Register, sources: dict[str, SourceRows]) -> Result:
         out += _duplicate_ids(run)
         out += _person_checks(register, run, result)
     out += _over_quota(register, result)
-    out.sort(key=Finding.sort_key)
+    _sort(out)
     return result
+
+
+def _sort(findings: list[Finding]) -> None:
+    """In place by ``Finding.sort_key`` (stable), with the keys made in C."""
+    keys = list(
+        zip(
+            map(CODE_ORDER.__getitem__, map(attrgetter("code"), findings)),
+            map(attrgetter("source", "unit_name", "id_number", "category", "subject"), findings),
+            strict=True,
+        )
+    )
+    findings[:] = map(findings.__getitem__, sorted(range(len(findings)), key=keys.__getitem__))
 
 
 def _unit_unknown(run: _SourceRun, result: Result) -> list[Finding]:
     """Every row counts: one finding per distinct unit name (compared as unit_key) that matches none."""
     rows, label = run.rows, SOURCE_LABEL[run.rows.source]
-    per_ref = Counter(rows.unit_refs)
+    per_ref = run.per_ref = Counter(rows.unit_refs)
     by_key: dict[str, list] = {}
     for ref, (name, credit) in enumerate(rows.units):
         if run.unit_of[ref] is None and per_ref[ref]:
@@ -344,15 +451,17 @@ def _org_category(value: str) -> str:
 
 
 def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[Finding]:
-    """Every person check of one source in one pass over the register people and one over the IDs
-    that are not in the register; also the source's statistics and its people per unit."""
+    """Every person check of one source, and the source's statistics and its people per unit.
+
+    A person hit in ``pick`` and not involved agrees on ID, unit and name: only the org checks of
+    leader post and category remain, done for all of them at once in C. The involved people get every
+    check in Python; the people with no row at all are the missing ones.
+    """
     rows, people = run.rows, run.people
     source, label = rows.source, SOURCE_LABEL[rows.source]
     units = register.units
     names, refs, unit_of, extras = rows.names, rows.unit_refs, run.unit_of, rows.extras
     extra_values = rows.extra_values
-    chosen, paying = run.chosen, run.paying
-    counts: Counter = Counter()
     out: list[Finding] = []
     add = out.append
 
@@ -373,6 +482,21 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
             )
         )
 
+    def org_checks(pid, person, i) -> None:
+        category, post = extra_values[extras[i]]
+        for code, mine, theirs in (
+            ("LEADER_POST_MISMATCH", person[P_POST], post),
+            ("CATEGORY_MISMATCH", _org_category(person[P_CATEGORY]), _org_category(category)),
+        ):
+            if mine != theirs:
+                person_finding(
+                    code,
+                    pid,
+                    person,
+                    f"实名制为“{mine}”，组织部门为“{theirs}”",
+                    run.info(i, f"人员类别：{category}；领导职务：{post}"),
+                )
+
     if source == FINANCE:
         missing_code, missing_note = "REG_NOT_IN_FIN", "财政供养名单中无此人"
         funded = {uid for uid, u in units.items() if u.funding in FUNDED}
@@ -392,18 +516,34 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
         def wanted(person) -> bool:
             return True
 
+    # the hit rows' units, counted per distinct unit of the source (the slow rows are counted below)
+    per_ref = run.per_ref.copy()
+    for i in run.slow:
+        per_ref[refs[i]] -= 1
+    for i in run.involved_hits:
+        per_ref[refs[i]] -= 1
+    counts: Counter = Counter()
+    for ref, n in per_ref.items():
+        unit_id = unit_of[ref]
+        if n and unit_id is not None:
+            counts[unit_id] += n
+
+    involved = run.involved
+    pids, persons, in_register = people.pids, people.persons, people.people
+    if source == ORG:
+        codes = people.org_codes()
+        row_codes = [people.org_code[value] for value in extra_values]
+        hits = run.hits
+        for i in compress(
+            range(len(hits)), map(ne, map(codes.__getitem__, hits), map(row_codes.__getitem__, extras))
+        ):
+            k = hits[i]
+            if k != people.none and pids[k] not in involved:
+                org_checks(pids[k], persons[k], i)
+
     mismatch_code = {ORG: "ORG_UNIT_MISMATCH", FINANCE: "FIN_UNIT_MISMATCH", SI: "SI_UNIT_MISMATCH"}[source]
-    matched = 0
-    pids = people.pids
-    for k, person in enumerate(people.persons):
-        i = chosen[k]
-        if i < 0:
-            if wanted(person):
-                person_finding(missing_code, pids[k], person, missing_note)
-            continue
-        matched += 1
-        pid = pids[k]
-        used = paying[k]
+    for pid, (i, used) in involved.items():
+        person = in_register[pid]
         if used < 0:  # si: only rows in another status
             status = extra_values[extras[i]]
             person_finding(
@@ -422,19 +562,7 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
                     run.info(used),
                 )
         if source == ORG:
-            category, post = extra_values[extras[i]]
-            for code, mine, theirs in (
-                ("LEADER_POST_MISMATCH", person[P_POST], post),
-                ("CATEGORY_MISMATCH", _org_category(person[P_CATEGORY]), _org_category(category)),
-            ):
-                if mine != theirs:
-                    person_finding(
-                        code,
-                        pid,
-                        person,
-                        f"实名制为“{mine}”，组织部门为“{theirs}”",
-                        run.info(i, f"人员类别：{category}；领导职务：{post}"),
-                    )
+            org_checks(pid, person, i)
         name = names[i]
         if person[P_NAME] != name and name_key(person[P_NAME]) != name_key(name):
             person_finding(
@@ -444,7 +572,19 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
                 f"实名制为“{person[P_NAME]}”，{label}为“{name}”",
                 run.info(i),
             )
+
+    missing = 0
+    for k in chain(run.remaining.values(), people.odd):
+        pid = pids[k]
+        if pid in involved:
+            continue
+        missing += 1
+        person = persons[k]
+        if wanted(person):
+            person_finding(missing_code, pid, person, missing_note)
+
     not_in_code = {ORG: "ORG_NOT_IN_REG", FINANCE: "FIN_NOT_IN_REG", SI: "SI_NOT_IN_REG"}[source]
+    not_in_note = f"{label}有此人，实名制中无在编记录"
     for pid, i in run.other_paying.items():
         unit_id = unit_of[refs[i]]
         if unit_id is not None:
@@ -453,20 +593,28 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
             extra = "人员类别：{}；领导职务：{}".format(*extra_values[extras[i]])
         else:
             extra = "参保状态：参保缴费" if source == SI else ""
+        lines = rows.lines
+        written = rows.units[refs[i]][0]
+        name = names[i]
         add(
             Finding(
                 not_in_code,
                 source,
-                run.written_unit(i),
+                written,
                 unit_id,
-                names[i],
+                name,
                 pid,
-                subject=pid,
-                cmp_info=run.info(i, extra),
-                note=f"{label}有此人，实名制中无在编记录",
+                "",
+                "",
+                f"单位：{written}；姓名：{name}；{extra}（第{lines[i]}行）"
+                if extra
+                else f"单位：{written}；姓名：{name}（第{lines[i]}行）",
+                not_in_note,
+                pid,
             )
         )
     result.unit_counts[source] = counts
+    matched = people.size - missing
     stats = result.stats[source]
     stats.rows = len(rows)
     stats.valid_ids = matched + len(run.other)
