@@ -73,8 +73,8 @@ def test_only_one_approval_wins_the_last_vacancy(setting):
     wins, refusals = race([lambda r=r: services.request_approve(request=r, actor=staff) for r in requests])
     assert len(wins) == 1 and len(refusals) == 3
     assert all("不能批准" in m or "不能改为" in m for m in refusals)
-    assert UseSlip.objects.filter(unit=unit).count() == 1
-    assert EstablishmentRequest.objects.filter(status="已批准").count() == 1
+    assert UseSlip.objects.filter(unit=unit, status="有效").count() == 1
+    assert EstablishmentRequest.objects.filter(status="已批准", pk__in=[r.pk for r in requests]).count() == 1
 
 
 def test_only_one_entry_wins_with_one_slip(setting):
@@ -107,19 +107,17 @@ def test_only_one_entry_wins_with_one_slip(setting):
     assert Person.objects.filter(unit=unit, in_establishment=True).count() == 2
 
 
-def test_only_one_entry_wins_the_last_vacancy_without_slips(setting):
+def test_only_one_full_hiring_wins_the_last_vacancy(setting):
+    """Four clerks each run request → approval → 入编 for the same last vacancy."""
     _, staff, unit = setting
 
-    def enter(seq):
-        return make_person(
-            unit,
-            actor=staff,
-            birth=dt.date(1997, 3, 3),
-            id_number=make_id("621125", dt.date(1997, 3, 3), seq),
-        )
+    def hire(seq):
+        birth = dt.date(1997, 3, 3)
+        return make_person(unit, actor=staff, birth=birth, id_number=make_id("621125", birth, seq))
 
-    wins, refusals = race([lambda s=s: enter(s) for s in range(4)])
-    assert len(wins) == 1 and all("不准超编进人" in m for m in refusals)
+    wins, refusals = race([lambda s=s: hire(s) for s in range(4)])
+    assert len(wins) == 1 and len(refusals) == 3
+    assert all("空编" in m or "不准超编进人" in m for m in refusals), refusals
     assert Person.objects.filter(unit=unit, in_establishment=True).count() == 2
 
 
@@ -127,15 +125,7 @@ def test_only_one_appointment_wins_the_last_post(setting):
     _, staff, unit = setting
     people = list(Person.objects.filter(unit=unit))
     people.append(
-        services.person_enter(
-            unit=unit,
-            name="副手",
-            id_number=make_id("621125", dt.date(1990, 4, 4), 9),
-            establishment_type="行政编制",
-            category="公务员",
-            entered_on=TODAY,
-            actor=staff,
-        )
+        make_person(unit, actor=staff, name="副手", id_number=make_id("621125", dt.date(1990, 4, 4), 9))
     )
     wins, refusals = race(
         [
