@@ -11,7 +11,7 @@ import gc
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
-from operator import attrgetter, eq, is_, itemgetter, ne
+from operator import is_, itemgetter, ne
 
 from bianzhi.lib.text import name_key
 from verification.compare.data import (
@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
 }
 CODE_ORDER = {code: i for i, code in enumerate(CODES)}
 ID_LENGTH = 18  # a normalised ID number
+NO_ID = "\x00"  # stands for an ID that must not agree (no ID number starts with NUL)
 
 PAYING = "参保缴费"
 FUNDED = ("全额拨款", "差额补贴")
@@ -176,13 +177,19 @@ class _People:
             ),
         )
         self.odd = list(compress(range(size), map(ne, map(len, pids), repeat(ID_LENGTH))))
+        if pids and min(pids) < "\x01":  # a number starting with NUL would agree with NO_ID
+            self.odd = [k for k, pid in enumerate(pids) if len(pid) != ID_LENGTH or pid[0] == NO_ID]
         pairs = zip(keys, range(size), strict=True)
-        self.fast = dict(compress(pairs, map(eq, map(len, pids), repeat(ID_LENGTH))) if self.odd else pairs)
+        if self.odd:
+            odd = set(self.odd)
+            self.fast = {key: k for key, k in pairs if k not in odd}
+        else:
+            self.fast = dict(pairs)
         self._org_codes: list[int] | None = None
         self.org_code = _OrgCodes()
 
     def key(self, pid: str, person) -> str:
-        return pid + self.unit_char[person[P_UNIT]] + person[P_NAME]
+        return pid + self.unit_char.get(person[P_UNIT], NO_ID) + person[P_NAME]
 
     def org_codes(self) -> list[int]:
         """Per person a small int for (人员类别 as the org data groups it, 领导职务); last: "none"."""
@@ -257,19 +264,18 @@ class _SourceRun:
         none = people.none
         char = people.unit_char.get
         unit_chars = [char(u, "\x00") for u in self.unit_of]
-        keys = list(
-            map("".join, zip(ids, map(unit_chars.__getitem__, rows.unit_refs), rows.names, strict=True))
-        )
+        marked = ids.copy()  # the IDs that must not agree are replaced with one no number equals
         for i in compress(range(n), map(ne, map(len, ids), repeat(ID_LENGTH))):
-            keys[i] = ""  # invalid (empty) or odd-length IDs never agree
+            marked[i] = NO_ID  # invalid (empty) or odd-length
         si = rows.source == SI
         paying_code = self.paying_code
         if si:
             for i in compress(range(n), map(ne, extras, repeat(paying_code))):
-                keys[i] = ""  # only a 参保缴费 row is the row used when there is one
+                marked[i] = NO_ID  # only a 参保缴费 row is the row used when there is one
         self.remaining = remaining = people.fast.copy()
-        self.hits = hits = list(map(remaining.pop, keys, repeat(none)))
-        del keys
+        keys = map("".join, zip(marked, map(unit_chars.__getitem__, rows.unit_refs), rows.names, strict=True))
+        self.hits = hits = list(map(remaining.pop, keys, repeat(none)))  # each key is freed at once
+        del marked
         self.slow = slow = list(compress(range(n), map(is_, hits, repeat(none))))
         in_register = people.people
         involved: dict[str, list[int]] = {}
@@ -363,20 +369,8 @@ def _compare(register: Register, sources: dict[str, SourceRows]) -> Result:
         out += _duplicate_ids(run)
         out += _person_checks(register, run, result)
     out += _over_quota(register, result)
-    _sort(out)
+    out.sort(key=Finding.sort_key)
     return result
-
-
-def _sort(findings: list[Finding]) -> None:
-    """In place by ``Finding.sort_key`` (stable), with the keys made in C."""
-    keys = list(
-        zip(
-            map(CODE_ORDER.__getitem__, map(attrgetter("code"), findings)),
-            map(attrgetter("source", "unit_name", "id_number", "category", "subject"), findings),
-            strict=True,
-        )
-    )
-    findings[:] = map(findings.__getitem__, sorted(range(len(findings)), key=keys.__getitem__))
 
 
 def _unit_unknown(run: _SourceRun, result: Result) -> list[Finding]:
