@@ -6,6 +6,7 @@ app_name = "archives"
 urlpatterns: list = [
     path("", views.document_list, name="document_list"),
     path("new/", views.document_create, name="document_create"),
+    path("search/", views.archive_search, name="search"),
     path("<int:pk>/", views.document_detail, name="document_detail"),
     path("<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("<int:pk>/withdraw/", views.document_withdraw, name="document_withdraw"),

@@ -31,8 +31,10 @@ from archives.views.records import (
     request_return,
     request_submit,
 )
+from archives.views.search import archive_search
 
 __all__ = [
+    "archive_search",
     "catalogue", "catalogue_export", "class_create", "class_delete", "class_edit",
     "document_create", "document_detail", "document_edit", "document_list", "document_withdraw",
     "scan_add", "scan_download", "unit_documents",
