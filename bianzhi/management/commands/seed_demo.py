@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -84,6 +85,7 @@ that already holds units (use a fresh database)."""
                     raise CommandError("演示数据导入失败：\n" + "\n".join(lines))
                 self.stdout.write(f"已导入 {path.name}：" + "；".join(report.summary_lines()[:3]))
             self._history(region, admin)
+        call_command("check_ledgers", "--quiet", stdout=self.stdout)  # the dashboard shows the result
         for key, rows in demo.partner_rows(county).items():
             name = {"org": "组织部门", "finance": "财政部门", "si": "人社部门"}[key]
             write_workbook(out / f"{name}.xlsx", [SheetSpec(name, demo.PARTNER_HEADERS[key], rows)])
