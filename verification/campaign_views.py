@@ -247,6 +247,10 @@ def cu_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cu": cu,
         "campaign": cu.campaign,
         "snap": cu.snapshot,
+        "quota_rows": [
+            (t, n, cu.snapshot.get("occupied", {}).get(t, 0)) for t, n in cu.snapshot["quotas"].items()
+        ],
+        "post_rows": [(c, n, cu.snapshot.get("held", {}).get(c, 0)) for c, n in cu.snapshot["posts"].items()],
         "stages": [*cu.campaign.stages, Stage.DONE],
         "items": cu.items.all(),
         "item_answers": cs.ITEM_ANSWERS,
