@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 
+from archives.models import DedicatedEntry
 from bianzhi import workdays
 from bianzhi.lib.testing import make_person
 from tests.browser import ARTIFACTS, login, logout, needs_chromium, shot
@@ -199,6 +200,7 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
     shot(page, "campaign-06-liaison-report-form")
     assert "核查情况报告已确认提交" in submit(page, "report")
     assert "王局长" in page.inner_text("body")
+    assert DedicatedEntry.objects.filter(dedicated_file__kind="核查", title__contains="王局长").exists()
     logout(page)
 
     login(page, "staff1")

@@ -399,3 +399,31 @@ def test_joint_check_runs_only_comparison_and_update(office_staff, unit_a, liais
     assert cu.stage == Stage.UPDATE
     refused(cs.onsite_propose, "联合检查", campaign=campaign, actor=office_staff)
     refused(cs.sample_draw, "联合检查", campaign=campaign, seed="1", actor=office_staff)
+
+
+# ---- filing into the 核查 dedicated file -------------------------------------------------------------
+
+
+def test_confirmed_unit_report_is_filed_into_the_dedicated_file(campaign, unit_a, liaison_a, office_staff):
+    from archives.models import DedicatedEntry
+
+    cu = walk_to(cu_of(campaign, unit_a), Stage.DONE, liaison=liaison_a, staff=office_staff)
+    entry = DedicatedEntry.objects.get(dedicated_file__kind="核查")
+    assert entry.region == unit_a.region and cu.name in entry.title and "王局长" in entry.title
+    assert entry.occurred_on == timezone.localdate()
+    assert entry.attachment_name.endswith(".pdf")
+    assert entry.attachment.open("rb").read(4) == b"%PDF"
+    assert AuditEntry.objects.filter(action="独立档案.归档").count() == 1
+
+
+def test_county_report_filed_once_a_day(campaign, office_staff):
+    from archives.models import DedicatedEntry
+
+    first = cs.county_report_file(campaign=campaign, data=b"%PDF-1.7 test", actor=office_staff)
+    again = cs.county_report_file(campaign=campaign, data=b"%PDF-1.7 test", actor=office_staff)
+    assert first == again and DedicatedEntry.objects.filter(dedicated_file__kind="核查").count() == 1
+    assert campaign.name in first.title and timezone.localdate().isoformat() in first.title
+
+
+def test_county_report_filing_needs_office_writer(campaign, supervisor):
+    refused(cs.county_report_file, "编办工作人员", campaign=campaign, data=b"%PDF-1.7", actor=supervisor)

@@ -106,3 +106,18 @@ def test_prints_and_dashboard(client, campaign, cu, office_staff, liaison_a, uni
     client.force_login(liaison_a)
     assert client.get(reverse("verification:cu_report", args=[cu.pk])).status_code == 200
     assert client.get(reverse("verification:campaign_report", args=[campaign.pk])).status_code == 404
+
+
+def test_county_report_download_files_it_for_the_office_only(client, campaign, office_staff, supervisor):
+    from archives.models import DedicatedEntry
+
+    url = reverse("verification:campaign_report", args=[campaign.pk])
+    client.force_login(supervisor)
+    assert client.get(url).status_code == 200
+    assert not DedicatedEntry.objects.exists()
+    client.force_login(office_staff)
+    for _ in range(2):
+        r = client.get(url)
+        assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    entry = DedicatedEntry.objects.get(dedicated_file__kind="核查")
+    assert entry.title.startswith(campaign.name) and entry.attachment.open("rb").read(4) == b"%PDF"

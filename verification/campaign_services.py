@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, Q
@@ -1171,7 +1172,62 @@ def unit_report_confirm(
         region=cu.campaign.region,
         after={"leader": leader_name, "problems": problems, "outside_staff": outside_staff},
     )
+    _file_unit_report(cu, report, actor)
     return report
+
+
+def _file_pdf(*, region, title: str, data: bytes, filename: str, occurred_on: dt.date, actor):
+    """File generated PDF bytes into the 核查 dedicated file (refused when the region has none)."""
+    from archives.services import file_into_dedicated
+
+    return file_into_dedicated(
+        "核查",
+        actor=actor,
+        region=region,
+        title=title,
+        occurred_on=occurred_on,
+        upload=ContentFile(data, name=filename),
+    )
+
+
+def _file_unit_report(cu: CampaignUnit, report: UnitReport, actor) -> None:
+    from verification.campaign_prints import unit_report_pdf
+
+    cu.report = report
+    data = unit_report_pdf(cu, actor=actor, action="核查.归档单位报告")
+    _file_pdf(
+        region=cu.campaign.region,
+        title=f"{cu.campaign.name}：{cu.name}核查情况报告（{report.leader_name}确认）",
+        data=data,
+        filename=f"{cu.name}核查情况报告.pdf",
+        occurred_on=timezone.localdate(report.confirmed_at),
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def county_report_file(*, campaign: Campaign, data: bytes, actor):
+    """File the county report just generated into the 核查 dedicated file, once a day per campaign (a
+    later day's report, with more units done, is filed as its own entry). Office writers; audited by
+    the archives service. Returns the entry (the existing one when already filed today)."""
+    from archives.models import DedicatedEntry
+
+    _require_writer(actor, campaign.region)
+    today = _today()
+    title = f"{campaign.name}核查情况报告（{today:%Y-%m-%d}）"
+    existing = DedicatedEntry.objects.filter(
+        dedicated_file__kind="核查", region=campaign.region, title=title
+    ).first()
+    if existing is not None:
+        return existing
+    return _file_pdf(
+        region=campaign.region,
+        title=title,
+        data=data,
+        filename=f"{campaign.name}核查情况报告.pdf",
+        occurred_on=today,
+        actor=actor,
+    )
 
 
 @transaction.atomic

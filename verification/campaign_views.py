@@ -19,6 +19,7 @@ from bianzhi.lib.pdf import render_pdf
 from units.choices import Nature, System
 from units.models import Person
 from units.selectors import regions_for
+from verification import campaign_prints as prints
 from verification import campaign_selectors as sel
 from verification import campaign_services as cs
 from verification import selectors
@@ -28,12 +29,9 @@ from verification.campaign_models import (
     CampaignKind,
     CorrectionProposal,
     NoticeFeedback,
-    SelfCheckItem,
     Stage,
-    VisitKind,
     VisitMethod,
 )
-from verification.models import Finding
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -216,10 +214,12 @@ def campaign_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The county report, generated now from the campaign's figures; a copy is filed into the 核查
+    dedicated file (once a day for the office; other readers only download)."""
     campaign = sel.campaign_for(request.user, pk)
-    context = {"campaign": campaign, "f": sel.county_figures(campaign), "members": campaign.members.all()}
-    data = render_pdf("verification/campaign/print/county_report.html", context, actor=request.user,
-                      action="核查.打印县级报告", target=campaign, region=campaign.region)  # fmt: skip
+    data = prints.county_report_pdf(campaign, actor=request.user)
+    if cs.is_writer(request.user, campaign.region):
+        cs.county_report_file(campaign=campaign, data=data, actor=request.user)
     return _pdf(data, f"{campaign.name}核查情况报告.pdf")
 
 
@@ -443,35 +443,6 @@ def cu_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 def cu_report(request: HttpRequest, pk: int) -> HttpResponse:
     cu = sel.campaign_unit_for(request.user, pk)
-    report = getattr(cu, "report", None)
-    if report is None:
+    if getattr(cu, "report", None) is None:
         raise Http404("单位尚未提交核查情况报告。")
-    notice = getattr(cu, "notice", None)
-    feedback = list(notice.feedback.all()) if notice else []
-    findings = Finding.objects.none() if cu.campaign.comparison_run_id is None else cs.unit_findings(cu)
-    context = {
-        "cu": cu,
-        "snap": cu.snapshot,
-        "report": report,
-        "feedback": feedback,
-        "replied": sum(1 for f in feedback if f.reply),
-        "proposals": cu.proposals.all(),
-        "findings": findings,
-        "problems": [(p, report.problems.get(p, "")) for p in PROBLEMS],
-        "divisions": len(cu.snapshot.get("divisions", [])),
-        "visits": cu.visits.all(),
-        "items": cu.items.all(),
-        "types": [
-            (t, a, o, a - o)
-            for t, a in cu.snapshot.get("quotas", {}).items()
-            for o in [cu.snapshot.get("occupied", {}).get(t, 0)]
-        ],
-        "posts": [
-            (c, a, cu.snapshot.get("held", {}).get(c, 0)) for c, a in cu.snapshot.get("posts", {}).items()
-        ],
-        "selfcheck_labels": dict(SelfCheckItem.Item.choices),
-        "kinds": dict(VisitKind.choices),
-    }
-    data = render_pdf("verification/campaign/print/unit_report.html", context, actor=request.user,
-                      action="核查.打印单位报告", target=cu, region=cu.campaign.region)  # fmt: skip
-    return _pdf(data, f"{cu.name}核查情况报告.pdf")
+    return _pdf(prints.unit_report_pdf(cu, actor=request.user), f"{cu.name}核查情况报告.pdf")

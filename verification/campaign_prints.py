@@ -1,0 +1,63 @@
+"""The campaign's printed reports as PDF bytes: the unit's 核查情况报告 and the county's. Used by the pages
+(download) and by the services that file them into the 核查 dedicated file (独立档案)."""
+
+from __future__ import annotations
+
+from bianzhi.lib.pdf import render_pdf
+from verification import campaign_selectors as sel
+from verification import campaign_services as cs
+from verification.campaign_models import PROBLEMS, Campaign, CampaignUnit, SelfCheckItem, VisitKind
+from verification.models import Finding
+
+
+def unit_report_context(cu: CampaignUnit) -> dict:
+    report = cu.report
+    notice = getattr(cu, "notice", None)
+    feedback = list(notice.feedback.all()) if notice else []
+    findings = Finding.objects.none() if cu.campaign.comparison_run_id is None else cs.unit_findings(cu)
+    snap = cu.snapshot
+    return {
+        "cu": cu,
+        "snap": snap,
+        "report": report,
+        "feedback": feedback,
+        "replied": sum(1 for f in feedback if f.reply),
+        "proposals": cu.proposals.all(),
+        "findings": findings,
+        "problems": [(p, report.problems.get(p, "")) for p in PROBLEMS],
+        "divisions": len(snap.get("divisions", [])),
+        "visits": cu.visits.all(),
+        "items": cu.items.all(),
+        "types": [
+            (t, a, o, a - o)
+            for t, a in snap.get("quotas", {}).items()
+            for o in [snap.get("occupied", {}).get(t, 0)]
+        ],
+        "posts": [(c, a, snap.get("held", {}).get(c, 0)) for c, a in snap.get("posts", {}).items()],
+        "selfcheck_labels": dict(SelfCheckItem.Item.choices),
+        "kinds": dict(VisitKind.choices),
+    }
+
+
+def unit_report_pdf(cu: CampaignUnit, *, actor, action: str = "核查.打印单位报告") -> bytes:
+    """The unit's report (the unit must have confirmed it); audited as ``action``."""
+    return render_pdf(
+        "verification/campaign/print/unit_report.html",
+        unit_report_context(cu),
+        actor=actor,
+        action=action,
+        target=cu,
+        region=cu.campaign.region,
+    )
+
+
+def county_report_pdf(campaign: Campaign, *, actor, action: str = "核查.打印县级报告") -> bytes:
+    context = {"campaign": campaign, "f": sel.county_figures(campaign), "members": campaign.members.all()}
+    return render_pdf(
+        "verification/campaign/print/county_report.html",
+        context,
+        actor=actor,
+        action=action,
+        target=campaign,
+        region=campaign.region,
+    )
