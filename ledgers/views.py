@@ -7,6 +7,7 @@ Every export and print is audited and stamped with the exporter.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -63,24 +64,45 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
-def _xlsx(request: HttpRequest, sheets: list[SheetSpec], filename: str, *, target=None, filters=None) -> HttpResponse:
+def _xlsx(
+    request: HttpRequest, sheets: list[SheetSpec], filename: str, *, target=None, filters=None
+) -> HttpResponse:
     data = workbook_bytes(sheets, exported_by=actor_name(request.user))
-    audit.record(actor=request.user, action="台账.导出", target=target, target_repr=filename,
-                 after={"文件": f"{filename}.xlsx", "筛选": _jsonable_filters(filters)})
+    audit.record(
+        actor=request.user,
+        action="台账.导出",
+        target=target,
+        target_repr=filename,
+        after={"文件": f"{filename}.xlsx", "筛选": _jsonable_filters(filters)},
+    )
     return _download(data, f"{filename}.xlsx", XLSX)
 
 
+def _limited(rows) -> tuple[list, str]:
+    """At most PDF_MAX_ROWS rows for a print, and a note printed on it when rows were left out."""
+    rows = list(islice(rows, PDF_MAX_ROWS + 1))
+    if len(rows) <= PDF_MAX_ROWS:
+        return rows, ""
+    return rows[
+        :PDF_MAX_ROWS
+    ], f"本表超过 {PDF_MAX_ROWS} 行，PDF 只打印前 {PDF_MAX_ROWS} 行；完整数据请导出 Excel。"
+
+
 def _pdf(request: HttpRequest, template: str, context: dict, filename: str, *, target=None) -> HttpResponse:
-    data = render_pdf(template, {**context, "title": filename}, actor=request.user, action="台账.打印",
-                      target=target)
+    data = render_pdf(
+        template, {**context, "title": filename}, actor=request.user, action="台账.打印", target=target
+    )
     return _download(data, f"{filename}.pdf", "application/pdf")
 
 
 def _jsonable_filters(filters: dict | None) -> dict:
     if not filters:
         return {}
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()
-            if k != "form" and v not in (None, "")}
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in filters.items()
+        if k != "form" and v not in (None, "")
+    }
 
 
 def _check_fmt(fmt: str) -> None:
@@ -96,28 +118,45 @@ def index(request: HttpRequest) -> HttpResponse:
     _require_reader(user)
     office = has_capability(user, "view_registry")
     units = selectors.rows_for(user).order_by("unit__sort_order", "unit_id")
-    return render(request, "ledgers/index.html", {
-        "title": "台账", "office": office, "last_check": selectors.last_check() if office else None,
-        "usage": exports.limit_usage(list(regions_for(user).values_list("pk", flat=True))) if office else [],
-        "units": units.values_list("unit_id", "name")[:200] if not office else [], "tables": TABLES,
-    })
+    return render(
+        request,
+        "ledgers/index.html",
+        {
+            "title": "台账",
+            "office": office,
+            "last_check": selectors.last_check() if office else None,
+            "usage": exports.limit_usage(list(regions_for(user).values_list("pk", flat=True)))
+            if office
+            else [],
+            "units": units.values_list("unit_id", "name")[:200] if not office else [],
+            "tables": TABLES,
+        },
+    )
 
 
 def _limit_qs(request: HttpRequest, f: dict[str, Any]):
     qs = selectors.limit_entries_for(request.user).select_related("region")
     if f["type"] in LimitType.values:
         qs = qs.filter(limit_type=f["type"])
-    return selectors.filter_dates(qs, "occurred_on", f["start"], f["end"]).order_by("region_id", "occurred_on", "id")
+    return selectors.filter_dates(qs, "occurred_on", f["start"], f["end"]).order_by(
+        "region_id", "occurred_on", "id"
+    )
 
 
 def limit_ledger(request: HttpRequest) -> HttpResponse:
     require(request.user, "view_registry")
     f = _filters(request)
     region_ids = list(regions_for(request.user).values_list("pk", flat=True))
-    return render(request, "ledgers/limit_ledger.html", {
-        "title": "机构编制限额台账", "form": f["form"], "page": _page(request, _limit_qs(request, f)),
-        "usage": exports.limit_usage(region_ids),
-    })
+    return render(
+        request,
+        "ledgers/limit_ledger.html",
+        {
+            "title": "机构编制限额台账",
+            "form": f["form"],
+            "page": _page(request, _limit_qs(request, f)),
+            "usage": exports.limit_usage(region_ids),
+        },
+    )
 
 
 def limit_export(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -129,9 +168,13 @@ def limit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     region_ids = list(regions_for(request.user).values_list("pk", flat=True))
     if fmt == "xlsx":
         return _xlsx(request, exports.limit_sheets(qs, region_ids), "机构编制限额台账", filters=f)
-    return _pdf(request, "ledgers/print/limit_ledger.html",
-                {"rows": list(exports.general_rows(qs))[:PDF_MAX_ROWS], "usage": exports.limit_usage(region_ids)},
-                "机构编制限额台账")
+    return _pdf(
+        request,
+        "ledgers/print/limit_ledger.html",
+        dict(zip(("rows", "truncated_note"), _limited(exports.general_rows(qs)), strict=True))
+        | {"usage": exports.limit_usage(region_ids)},
+        "机构编制限额台账",
+    )
 
 
 # ---- 单位台账 ------------------------------------------------------------------------------------------
@@ -158,18 +201,29 @@ def unit_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ledgers:unit_ledger", pk=unit.pk)
     f = _filters(request)
     row = EstablishmentRow.objects.filter(pk=unit.pk).first()
-    return render(request, "ledgers/unit_ledger.html", {
-        "title": f"{unit.name} 机构编制台账", "unit": unit, "row": row, "form": f["form"],
-        "page": _page(request, _unit_entries(unit, f)),
-        "figures": _figures(row), "can_export": has_capability(request.user, "export"),
-    })
+    return render(
+        request,
+        "ledgers/unit_ledger.html",
+        {
+            "title": f"{unit.name} 机构编制台账",
+            "unit": unit,
+            "row": row,
+            "form": f["form"],
+            "page": _page(request, _unit_entries(unit, f)),
+            "figures": _figures(row),
+            "can_export": has_capability(request.user, "export"),
+        },
+    )
 
 
 def _figures(row: EstablishmentRow | None) -> list[tuple[str, int, int, int]]:
     if row is None:
         return []
-    return [(t, row.approved(t), row.occupied(t), row.vacancy(t)) for t in ESTABLISHMENT_ORDER
-            if row.approved(t) or row.occupied(t)]
+    return [
+        (t, row.approved(t), row.occupied(t), row.vacancy(t))
+        for t in ESTABLISHMENT_ORDER
+        if row.approved(t) or row.occupied(t)
+    ]
 
 
 def unit_ledger_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -181,9 +235,14 @@ def unit_ledger_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     name = f"{unit.name}机构编制台账"
     if fmt == "xlsx":
         return _xlsx(request, exports.unit_ledger_sheets(qs), name, target=unit, filters=f)
-    return _pdf(request, "ledgers/print/unit_ledger.html",
-                {"unit": unit, "entries": qs[:PDF_MAX_ROWS],
-                 "row": EstablishmentRow.objects.filter(pk=unit.pk).first()}, name, target=unit)
+    return _pdf(
+        request,
+        "ledgers/print/unit_ledger.html",
+        dict(zip(("entries", "truncated_note"), _limited(qs.iterator()), strict=True))
+        | {"unit": unit, "row": EstablishmentRow.objects.filter(pk=unit.pk).first()},
+        name,
+        target=unit,
+    )
 
 
 # ---- 电子台账 ------------------------------------------------------------------------------------------
@@ -203,7 +262,9 @@ def _table_qs(request: HttpRequest, table: str, f: dict[str, Any]) -> QuerySet:
     else:
         qs = selectors.roster_for(user).select_related("unit", "division")
         qs = selectors.filter_type(qs, f["type"], "establishment_type")
-        qs = selectors.filter_dates(qs, "entered_on", f["start"], f["end"]).order_by("unit__sort_order", "unit_id", "id")
+        qs = selectors.filter_dates(qs, "entered_on", f["start"], f["end"]).order_by(
+            "unit__sort_order", "unit_id", "id"
+        )
     return qs.filter(unit__name__contains=f["q"]) if f["q"] else qs
 
 
@@ -219,10 +280,20 @@ def table(request: HttpRequest, table: str) -> HttpResponse:
     f = _filters(request)
     page = _page(request, _table_qs(request, table, f))
     rows = [(r, _cells(r)) for r in page] if table == "one" else None
-    return render(request, f"ledgers/table_{table}.html", {
-        "title": name, "table": table, "tables": TABLES, "form": f["form"], "page": page, "rows": rows,
-        "headers": exports.TABLE_ONE_HEADERS, "can_export": has_capability(request.user, "export"),
-    })
+    return render(
+        request,
+        f"ledgers/table_{table}.html",
+        {
+            "title": name,
+            "table": table,
+            "tables": TABLES,
+            "form": f["form"],
+            "page": page,
+            "rows": rows,
+            "headers": exports.TABLE_ONE_HEADERS,
+            "can_export": has_capability(request.user, "export"),
+        },
+    )
 
 
 def _cells(row: EstablishmentRow) -> list[int]:
@@ -243,10 +314,20 @@ def table_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     qs = _table_qs(request, table, f)
     masked = not has_capability(request.user, "view_full_id")
     if fmt == "xlsx":
-        build = {"one": lambda: SheetSpec("表一", exports.TABLE_ONE_HEADERS, exports.table_one_rows(qs)),
-                 "two": lambda: SheetSpec("表二", exports.TABLE_TWO_HEADERS, exports.table_two_rows(qs)),
-                 "three": lambda: SheetSpec("表三", exports.ROSTER_HEADERS, exports.roster_rows(qs, masked=masked))}
+        build = {
+            "one": lambda: SheetSpec("表一", exports.TABLE_ONE_HEADERS, exports.table_one_rows(qs)),
+            "two": lambda: SheetSpec("表二", exports.TABLE_TWO_HEADERS, exports.table_two_rows(qs)),
+            "three": lambda: SheetSpec(
+                "表三", exports.ROSTER_HEADERS, exports.roster_rows(qs, masked=masked)
+            ),
+        }
         return _xlsx(request, [build[table]()], f"电子台账{name}", filters=f)
-    context = {"headers": exports.TABLE_ONE_HEADERS, "rows": list(exports.table_one_rows(qs))[:PDF_MAX_ROWS]} \
-        if table == "one" else {"items": qs[:PDF_MAX_ROWS]}
-    return _pdf(request, f"ledgers/print/table_{table}.html", {**context, "masked": masked}, f"电子台账{name}")
+    if table == "one":
+        rows, note = _limited(exports.table_one_rows(qs))
+        context = {"headers": exports.TABLE_ONE_HEADERS, "rows": rows, "truncated_note": note}
+    else:
+        items, note = _limited(qs.iterator())
+        context = {"items": items, "truncated_note": note}
+    return _pdf(
+        request, f"ledgers/print/table_{table}.html", {**context, "masked": masked}, f"电子台账{name}"
+    )

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def county(region, unit_a, unit_b, office_staff):
     doc = make_document(region)
-    unit_services.limit_entry_add(region=region, limit_type="行政编制", delta=400, document=doc,
-                                  occurred_on=dt.date(2020, 1, 1), actor=office_staff)
+    unit_services.limit_entry_add(
+        region=region,
+        limit_type="行政编制",
+        delta=400,
+        document=doc,
+        occurred_on=dt.date(2020, 1, 1),
+        actor=office_staff,
+    )
     make_person(unit_a, actor=office_staff, name="王五", leader_post="单位正职")
     make_person(unit_b, actor=office_staff, name="赵六")
     make_unit(region, "预算股", nature=Nature.DIVISION, parent=unit_a, document=doc)
@@ -26,13 +32,20 @@ def county(region, unit_a, unit_b, office_staff):
 
 
 def page_urls(unit):
-    return [reverse("ledgers:index"), reverse("ledgers:limit_ledger"), reverse("ledgers:unit_ledger", args=[unit.pk]),
-            *[reverse("ledgers:table", args=[t]) for t in ("one", "two", "three")]]
+    return [
+        reverse("ledgers:index"),
+        reverse("ledgers:limit_ledger"),
+        reverse("ledgers:unit_ledger", args=[unit.pk]),
+        *[reverse("ledgers:table", args=[t]) for t in ("one", "two", "three")],
+    ]
 
 
 def export_urls(unit):
-    return [reverse("ledgers:limit_export", args=["xlsx"]), reverse("ledgers:unit_ledger_export", args=[unit.pk, "xlsx"]),
-            *[reverse("ledgers:table_export", args=[t, "xlsx"]) for t in ("one", "two", "three")]]
+    return [
+        reverse("ledgers:limit_export", args=["xlsx"]),
+        reverse("ledgers:unit_ledger_export", args=[unit.pk, "xlsx"]),
+        *[reverse("ledgers:table_export", args=[t, "xlsx"]) for t in ("one", "two", "three")],
+    ]
 
 
 def test_anonymous_is_sent_to_login(client, county):
@@ -89,14 +102,16 @@ def test_filters_narrow_the_tables(client, county, office_staff):
     assert "漳县疾病预防控制中心" in body and "漳县财政局</a>" not in body
     body = client.get(reverse("ledgers:table", args=["one"]), {"q": "财政"}).content.decode()
     assert "漳县财政局" in body and "疾病预防" not in body
-    body = client.get(reverse("ledgers:unit_ledger", args=[county[0].pk]),
-                      {"start": "2031-01-01"}).content.decode()
+    body = client.get(
+        reverse("ledgers:unit_ledger", args=[county[0].pk]), {"start": "2031-01-01"}
+    ).content.decode()
     assert "没有台账记录" in body
     assert client.get(reverse("ledgers:table", args=["one"]), {"start": "不是日期"}).status_code == 200
 
 
-def test_table_pages_have_a_bounded_number_of_queries(client, county, office_staff, region,
-                                                      django_assert_max_num_queries):
+def test_table_pages_have_a_bounded_number_of_queries(
+    client, county, office_staff, region, django_assert_max_num_queries
+):
     for i in range(15):
         make_unit(region, f"测试局{i}")
     client.force_login(office_staff)
@@ -135,3 +150,20 @@ def test_pdf_export_is_audited(client, county, office_staff):
         assert client.get(reverse("ledgers:table_export", args=[t, "pdf"])).content.startswith(b"%PDF")
     assert client.get(reverse("ledgers:limit_export", args=["pdf"])).content.startswith(b"%PDF")
     assert client.get(reverse("ledgers:table_export", args=["one", "doc"])).status_code == 404
+
+
+def test_a_truncated_pdf_says_so(client, office_staff, unit_a, monkeypatch, tmp_path):
+    import subprocess
+
+    from bianzhi.lib.testing import make_person
+
+    for _ in range(3):
+        make_person(unit_a)
+    monkeypatch.setattr("ledgers.views.PDF_MAX_ROWS", 2)
+    client.force_login(office_staff)
+    response = client.get(reverse("ledgers:table_export", args=["three", "pdf"]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "t.pdf"
+    path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "只打印前 2 行" in text
