@@ -121,3 +121,29 @@ def test_county_report_download_files_it_for_the_office_only(client, campaign, o
         assert r.status_code == 200 and r.content.startswith(b"%PDF")
     entry = DedicatedEntry.objects.get(dedicated_file__kind="核查")
     assert entry.title.startswith(campaign.name) and entry.attachment.open("rb").read(4) == b"%PDF"
+
+
+def test_correction_target_is_a_choice_of_allowed_fields(client, cu, liaison_a):
+    from verification import campaign_services as cs
+
+    client.force_login(liaison_a)
+    page = client.get(reverse("verification:cu_detail", args=[cu.pk])).content.decode()
+    assert 'name="target"' in page and "<select" in page
+    assert 'value="编制:行政编制"' in page and 'value="人员:title"' in page and 'value="机构:duties"' in page
+    assert 'value="人员:id_number"' not in page
+    assert cs.target_label("人员", "title") in page and cs.target_label("人员", "title") != "title"
+    url = reverse("verification:cu_action", args=[cu.pk])
+    r = client.post(url, {"action": "propose", "target": "编制:行政编制", "value": "6", "reason": "新增1名"})
+    assert r.status_code == 302
+    p = cu.proposals.get()
+    assert (p.kind, p.target, p.current_value, p.proposed_value) == ("编制", "行政编制", "5", "6")
+    # a forged field outside the list is still refused by the service
+    person = cu.unit.people.get()
+    r = client.post(
+        url,
+        {"action": "propose", "target": "人员:id_number", "person": person.pk, "value": "1", "reason": "x"},
+        follow=True,
+    )
+    assert "不能通过更正申请修改" in r.content.decode() and cu.proposals.count() == 1
+    page = client.get(reverse("verification:cu_detail", args=[cu.pk])).content.decode()
+    assert "<td>行政编制</td>" in page

@@ -76,6 +76,31 @@ NEEDS_TEXT = ("不相符", "有差异")
 PERSON_PROPOSABLE = ("name", "title", "grade", "education", "political_status", "ethnicity", "duty_status")
 UNIT_PROPOSABLE = ("duties", "township", "credit_code")
 
+
+def _field_label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def proposal_targets() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """What a correction may change, by kind: (kind, kind label, [(target, Chinese label)]). The form
+    offers exactly these; ``proposal_create`` still refuses anything else."""
+    Kind = CorrectionProposal.Kind
+    return [
+        (Kind.QUOTA, Kind.QUOTA.label, [(t, t) for t in EstablishmentType.values]),
+        (Kind.POSTS, Kind.POSTS.label, [(c, c) for c in PostCategory.values]),
+        (Kind.PERSON, Kind.PERSON.label, [(f, _field_label(Person, f)) for f in PERSON_PROPOSABLE]),
+        (Kind.UNIT, Kind.UNIT.label, [(f, _field_label(Unit, f)) for f in UNIT_PROPOSABLE]),
+    ]
+
+
+def target_label(kind: str, target: str) -> str:
+    """The Chinese name of a proposal's target (the field's verbose name for person and unit fields)."""
+    for k, _label, targets in proposal_targets():
+        if k == kind:
+            return dict(targets).get(target, target)
+    return target
+
+
 # 附件1 of the county's 2021 plan (seeds/000): the working group, offered as the default on the form.
 SEED_WORKING_GROUP = [
     ("组长", "成和平", "县委组织部", "副部长、编办主任"),

@@ -27,7 +27,6 @@ from verification.campaign_models import (
     PROBLEMS,
     STAGES,
     CampaignKind,
-    CorrectionProposal,
     NoticeFeedback,
     Stage,
     VisitMethod,
@@ -255,7 +254,8 @@ def cu_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items": cu.items.all(),
         "item_answers": cs.ITEM_ANSWERS,
         "attachments": cu.attachments.filter(visit=None),
-        "proposals": cu.proposals.all(),
+        "proposals": [(p, cs.target_label(p.kind, p.target)) for p in cu.proposals.select_related("person")],
+        "proposal_targets": cs.proposal_targets(),
         "people": Person.objects.filter(unit_id=cu.unit_id, in_establishment=True).order_by("name"),
         "notice": notice,
         "feedback": notice.feedback.all() if notice else [],
@@ -276,7 +276,6 @@ def cu_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if s in cs.TRANSITIONS[cu.campaign.kind].get(cu.stage, ())
             and cu.campaign.stages.index(s) < ([*cu.campaign.stages, Stage.DONE]).index(cu.stage)
         ],  # fmt: skip
-        "proposal_kinds": CorrectionProposal.Kind.choices,
         "today": timezone.localdate(),
     }
     return render(request, "verification/campaign/unit.html", context)
@@ -296,6 +295,12 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
 
     def finding():
         return cs.unit_findings(cu).filter(pk=_int(post.get("finding"))).first()
+
+    def target() -> tuple[str, str]:
+        """The form's one choice "kind:target" (a bare target with a separate kind is accepted too)."""
+        value = post.get("target", "")
+        kind, sep, name = value.partition(":")
+        return (kind, name) if sep else (post.get("kind", ""), value)
 
     def document():
         from archives.models import Document
@@ -321,8 +326,8 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
         "propose": (
             lambda: cs.proposal_create(
                 cu=cu,
-                kind=post.get("kind", ""),
-                target=post.get("target", ""),
+                kind=target()[0],
+                target=target()[1],
                 proposed_value=post.get("value", ""),
                 reason=post.get("reason", ""),
                 person=person(),
