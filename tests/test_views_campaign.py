@@ -147,3 +147,28 @@ def test_correction_target_is_a_choice_of_allowed_fields(client, cu, liaison_a):
     assert "不能通过更正申请修改" in r.content.decode() and cu.proposals.count() == 1
     page = client.get(reverse("verification:cu_detail", args=[cu.pk])).content.decode()
     assert "<td>行政编制</td>" in page
+
+
+def _campaign_of(n: int, region, staff):
+    from bianzhi.lib.testing import make_unit
+
+    for i in range(n):
+        make_unit(region, f"查询单位{i:02d}", quotas={"行政编制": 2})
+    return make_campaign(region, staff, name=f"查询{n}")
+
+
+@pytest.mark.parametrize("n", [5, 25])
+def test_campaign_pages_queries_do_not_grow_with_units(
+    n, client, office_staff, liaison_a, unit_a, django_assert_max_num_queries
+):
+    """The same bounds at 5 and at 25 units: the dashboard (with its unit list, on-site ranking and
+    progress grids) and the campaign list for the office and for a liaison."""
+    campaign = _campaign_of(n, unit_a.region, office_staff)
+    client.force_login(office_staff)
+    with django_assert_max_num_queries(13):
+        assert client.get(reverse("verification:campaign_detail", args=[campaign.pk])).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("verification:campaign_list")).status_code == 200
+    client.force_login(liaison_a)
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("verification:campaign_list")).status_code == 200
