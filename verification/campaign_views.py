@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from bianzhi import audit
+from bianzhi.lib.dates import InvalidDate, parse_date
 from bianzhi.lib.pdf import render_pdf
 from units.choices import Nature, System
 from units.models import Person
@@ -34,9 +35,10 @@ from verification.campaign_models import (
 
 
 def _date(value: str | None) -> dt.date | None:
+    """A date as clerks type it (2021-12-31, 2021/12/31, 2021年12月31日 …); None when empty or not a date."""
     try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
+        return parse_date(value)
+    except InvalidDate:
         return None
 
 
