@@ -139,3 +139,15 @@ def test_doc_numbers_and_formula_guard():
     for evil in ("=1+1", "+SUM(A1)", "-2", "@x"):
         assert neutralise_formula(evil).startswith("'")
     assert neutralise_formula("张三") == "张三" and neutralise_formula(5) == 5
+
+
+def test_cn_date_shows_local_dates(settings):
+    from django.utils import timezone
+
+    from bianzhi.templatetags.bianzhi_tags import cn_date
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    late_evening_utc = dt.datetime(2026, 11, 21, 23, 30, tzinfo=dt.UTC)
+    with timezone.override("Asia/Shanghai"):
+        assert cn_date(late_evening_utc) == "2026-11-22"
+        assert cn_date(late_evening_utc, "long") == "2026年11月22日"

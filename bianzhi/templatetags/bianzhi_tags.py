@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 
 from bianzhi.lib.dates import format_cn
 from bianzhi.lib.idnumbers import mask_id
@@ -19,7 +20,7 @@ def cn_date(value: dt.date | dt.datetime | None, style: str = "iso") -> str:
     if not value:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return format_cn(value) if style == "long" else value.isoformat()
 
 
