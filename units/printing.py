@@ -9,8 +9,7 @@ from bianzhi.lib.pdf import render_pdf
 from bianzhi.roles import has_capability
 from units.choices import Nature, UnitStatus
 from units.models import Person, Unit, UseSlip
-from units.selectors import establishment_for
-from units.services import occupied, reserved
+from units.selectors import establishment_for, type_line
 
 
 def office_name(region) -> str:
@@ -18,12 +17,7 @@ def office_name(region) -> str:
 
 
 def slip_pdf(slip: UseSlip, *, actor) -> bytes:
-    quota = slip.unit.quotas.filter(establishment_type=slip.establishment_type).first()
-    figures = {
-        "approved": quota.approved if quota else 0,
-        "occupied": occupied(slip.unit_id, slip.establishment_type),
-        "reserved": reserved(slip.unit_id, slip.establishment_type),
-    }
+    figures = type_line(slip.unit, slip.establishment_type)
     context = {
         "slip": slip,
         "figures": figures,

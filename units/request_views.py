@@ -23,7 +23,7 @@ from archives.models import Document
 from bianzhi.roles import has_capability, require
 from units import printing, selectors, services
 from units.choices import Nature, RequestStatus, SlipStatus, UnitStatus
-from units.models import EstablishmentRequest, Movement, OrganLimit, Person, Quota, Unit, UseSlip
+from units.models import EstablishmentRequest, Movement, OrganLimit, Person, Unit, UseSlip
 from units.request_forms import (
     EXPIRED,
     ApproveForm,
@@ -79,15 +79,12 @@ def requestable_units(user) -> QuerySet[Unit]:
 
 def _figures(unit: Unit, establishment_type: str) -> dict[str, int]:
     """Approved, occupied, reserved by unexpired slips and vacant (DOMAIN.md §3.1) for one unit and type."""
-    quota = Quota.objects.filter(unit=unit, establishment_type=establishment_type).first()
-    approved = quota.approved if quota else 0
-    occupied = services.occupied(unit.pk, establishment_type)
-    reserved = services.reserved(unit.pk, establishment_type)
+    line = selectors.type_line(unit, establishment_type)
     return {
-        "approved": approved,
-        "occupied": occupied,
-        "reserved": reserved,
-        "vacancy": approved - occupied - reserved,
+        "approved": line.approved,
+        "occupied": line.occupied,
+        "reserved": line.reserved,
+        "vacancy": line.available,
     }
 
 

@@ -213,6 +213,11 @@ def establishment_for(units: Iterable[Unit]) -> dict[int, Establishment]:
     return out
 
 
+def type_line(unit: Unit, establishment_type: str) -> TypeLine:
+    """Approved, occupied and reserved for one unit and type (the review screen and the slip)."""
+    return establishment_for([unit])[unit.pk].types.get(establishment_type) or TypeLine(establishment_type)
+
+
 def over_quota_unit_ids(units: QuerySet[Unit]) -> set[int]:
     """Live 法人 units where the occupied count of some type exceeds the approved number."""
     units = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
