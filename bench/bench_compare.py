@@ -2,16 +2,22 @@
 
     .venv/bin/python bench/bench_compare.py --scale county     # 10,000 people, xlsx files, real DB + command
     .venv/bin/python bench/bench_compare.py --scale province   # 1,000,000 people, 3 × 1,000,000-row files
+    .venv/bin/python bench/bench_compare.py --scale province --register-from db [--database-url postgres://…/bench_x]
 
-County: the register goes into a fresh SQLite database (bulk inserts; the services are not the thing
-measured), the partner files are written as .xlsx, and ``manage.py compare`` runs as a subprocess
-(end to end, Python start-up included). Province: the partner files are CSV by default (``--format xlsx``
-writes real .xlsx files with the fast writer of ``verification.compare.xlsxout``; ``--reuse`` keeps
-the files of an earlier run) and the register is built in memory with the same structures ``load_register`` returns. In both, a child
-process times each phase (read, register, compare, write); then, in the same process over the same
-rows already in memory, the compare step and a plain polars join are timed alternately ``--repeat``
-times and the minimum of each is compared (the machine may be shared: the load average is printed).
-Peak memory is the child's ru_maxrss, taken before the repetitions. polars is a test extra only.
+County (and province with ``--register-from db``): the register goes into a fresh database (SQLite, or
+the PostgreSQL database given; bulk inserts — the services are not the thing measured), and
+``manage.py compare`` runs as a subprocess, end to end: start-up, loading the register from the
+database, reading the files, comparing, writing the workbook. Province otherwise builds the register in
+memory with the same structures ``load_register`` returns. The partner files are .xlsx for the county
+and CSV for the province (``--format xlsx`` writes real .xlsx files with the fast writer of
+``verification.compare.xlsxout``; ``--reuse`` keeps the files of an earlier run).
+
+Then a child process times each phase (register, read, compare, write) and, in the same process over
+the same rows already in memory, runs alternately ``--repeat`` times: the engine's whole compare, its
+matching step alone (``engine.link``: units resolved, rows linked to register people) and a plain
+polars join (frames built from the same rows, then anti joins both ways and an inner join with a unit
+compare). The minimum of each is compared (the machine may be shared: the load average is printed).
+Peak memory is the child's ru_maxrss, taken before the repetitions.
 """
 
 from __future__ import annotations
@@ -43,8 +49,8 @@ NATURES = [
 ]
 
 
-def django_setup(db_path: str) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+def django_setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bianzhi.settings")
     os.environ["BIANZHI_IMPORT_MAX_ROWS"] = "3000000"
     os.environ["BIANZHI_UPLOAD_MAX_MB"] = "2000"
@@ -192,8 +198,31 @@ def write_files(rows, fmt: str, outdir: Path) -> dict[str, Path]:
     return files
 
 
+def fresh_database(outdir: Path, scale: str, database_url: str | None) -> str:
+    """An empty database for the register: a new SQLite file, or the PostgreSQL database named by
+    ``database_url`` dropped and created again (its name must start with "bench")."""
+    if not database_url:
+        db = outdir / f"bench_{scale}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{db}"
+    import psycopg
+
+    base, _, name = database_url.rpartition("/")
+    if not name.startswith("bench"):
+        raise SystemExit(
+            f"--database-url: the database is dropped and created again, so its name must start with bench: {name}"
+        )
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return database_url
+
+
 def populate_db(register) -> None:
     """The register into the database with bulk inserts (the thing measured is the comparison)."""
+    from itertools import islice
+
     from bianzhi.lib.testing import make_region
     from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias
 
@@ -229,24 +258,26 @@ def populate_db(register) -> None:
         [LeaderPostQuota(unit_id=u, category=c, approved=a) for (u, c), a in register.posts.items()],
         batch_size=2000,
     )
-    Person.objects.bulk_create(
-        [
-            Person(
-                unit_id=p[1],
-                name=p[0],
-                id_number=pid,
-                sex="男",
-                birth_date=dt.date(int(pid[6:10]), int(pid[10:12]), int(pid[12:14])),
-                establishment_type=p[2],
-                category=p[3],
-                leader_post=p[4],
-                is_military_transfer=p[5],
-                entered_on=dt.date(2015, 1, 1),
-            )
-            for pid, p in register.people.items()
-        ],
-        batch_size=2000,
-    )
+    people = iter(register.people.items())
+    while chunk := list(islice(people, 20_000)):  # a million model objects at once would need GiBs
+        Person.objects.bulk_create(
+            [
+                Person(
+                    unit_id=p[1],
+                    name=p[0],
+                    id_number=pid,
+                    sex="男",
+                    birth_date=dt.date(int(pid[6:10]), int(pid[10:12]), int(pid[12:14])),
+                    establishment_type=p[2],
+                    category=p[3],
+                    leader_post=p[4],
+                    is_military_transfer=p[5],
+                    entered_on=dt.date(2015, 1, 1),
+                )
+                for pid, p in chunk
+            ],
+            batch_size=2000,
+        )
 
 
 def polars_baseline(register, sources) -> dict[str, float]:
@@ -323,9 +354,9 @@ def compare_vs_polars(register, sources, repeat: int) -> dict:
     process over the same rows in memory: the minimum of each (the machine may be shared)."""
     import gc
 
-    from verification.compare.engine import compare
+    from verification.compare.engine import _no_gc, compare, link
 
-    engine, joins, builds, counts = [], [], [], {}
+    engine, matching, joins, builds, counts = [], [], [], [], {}
     load_before = os.getloadavg()
     for _ in range(repeat):
         gc.collect()
@@ -333,6 +364,12 @@ def compare_vs_polars(register, sources, repeat: int) -> dict:
         result = compare(register, sources)
         engine.append(time.perf_counter() - t)
         del result
+        gc.collect()
+        t = time.perf_counter()
+        with _no_gc():
+            runs = link(register, sources)
+        matching.append(time.perf_counter() - t)
+        del runs
         gc.collect()
         polars = polars_baseline(register, sources)
         joins.append(polars["polars_join_s"])
@@ -342,6 +379,8 @@ def compare_vs_polars(register, sources, repeat: int) -> dict:
         "repeat": repeat,
         "compare_min_s": round(min(engine), 3),
         "compare_runs_s": [round(x, 3) for x in engine],
+        "matching_min_s": round(min(matching), 3),
+        "matching_runs_s": [round(x, 3) for x in matching],
         "polars_join_s": min(joins),
         "polars_build_s": min(builds),
         "polars_join_runs_s": joins,
@@ -381,6 +420,17 @@ def main() -> None:
         default=3,
         help="times the compare step and the polars join are timed (alternately; the minimum is reported)",
     )
+    parser.add_argument(
+        "--register-from",
+        choices=["memory", "db"],
+        help="province: build the register in memory (default) or load it into a database and run "
+        "manage.py compare end to end as the county does (always db)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="with the database register: a PostgreSQL database to drop and fill (name starting with "
+        "bench); default a SQLite file in --dir",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
     parser.add_argument("--register", default="memory", help=argparse.SUPPRESS)
@@ -392,10 +442,9 @@ def main() -> None:
     outdir = Path(args.dir)
     outdir.mkdir(parents=True, exist_ok=True)
     fmt = args.format or ("xlsx" if args.scale == "county" else "csv")
-    db = outdir / f"bench_{args.scale}.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    django_setup(str(db))
+    from_db = args.scale == "county" or args.register_from == "db"
+    database_url = fresh_database(outdir, args.scale, args.database_url if from_db else None)
+    django_setup(database_url)
     t = time.perf_counter()
     register = gen_register(args.scale)
     files = {s: outdir / f"bench_{s}.{fmt}" for s in ("org", "finance", "si")}
@@ -411,13 +460,20 @@ def main() -> None:
     )
     file_args = json.dumps({s: str(p) for s, p in files.items()})
     env_out = str(outdir / f"result_{args.scale}.xlsx")
-    if args.scale == "county":
+    child_args = ["--child", "--scale", args.scale, "--db", database_url, "--files", file_args]
+    child_args += ["--out", env_out, "--repeat", str(args.repeat)]
+    if from_db:
         from django.core.management import call_command
 
+        t = time.perf_counter()
         call_command("migrate", verbosity=0)
         populate_db(register)
         del register
-        env = os.environ | {"DATABASE_URL": f"sqlite:///{db}"}
+        print(
+            f"register loaded into {database_url.split(':')[0]} in {time.perf_counter() - t:.1f} s",
+            flush=True,
+        )
+        env = os.environ | {"DATABASE_URL": database_url}
         cmd = [
             PYTHON,
             "manage.py",
@@ -432,51 +488,27 @@ def main() -> None:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(proc.stdout.strip().splitlines()[-1] if proc.stdout else proc.stderr)
         print(
-            f"manage.py compare (subprocess, end to end incl. start-up): {wall:.2f} s, exit {proc.returncode}, "
-            f"peak RSS {peak / 1024:.0f} MiB"
+            f"manage.py compare (subprocess, end to end incl. start-up and loading the register from the "
+            f"database): {wall:.2f} s, exit {proc.returncode}, peak RSS {peak / 1024:.0f} MiB",
+            flush=True,
         )
-        phases, wall2, _ = run_child(
-            [
-                "--child",
-                "--scale",
-                "county",
-                "--register",
-                "db",
-                "--db",
-                str(db),
-                "--files",
-                file_args,
-                "--out",
-                env_out,
-                "--repeat",
-                str(args.repeat),
-            ]
-        )
+        child_args += ["--register", "db"]
     else:
         del register
-        phases, wall2, _ = run_child(
-            [
-                "--child",
-                "--scale",
-                args.scale,
-                "--db",
-                str(db),
-                "--files",
-                file_args,
-                "--out",
-                env_out,
-                "--repeat",
-                str(args.repeat),
-            ]
-        )
+    phases, wall2, _ = run_child(child_args)
     print(f"measured child run (wall {wall2:.1f} s incl. start-up):")
     print(json.dumps(phases, ensure_ascii=False, indent=1))
-    engine, join, build = phases["compare_min_s"], phases["polars_join_s"], phases["polars_build_s"]
+    engine, matching = phases["compare_min_s"], phases["matching_min_s"]
+    join, build = phases["polars_join_s"], phases["polars_build_s"]
+    runs = phases["repeat"]
     print(
-        f"engine compare (min of {phases['repeat']}) {engine:.2f} s vs polars join (min of {phases['repeat']}, "
-        f"same process and data, run alternately) {join:.2f} s: ×{engine / max(join, 1e-6):.1f}; "
-        f"vs polars build+join {join + build:.2f} s: ×{engine / max(join + build, 1e-6):.1f}; "
-        f"load average {phases['loadavg_before'][0]} → {phases['loadavg_after'][0]} on {os.cpu_count()} CPUs"
+        f"minimum of {runs} runs each, same process and data, run alternately; load average "
+        f"{phases['loadavg_before'][0]} → {phases['loadavg_after'][0]} on {os.cpu_count()} CPUs\n"
+        f"  polars baseline: build frames {build:.2f} s (unit matching included), join {join:.2f} s\n"
+        f"  engine matching step (engine.link: units resolved, rows linked to people) {matching:.2f} s: "
+        f"×{matching / max(join, 1e-6):.1f} the join, ×{matching / max(join + build, 1e-6):.1f} build+join\n"
+        f"  engine compare (matching + every check + findings) {engine:.2f} s: "
+        f"×{engine / max(join, 1e-6):.1f} the join, ×{engine / max(join + build, 1e-6):.1f} build+join"
     )
 
 

@@ -17,7 +17,13 @@ from bianzhi.lib.idnumbers import (
     normalize_credit_code,
     normalize_id,
 )
-from bianzhi.lib.text import clean_cell, name_key, neutralise_formula, normalize_doc_number
+from bianzhi.lib.text import (
+    clean_cell,
+    fold_digits_letters,
+    name_key,
+    neutralise_formula,
+    normalize_doc_number,
+)
 
 births = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2010, 12, 31))
 
@@ -131,6 +137,19 @@ def test_cells_and_names():
     assert clean_cell(12.0) == "12"
     assert name_key("阿依 · 古丽") == name_key("阿依•古丽") == name_key("阿依．古丽") == "阿依·古丽"
     assert name_key("张\u3000三") == "张三"
+
+
+@given(st.text())
+def test_only_full_width_digits_and_letters_are_folded(text):
+    folded = fold_digits_letters(text)
+    assert len(folded) == len(text)
+    for before, after in zip(text, folded, strict=True):
+        wide = "０" <= before <= "９" or "Ａ" <= before <= "Ｚ" or "ａ" <= before <= "ｚ"
+        assert after == (chr(ord(before) - 0xFEE0) if wide else before)
+
+
+def test_full_width_punctuation_is_kept():
+    assert fold_digits_letters("Ｘ１２ｘ（办）：，！　") == "X12x（办）：，！　"
 
 
 def test_doc_numbers_and_formula_guard():

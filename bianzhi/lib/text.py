@@ -6,6 +6,9 @@ import re
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
+_DIGITS_LETTERS = {
+    c: c - 0xFEE0 for span in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*span)
+}
 _DOTS = str.maketrans({"•": "·", "．": "·", "・": "·", "\u00b7": "·", "\u2027": "·"})
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕"})
 _SPACE = re.compile(r"[\s\u3000\u00a0\ufeff\u200b]+")
@@ -18,10 +21,7 @@ def fold_width(text: str) -> str:
 
 def fold_digits_letters(text: str) -> str:
     """Only full-width digits and Latin letters to half-width (Chinese punctuation is kept)."""
-    return "".join(
-        chr(ord(c) - 0xFEE0) if ("０" <= c <= "９" or "Ａ" <= c <= "Ｚ" or "ａ" <= c <= "ｚ") else c
-        for c in text
-    )
+    return text if text.isascii() else text.translate(_DIGITS_LETTERS)
 
 
 def clean_cell(value: object) -> str:

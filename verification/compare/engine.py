@@ -1,7 +1,9 @@
-"""The comparison engine (FORMATS.md §3): register vs partner rows → findings. Pure Python, no ORM.
+"""The comparison engine (FORMATS.md §3): register vs partner rows → findings. No ORM.
 
-Every person check is a dict or set lookup keyed by the normalised ID number; every unit comparison
-is between 法人 unit ids resolved once per distinct (unit name, credit code) of a source.
+Rows are linked to register people by one polars join per source on the normalised ID number; the
+rows that agree with their person on ID, 法人 unit and name need nothing more (org: a vectorised
+category and post check), the few others are checked in Python with dict and set lookups. Every
+unit comparison is between 法人 unit ids resolved once per distinct (unit name, credit code).
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import contextlib
 import gc
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
-from operator import is_, itemgetter, ne
+from operator import itemgetter
+
+import polars as pl
 
 from bianzhi.lib.text import name_key
 from verification.compare.data import (
@@ -52,8 +55,6 @@ CODES: dict[str, str] = {
     "UNIT_UNKNOWN": "单位未在实名制中",
 }
 CODE_ORDER = {code: i for i, code in enumerate(CODES)}
-ID_LENGTH = 18  # a normalised ID number
-NO_ID = "\x00"  # stands for an ID that must not agree (no ID number starts with NUL)
 
 PAYING = "参保缴费"
 FUNDED = ("全额拨款", "差额补贴")
@@ -145,12 +146,7 @@ def _reg_info(register: Register, person) -> str:
 class _People:
     """The register's people by position, built once per comparison and shared by the sources.
 
-    ``fast`` maps a person's *agreement key* — ID number, 法人 unit and name run together
-    (``pid + unit_char + name``; the number is 18 characters, so the key splits one way only) — to the
-    person's position. A partner row whose own key is found there agrees with the register on ID,
-    unit and name, so the common case costs one dict probe done in C; every other row goes the slow
-    way. People whose number is not 18 characters long are not in ``fast`` (``odd``): their rows always
-    go the slow way.
+    ``frame`` is the polars frame of every person: k (position), id, unit (法人 unit), name.
     """
 
     def __init__(self, register: Register) -> None:
@@ -158,45 +154,23 @@ class _People:
         self.people = people
         self.pids = pids = list(people)
         self.persons = persons = list(people.values())
-        self.size = size = len(pids)
-        self.none = size  # "no person": what a probe that finds nothing returns
-        unit_ids = set(register.units)
-        unit_ids.update(map(itemgetter(P_UNIT), persons))
-        # unit -> one character (1…); "\x00" is "no unit" (an unmatched partner unit)
-        self.unit_char = {u: chr(j) for j, u in enumerate(unit_ids, 1)} if len(unit_ids) < 0x10FFFF else {}
-        if not self.unit_char:  # absurdly many units: everything goes the slow way
-            self.fast, self.odd = {}, list(range(size))
-            return
-        keys = map(
-            "".join,
-            zip(
-                pids,
-                map(self.unit_char.__getitem__, map(itemgetter(P_UNIT), persons)),
-                map(itemgetter(P_NAME), persons),
-                strict=True,
-            ),
-        )
-        self.odd = list(compress(range(size), map(ne, map(len, pids), repeat(ID_LENGTH))))
-        if pids and min(pids) < "\x01":  # a number starting with NUL would agree with NO_ID
-            self.odd = [k for k, pid in enumerate(pids) if len(pid) != ID_LENGTH or pid[0] == NO_ID]
-        pairs = zip(keys, range(size), strict=True)
-        if self.odd:
-            odd = set(self.odd)
-            self.fast = {key: k for key, k in pairs if k not in odd}
-        else:
-            self.fast = dict(pairs)
-        self._org_codes: list[int] | None = None
+        self.size = len(pids)
+        self.frame = pl.DataFrame(
+            {
+                "id": pids,
+                "unit": list(map(itemgetter(P_UNIT), persons)),
+                "name": list(map(itemgetter(P_NAME), persons)),
+            },
+            schema={"id": pl.String, "unit": pl.Int64, "name": pl.String},
+        ).with_row_index("k")
+        self._org_codes: pl.Series | None = None
         self.org_code = _OrgCodes()
 
-    def key(self, pid: str, person) -> str:
-        return pid + self.unit_char.get(person[P_UNIT], NO_ID) + person[P_NAME]
-
-    def org_codes(self) -> list[int]:
-        """Per person a small int for (人员类别 as the org data groups it, 领导职务); last: "none"."""
+    def org_codes(self) -> pl.Series:
+        """Per person a small int for (人员类别 as the org data groups it, 领导职务)."""
         if self._org_codes is None:
-            codes = list(map(self.org_code.__getitem__, map(itemgetter(P_CATEGORY, P_POST), self.persons)))
-            codes.append(-1)
-            self._org_codes = codes
+            codes = map(self.org_code.__getitem__, map(itemgetter(P_CATEGORY, P_POST), self.persons))
+            self._org_codes = pl.Series(list(codes), dtype=pl.UInt32)
         return self._org_codes
 
 
@@ -216,9 +190,9 @@ class _OrgCodes(dict):
 class _SourceRun:
     """The per-source state: resolved units, the row used for each ID, the duplicate rows.
 
-    ``hits[i]`` is the position of the register person row i agrees with (ID, unit and name; for si
-    only 参保缴费 rows), or ``people.none``; each person is hit at most once (their first agreeing
-    row), and ``remaining`` keeps the agreement keys never hit. The other rows (``slow``) are sorted
+    ``pick`` joins the rows with the register on the ID number (polars) and keeps, per person, the
+    first row that agrees on ID, 法人 unit and name (for si only 参保缴费 rows agree): the *hits*.
+    ``remaining`` lists the people of ``people.frame`` never hit. The other rows (``slow``) are sorted
     out in Python: ``involved`` maps the register people they concern to the rows to check — the row
     the person checks use (``chosen``: first; for si the first 参保缴费 row, else the first other row)
     and for si the first 参保缴费 row (``paying``, -1: none) — and ``other`` / ``other_paying`` map IDs
@@ -229,11 +203,12 @@ class _SourceRun:
         self.rows = rows
         self.people = people
         self.unit_of = [matcher.match(name, credit) for name, credit in rows.units]
-        self.hits: list[int] = []
-        self.remaining: dict[str, int] = {}
+        self.remaining: list[int] = []
         self.slow: list[int] = []
         self.involved: dict[str, tuple[int, int]] = {}  # pid -> (chosen, paying)
         self.involved_hits: list[int] = []  # hit rows of involved people
+        self.hit_refs: Counter = Counter()  # hit rows per distinct unit of the source
+        self.org_differs: list[tuple[int, int]] = []  # org: (row, person) hits whose category or post differ
         self.other: dict[str, int] = {}
         self.other_paying: dict[str, int] = {}
         self.duplicates: dict[str, list[int]] = {}
@@ -257,26 +232,44 @@ class _SourceRun:
         )
 
     def pick(self) -> None:
-        """Probe every row's agreement key (in C), then sort out the other rows in Python."""
+        """Join every row with the register (in polars), then sort out the other rows in Python."""
         rows, people = self.rows, self.people
         ids, extras = rows.ids, rows.extras
-        n = len(ids)
-        none = people.none
-        char = people.unit_char.get
-        unit_chars = [char(u, "\x00") for u in self.unit_of]
-        marked = ids.copy()  # the IDs that must not agree are replaced with one no number equals
-        for i in compress(range(n), map(ne, map(len, ids), repeat(ID_LENGTH))):
-            marked[i] = NO_ID  # invalid (empty) or odd-length
         si = rows.source == SI
         paying_code = self.paying_code
-        if si:
-            for i in compress(range(n), map(ne, extras, repeat(paying_code))):
-                marked[i] = NO_ID  # only a 参保缴费 row is the row used when there is one
-        self.remaining = remaining = people.fast.copy()
-        keys = map("".join, zip(marked, map(unit_chars.__getitem__, rows.unit_refs), rows.names, strict=True))
-        self.hits = hits = list(map(remaining.pop, keys, repeat(none)))  # each key is freed at once
-        del marked
-        self.slow = slow = list(compress(range(n), map(is_, hits, repeat(none))))
+        refs = pl.Series("ref", rows.unit_refs, dtype=pl.UInt32)
+        extra_codes = pl.Series("extra", extras, dtype=pl.UInt32)
+        counts = refs.value_counts()
+        self.per_ref = Counter(dict(zip(counts["ref"].to_list(), counts["count"].to_list(), strict=True)))
+        id_column = pl.Series("id", ids, dtype=pl.String)
+        frame = pl.DataFrame(
+            [
+                id_column,
+                pl.Series("name", rows.names, dtype=pl.String),
+                pl.Series(self.unit_of, dtype=pl.Int64).gather(refs).alias("unit"),
+            ]
+        )
+        frame = frame.with_row_index("i").lazy()
+        if si:  # only a 参保缴费 row is the row used when there is one
+            frame = frame.filter(extra_codes == paying_code if paying_code >= 0 else pl.lit(False))
+        hits = (
+            frame.join(people.frame.lazy(), on="id", how="inner")
+            .filter((pl.col("unit") == pl.col("unit_right")) & (pl.col("name") == pl.col("name_right")))
+            .group_by("k")
+            .agg(pl.col("i").min())  # a person's first agreeing row
+            .collect()
+        )
+        hit_rows = hits["i"]
+        counts = refs.gather(hit_rows).value_counts()
+        self.hit_refs = Counter(dict(zip(counts["ref"].to_list(), counts["count"].to_list(), strict=True)))
+        is_hit = pl.repeat(False, len(ids), eager=True).scatter(hit_rows, True)
+        self.slow = slow = is_hit.not_().arg_true().to_list()
+        hit = pl.repeat(False, people.size, eager=True).scatter(hits["k"], True)
+        self.remaining = hit.not_().arg_true().to_list()
+        if rows.source == ORG and hits.height:
+            row_codes = pl.Series([people.org_code[value] for value in rows.extra_values], dtype=pl.UInt32)
+            differ = people.org_codes().gather(hits["k"]) != row_codes.gather(extra_codes.gather(hit_rows))
+            self.org_differs = hits.filter(differ).sort("i").select("i", "k").rows()
         in_register = people.people
         involved: dict[str, list[int]] = {}
         other, other_paying, dups = self.other, self.other_paying, self.duplicates
@@ -304,22 +297,16 @@ class _SourceRun:
             other.update(other_paying)
         else:
             self.other_paying = other
-        # the involved people that were also hit: find their hit row (one scan in C)
-        fast, key = people.fast, people.key
-        hit_of: dict[int, str] = {}
-        for pid, seen in list(involved.items()):
-            person = in_register[pid]
-            k = fast.get(key(pid, person)) if len(pid) == ID_LENGTH else None
-            if k is None or key(pid, person) in remaining:
-                continue
-            if si and all(extras[i] != paying_code for i in seen):
-                del involved[pid]  # history rows of a person whose 参保缴费 row agrees: nothing to do
-                continue
-            hit_of[k] = pid
-        hit_rows = list(compress(range(n), map(hit_of.__contains__, hits))) if hit_of else []
-        for j in hit_rows:
-            involved[hit_of[hits[j]]].append(j)
-        self.involved_hits = hit_rows  # counted with the hits, but checked (and counted) the slow way
+        # the involved people that were also hit: their hit row is checked with their other rows
+        if involved:
+            wanted = pl.Series(list(involved), dtype=pl.String).implode()
+            for j in (is_hit & id_column.is_in(wanted)).arg_true().to_list():
+                pid = ids[j]
+                if si and all(extras[i] != paying_code for i in involved[pid]):
+                    del involved[pid]  # history rows of a person whose 参保缴费 row agrees: nothing to do
+                    continue
+                involved[pid].append(j)
+                self.involved_hits.append(j)  # counted with the hits, but checked (and counted) the slow way
         picked = self.involved
         for pid, seen in involved.items():
             seen.sort()
@@ -352,18 +339,24 @@ def _no_gc():
             gc.enable()
 
 
-def _compare(register: Register, sources: dict[str, SourceRows]) -> Result:
+def link(register: Register, sources: dict[str, SourceRows]) -> list[_SourceRun]:
+    """The matching step: each source's units resolved and its rows linked to register people."""
     matcher = UnitMatcher(register)
-    result = Result(findings=[], register_people=len(register.people))
-    out = result.findings
-    people = None
+    people = _People(register) if sources else None
+    runs = []
     for source in PARTNER_SOURCES:
         rows = sources.get(source)
-        if rows is None:
-            continue
-        people = people or _People(register)
-        run = _SourceRun(rows, matcher, people)
-        run.pick()
+        if rows is not None:
+            run = _SourceRun(rows, matcher, people)
+            run.pick()
+            runs.append(run)
+    return runs
+
+
+def _compare(register: Register, sources: dict[str, SourceRows]) -> Result:
+    result = Result(findings=[], register_people=len(register.people))
+    out = result.findings
+    for run in link(register, sources):
         out += _unit_unknown(run, result)
         out += _invalid_ids(run)
         out += _duplicate_ids(run)
@@ -376,7 +369,7 @@ def _compare(register: Register, sources: dict[str, SourceRows]) -> Result:
 def _unit_unknown(run: _SourceRun, result: Result) -> list[Finding]:
     """Every row counts: one finding per distinct unit name (compared as unit_key) that matches none."""
     rows, label = run.rows, SOURCE_LABEL[run.rows.source]
-    per_ref = run.per_ref = Counter(rows.unit_refs)
+    per_ref = run.per_ref
     by_key: dict[str, list] = {}
     for ref, (name, credit) in enumerate(rows.units):
         if run.unit_of[ref] is None and per_ref[ref]:
@@ -511,9 +504,7 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
             return True
 
     # the hit rows' units, counted per distinct unit of the source (the slow rows are counted below)
-    per_ref = run.per_ref.copy()
-    for i in run.slow:
-        per_ref[refs[i]] -= 1
+    per_ref = run.hit_refs.copy()
     for i in run.involved_hits:
         per_ref[refs[i]] -= 1
     counts: Counter = Counter()
@@ -524,16 +515,9 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
 
     involved = run.involved
     pids, persons, in_register = people.pids, people.persons, people.people
-    if source == ORG:
-        codes = people.org_codes()
-        row_codes = [people.org_code[value] for value in extra_values]
-        hits = run.hits
-        for i in compress(
-            range(len(hits)), map(ne, map(codes.__getitem__, hits), map(row_codes.__getitem__, extras))
-        ):
-            k = hits[i]
-            if k != people.none and pids[k] not in involved:
-                org_checks(pids[k], persons[k], i)
+    for i, k in run.org_differs:
+        if pids[k] not in involved:
+            org_checks(pids[k], persons[k], i)
 
     mismatch_code = {ORG: "ORG_UNIT_MISMATCH", FINANCE: "FIN_UNIT_MISMATCH", SI: "SI_UNIT_MISMATCH"}[source]
     for pid, (i, used) in involved.items():
@@ -568,7 +552,7 @@ def _person_checks(register: Register, run: _SourceRun, result: Result) -> list[
             )
 
     missing = 0
-    for k in chain(run.remaining.values(), people.odd):
+    for k in run.remaining:
         pid = pids[k]
         if pid in involved:
             continue
