@@ -1,8 +1,8 @@
 """The cross-comparison of the register with partner data (FORMATS.md §3).
 
-``sources`` reads partner files, ``register`` loads the register side, ``engine`` compares (pure
-Python, no ORM), ``workbook`` writes the result. ``read_sources`` ties the reading together for the
-command and the web upload.
+``sources`` reads partner files, ``register`` loads the register side, ``engine`` compares (no ORM;
+rows are linked to the register with polars), ``workbook`` writes the result. ``read_sources`` ties
+the reading together for the command and the web upload.
 """
 
 from __future__ import annotations
