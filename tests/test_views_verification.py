@@ -388,3 +388,20 @@ def test_alias_in_one_click_then_rerun_clears_unit_unknown(client, region, unit_
     assert latest.pk != run.pk
     assert not Finding.objects.filter(code="UNIT_UNKNOWN", last_run=latest).exists()
     assert "部门数据的单位全部匹配" in client.get(url("verification:unmatched")).content.decode()
+
+
+def test_township_choices_come_from_the_units_in_scope(client, region, other_region, unit_a, office_staff):
+    make_unit(region, "大草滩镇人民政府", township="大草滩镇")
+    make_unit(region, "石川镇卫生院", nature=Nature.PUBLIC_INSTITUTION, township="石川镇")
+    make_unit(other_region, "安定区某镇政府", township="外区镇")
+    mine = make_unit(region, "四族镇人民政府", township="四族镇")
+    liaison = make_user("liaison_town", Role.LIAISON, units=[mine])
+    options = {}
+    for user in (office_staff, liaison):
+        client.force_login(user)
+        page = client.get(url("verification:finding_list")).content.decode()
+        datalist = page[page.index('<datalist id="townships">') : page.index("</datalist>")]
+        options[user.username] = datalist
+    assert all(t in options["staff1"] for t in ("大草滩镇", "石川镇", "四族镇"))
+    assert "外区镇" not in options["staff1"]  # another region's township
+    assert "四族镇" in options["liaison_town"] and "大草滩镇" not in options["liaison_town"]

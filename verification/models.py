@@ -148,7 +148,7 @@ class Finding(models.Model):
             models.Index(fields=["region", "first_run"]),
             models.Index(fields=["region", "code", "unit_name", "id"], name="finding_list_order"),
             models.Index(fields=["region", "unit", "status"]),
-            models.Index(fields=["region", "status"]),
+            models.Index(fields=["region", "status", "code"]),
             models.Index(fields=["region", "source"]),
             models.Index(fields=["region", "township"]),
         ]

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from bianzhi.models import Region
 from bianzhi.roles import Role, has_capability, user_roles
+from units.models import Unit
 from units.selectors import liaison_unit_ids, regions_for
 from verification.compare.data import FINANCE, ORG, SI
 from verification.models import ComparisonRun, Finding, FindingAttachment, PartnerUpload
@@ -67,18 +68,41 @@ def can_use_comparison(user) -> bool:
     return is_office(user) or bool(liaison_unit_ids(user)) or partner_source(user) is not None
 
 
+def _region_ids(user, regions) -> list[int]:
+    """The ids of ``regions`` as a plain list, read once per request: ``region_id IN (2)`` lets the
+    database walk the region-first indexes in list order, a subquery makes it read and sort every row."""
+    cached = getattr(user, "_bianzhi_region_ids", None)
+    if cached is None:
+        cached = user._bianzhi_region_ids = list(regions.values_list("pk", flat=True))
+    return cached
+
+
 def findings_for(user) -> QuerySet[Finding]:
     if is_office(user):
-        return Finding.objects.filter(region__in=regions_for(user))
+        return Finding.objects.filter(region_id__in=_region_ids(user, regions_for(user)))
     ids = liaison_unit_ids(user)
     if ids:
         return Finding.objects.filter(unit_id__in=ids)
     source = partner_source(user)
     if source:
-        return Finding.objects.filter(region__in=partner_regions(user), source=source).exclude(
-            unit__is_confidential=True
-        )
+        return Finding.objects.filter(
+            region_id__in=_region_ids(user, partner_regions(user)), source=source
+        ).exclude(unit__is_confidential=True)
     return Finding.objects.none()
+
+
+def finding_townships(user) -> list[str]:
+    """The townships to filter the findings by: those of the units in the user's scope (a few hundred
+    units, where the findings may be hundreds of thousands)."""
+    if is_office(user):
+        units = Unit.objects.filter(region_id__in=_region_ids(user, regions_for(user)))
+    elif liaison_unit_ids(user):
+        units = Unit.objects.filter(pk__in=liaison_unit_ids(user))
+    elif partner_source(user):
+        units = Unit.objects.filter(region_id__in=_region_ids(user, partner_regions(user)))
+    else:
+        return []
+    return sorted(units.exclude(township="").order_by().values_list("township", flat=True).distinct())
 
 
 def finding_for(user, pk: int) -> Finding:
@@ -142,8 +166,8 @@ def presence_q(presence: str, latest: dict[int, int]) -> Q:
             q |= here & Q(first_run_id=run_id)
         elif presence == "open":
             q |= here & Q(last_run_id=run_id) & ~Q(first_run_id=run_id)
-        elif presence == "gone":
-            q |= here & ~Q(last_run_id=run_id)
+        elif presence == "gone":  # run ids only grow: not found by the latest run = found by an earlier one
+            q |= here & Q(last_run_id__lt=run_id)
     return q
 
 

