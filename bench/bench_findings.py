@@ -27,8 +27,10 @@ units of real Unit rows so townships resolve), the paths are the real ones:
    line, the rows read from the findings table, the query's own time; measured after ``VACUUM
    ANALYZE`` (the state once autovacuum has passed; the first line right after the runs is printed
    too) — and ``EXPLAIN QUERY PLAN`` on SQLite. A sequential scan of the findings table is flagged.
-   Each is compared with the same query where the user's regions subquery (``region_id IN (SELECT …)``)
-   is replaced by the region's id (what the views would send if they resolved the region first).
+   Each is compared with the same query where any regions subquery (``region_id IN (SELECT …)``) is
+   replaced by the region's id: the views resolve the user's region ids first (a subquery kept both
+   databases from walking ``finding_list_order`` and made every page read and sort all findings), so
+   the two lines agree unless that regresses.
 
 The small size is measured in one region, the large in another (each with ``--units`` units), so the
 small figures are those of a small table. ``--plans`` prints whole PostgreSQL plans. The load
