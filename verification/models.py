@@ -145,12 +145,12 @@ class Finding(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "key"], name="finding_key_unique_in_region")]
         indexes = [
             models.Index(fields=["region", "last_run", "code"]),
-            models.Index(fields=["region", "first_run"]),
+            models.Index(fields=["region", "first_run", "code"]),
             models.Index(fields=["region", "code", "unit_name", "id"], name="finding_list_order"),
             models.Index(fields=["region", "unit", "status"]),
             models.Index(fields=["region", "status", "code"]),
-            models.Index(fields=["region", "source"]),
-            models.Index(fields=["region", "township"]),
+            models.Index(fields=["region", "source", "code"]),
+            models.Index(fields=["region", "township", "code"]),
         ]
 
     def __str__(self) -> str:

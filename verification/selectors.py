@@ -151,10 +151,24 @@ def attachment_for(user, pk: int) -> FindingAttachment:
         raise Http404("没有找到该附件。") from None
 
 
-def latest_runs() -> dict[int, int]:
-    """region id -> id of its latest run (the runs table is small: a few runs per region)."""
-    rows = ComparisonRun.objects.values("region").annotate(latest=Max("id")).values_list("region", "latest")
+def latest_runs(user=None) -> dict[int, int]:
+    """region id -> id of its latest run (the runs table is small: a few runs per region); with a user,
+    only the regions of their findings, so a presence filter names no other region."""
+    runs = ComparisonRun.objects.all()
+    if user is not None:
+        runs = runs.filter(region_id__in=_finding_region_ids(user))
+    rows = runs.values("region").annotate(latest=Max("id")).values_list("region", "latest")
     return dict(rows)
+
+
+def _finding_region_ids(user) -> list[int]:
+    if is_office(user):
+        return _region_ids(user, regions_for(user))
+    if liaison_unit_ids(user):
+        return _region_ids(user, Region.objects.filter(units__in=liaison_unit_ids(user)).distinct())
+    if partner_source(user):
+        return _region_ids(user, partner_regions(user))
+    return []
 
 
 def presence_q(presence: str, latest: dict[int, int]) -> Q:

@@ -251,7 +251,7 @@ def _filtered(
 
 def finding_list(request: HttpRequest) -> HttpResponse:
     _require_user(request.user)
-    latest = selectors.latest_runs()
+    latest = selectors.latest_runs(request.user)
     qs, by_code_qs, form, used = _filtered(request, latest)
     counts = dict(by_code_qs.order_by().values_list("code").annotate(n=Count("id")).values_list("code", "n"))
     paginator = Paginator(qs.order_by("code", "unit_name", "id"), PER_PAGE)
@@ -284,7 +284,7 @@ def _presence(finding: Finding, latest: dict[int, int]) -> str:
 
 def finding_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "export")
-    qs, _, _, used = _filtered(request, selectors.latest_runs())
+    qs, _, _, used = _filtered(request, selectors.latest_runs(request.user))
     data = services.findings_export(
         findings=qs.order_by("code", "unit_name", "id"), actor=request.user, filters=used
     )
