@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -405,3 +407,21 @@ def test_township_choices_come_from_the_units_in_scope(client, region, other_reg
     assert all(t in options["staff1"] for t in ("大草滩镇", "石川镇", "四族镇"))
     assert "外区镇" not in options["staff1"]  # another region's township
     assert "四族镇" in options["liaison_town"] and "大草滩镇" not in options["liaison_town"]
+
+
+@pytest.mark.parametrize("presence", ["", "new", "gone"])
+def test_finding_list_names_region_ids_not_a_subquery(
+    client, region, other_region, unit_a, office_staff, presence
+):
+    """A province has 150,000 findings: ``region_id IN (SELECT …)`` (or an OR over every region of the
+    system) kept the databases off the region-first indexes, so every page read and sorted them all."""
+    make_person(unit_a)
+    run_finance(region, office_staff)
+    run_finance(other_region, make_user("other_staff", Role.OFFICE_STAFF, regions=[other_region]))
+    client.force_login(office_staff)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url("verification:finding_list"), {"presence": presence})
+    assert response.status_code == 200 and "REG_NOT_IN_FIN" in response.content.decode()
+    finding_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "verification_finding"' in q["sql"]]
+    assert finding_sql and not [sql for sql in finding_sql if "(SELECT" in sql]
+    assert not [sql for sql in finding_sql if f'"region_id" = {other_region.pk} ' in sql]
