@@ -94,14 +94,10 @@ def findings_for(user) -> QuerySet[Finding]:
 def finding_townships(user) -> list[str]:
     """The townships to filter the findings by: those of the units in the user's scope (a few hundred
     units, where the findings may be hundreds of thousands)."""
-    if is_office(user):
-        units = Unit.objects.filter(region_id__in=_region_ids(user, regions_for(user)))
-    elif liaison_unit_ids(user):
+    if not is_office(user) and liaison_unit_ids(user):
         units = Unit.objects.filter(pk__in=liaison_unit_ids(user))
-    elif partner_source(user):
-        units = Unit.objects.filter(region_id__in=_region_ids(user, partner_regions(user)))
     else:
-        return []
+        units = Unit.objects.filter(region_id__in=_finding_region_ids(user))
     return sorted(units.exclude(township="").order_by().values_list("township", flat=True).distinct())
 
 
