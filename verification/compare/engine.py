@@ -239,8 +239,7 @@ class _SourceRun:
         paying_code = self.paying_code
         refs = pl.Series("ref", rows.unit_refs, dtype=pl.UInt32)
         extra_codes = pl.Series("extra", extras, dtype=pl.UInt32)
-        counts = refs.value_counts()
-        self.per_ref = Counter(dict(zip(counts["ref"].to_list(), counts["count"].to_list(), strict=True)))
+        self.per_ref = _tally(refs)
         id_column = pl.Series("id", ids, dtype=pl.String)
         frame = pl.DataFrame(
             [
@@ -260,12 +259,10 @@ class _SourceRun:
             .collect()
         )
         hit_rows = hits["i"]
-        counts = refs.gather(hit_rows).value_counts()
-        self.hit_refs = Counter(dict(zip(counts["ref"].to_list(), counts["count"].to_list(), strict=True)))
-        is_hit = pl.repeat(False, len(ids), eager=True).scatter(hit_rows, True)
+        self.hit_refs = _tally(refs.gather(hit_rows))
+        is_hit = _marks(len(ids), hit_rows)
         self.slow = slow = is_hit.not_().arg_true().to_list()
-        hit = pl.repeat(False, people.size, eager=True).scatter(hits["k"], True)
-        self.remaining = hit.not_().arg_true().to_list()
+        self.remaining = _marks(people.size, hits["k"]).not_().arg_true().to_list()
         if rows.source == ORG and hits.height:
             row_codes = pl.Series([people.org_code[value] for value in rows.extra_values], dtype=pl.UInt32)
             differ = people.org_codes().gather(hits["k"]) != row_codes.gather(extra_codes.gather(hit_rows))
@@ -337,6 +334,17 @@ def _no_gc():
     finally:
         if enabled:
             gc.enable()
+
+
+def _tally(values: pl.Series) -> Counter:
+    """How many times each value occurs (counted in polars)."""
+    counts = values.value_counts()
+    return Counter(dict(zip(counts[values.name].to_list(), counts["count"].to_list(), strict=True)))
+
+
+def _marks(size: int, positions: pl.Series) -> pl.Series:
+    """``size`` booleans, true at ``positions``."""
+    return pl.repeat(False, size, eager=True).scatter(positions, True)
 
 
 def link(register: Register, sources: dict[str, SourceRows]) -> list[_SourceRun]:
