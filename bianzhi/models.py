@@ -35,7 +35,11 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     full_name = models.CharField("姓名", max_length=50, blank=True)
     department = models.CharField("所在部门/单位", max_length=100, blank=True)
+    phone = models.CharField("手机", max_length=20, blank=True)
     regions = models.ManyToManyField(Region, blank=True, verbose_name="所辖区划")
+    must_change_password = models.BooleanField(
+        "首次登录须修改密码", default=False, help_text="管理员设置或重置的密码，登录后必须先改为自己的密码"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "用户资料"

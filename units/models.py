@@ -251,6 +251,11 @@ class UnitEvent(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     reason = models.TextField("变化原因", blank=True)
+    baseline = models.BooleanField(
+        "建账",
+        default=False,
+        help_text="建账导入时首次登记的核定数：此前的数字系统中没有记录，查看更早日期时按此数显示并标明“建账”",
+    )
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 

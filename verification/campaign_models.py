@@ -192,6 +192,7 @@ class CampaignUnit(models.Model):
     stage_since = models.DateTimeField("进入本环节时间", auto_now_add=True)
     snapshot = models.JSONField("核查时点数据", default=dict)
     selfcheck_submitted_at = models.DateTimeField("自查提交时间", null=True, blank=True)
+    selfcheck_on_behalf = models.BooleanField("自查由编办代填", default=False)
     onsite_selected = models.BooleanField("列入实地核实", default=False)
     sample_selected = models.BooleanField("随机抽中", default=False)
     prereview_passed = models.BooleanField("预审核通过", null=True, blank=True)
@@ -250,6 +251,7 @@ class SelfCheckItem(models.Model):
     text = models.TextField("说明", blank=True)
     answered_by_name = models.CharField("填写人", max_length=100, blank=True)
     answered_at = models.DateTimeField("填写时间", null=True, blank=True)
+    on_behalf = models.BooleanField("编办代填", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "自查事项"
@@ -497,6 +499,7 @@ class UnitReport(models.Model):
     leader_name = models.CharField("单位负责人", max_length=50)
     confirmed_by_name = models.CharField("提交人", max_length=100, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    on_behalf = models.BooleanField("编办代填", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "单位核查情况报告"

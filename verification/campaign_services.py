@@ -306,6 +306,40 @@ def build_snapshots(region, cutoff: dt.date, units: Sequence[Unit]) -> dict[int,
     return out
 
 
+# The county plan's stage windows (seeds/000 §三): days relative to the data cut-off (2021-12-31):
+# 单位自查 9月25日–10月10日, 群众监督 10月10日–20日, 数据比对 10月20日–11月10日, 实地核实 11月10日–30日,
+# 随机抽查 and 数据更新 12月1日–15日. The joint check (June, November) compares, then updates.
+PLAN_OFFSETS: dict[str, dict[str, tuple[int, int]]] = {
+    CampaignKind.ANNUAL: {
+        Stage.SELF_CHECK: (-97, -82),
+        Stage.NOTICE: (-82, -72),
+        Stage.COMPARISON: (-72, -51),
+        Stage.ONSITE: (-51, -31),
+        Stage.SAMPLING: (-30, -16),
+        Stage.UPDATE: (-30, -16),
+    },
+    CampaignKind.JOINT: {Stage.COMPARISON: (1, 15), Stage.UPDATE: (16, 30)},
+}
+
+
+def default_windows(
+    kind: str, cutoff: dt.date, today: dt.date | None = None
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """Each stage's window as the county plan sets it relative to the cut-off. When the plan's first
+    stage has already ended (a campaign set up late, e.g. for a past year's data), the whole plan moves
+    so that its first stage starts today, each stage keeping its length and place."""
+    today = today or _today()
+    offsets = PLAN_OFFSETS[kind]
+    windows = {
+        s: (cutoff + dt.timedelta(days=a), cutoff + dt.timedelta(days=b)) for s, (a, b) in offsets.items()
+    }
+    first_start, first_end = windows[STAGES[kind][0]]
+    if first_end < today:
+        shift = today - first_start
+        windows = {s: (a + shift, b + shift) for s, (a, b) in windows.items()}
+    return windows
+
+
 def _check_ratios(onsite_ratio: Decimal, sample_ratio: Decimal) -> None:
     if Decimal(onsite_ratio) < MIN_ONSITE or Decimal(onsite_ratio) > 1:
         _fail("实地核实比例不得低于30%。", "onsite_ratio")

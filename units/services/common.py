@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from archives.models import Document
 from archives.services import require_citable
+from bianzhi.roles import has_capability, works_in
 from units.choices import (
     UnitEventKind,
 )
@@ -110,3 +111,24 @@ def _check_date(value: dt.date | None, label: str, unit: Unit | None = None) -> 
         _fail(f"{label}不能晚于今天。")
     if unit is not None and unit.founded_on and value < unit.founded_on:
         _fail(f"{label}不能早于{unit.name}的设立日期（{unit.founded_on:%Y-%m-%d}）。")
+
+
+def authorize_unit(actor, unit: Unit, *, capability: str = "edit_registry") -> None:
+    """Office users holding ``capability`` in the unit's region, or a liaison granted the unit (its 法人
+    unit for an internal division). ``actor=None`` is the system (bianzhi.roles)."""
+    from units.selectors import liaison_unit_ids
+
+    if actor is None:
+        return
+    if has_capability(actor, capability) and works_in(actor, unit.region_id):
+        return
+    if unit.legal_unit.pk in liaison_unit_ids(actor):
+        return
+    raise PermissionDenied("只有编办工作人员或本单位联络员可以办理此事项。")
+
+
+def require_document_of(document: Document | None, region, what: str) -> None:
+    """A change cites a Document of its own region (never another county's), citable, and present."""
+    _require_document(document, what)
+    if document.region_id != getattr(region, "pk", region):
+        _fail(f"文件“{document.number}”不属于本区划，不能作为{what}的依据。", "document")
