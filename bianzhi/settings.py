@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "units",
     "ledgers",
     "verification",
+    "accounts",
 ]
 
 MIDDLEWARE = [

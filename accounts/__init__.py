@@ -1,0 +1,1 @@
+"""Accounts, roles and unit liaisons managed in the application; regions and the first-run set-up."""
