@@ -11,7 +11,7 @@ Callers: ``units.imports`` only, after it has validated the whole file (all-or-n
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,6 +103,7 @@ class NewUnit:
     approval_number: str = ""
     parent_key: str | None = None
     parent_id: int | None = None
+    effective_on: dt.date | None = None  # when its quotas and posts take effect (None: the day of the load)
     unit: Unit | None = None
 
 
@@ -115,6 +116,7 @@ class QuotaChange:
     quotas: dict[str, tuple[int, int]] = field(default_factory=dict)  # type -> (approved, earmark)
     posts: dict[str, int] = field(default_factory=dict)
     approval_number: str = ""
+    effective_on: dt.date | None = None
 
 
 @dataclass
@@ -198,13 +200,14 @@ def load_units(
     reason = f"建账导入（{filename}）"
     for u in plan.new_units:
         unit = u.unit
+        effective = min(u.effective_on or today, today)
         aliases += [UnitAlias(unit=unit, name=a) for a in u.aliases]
         founded = doc(u.founding_number)
         events.append(
             UnitEvent(
                 unit=unit,
                 kind=UnitEventKind.FOUNDED if founded else UnitEventKind.IMPORTED,
-                occurred_on=unit.founded_on or today,
+                occurred_on=unit.founded_on or effective,
                 document=founded,
                 reason=reason,
                 actor_id=actor_id,
@@ -222,7 +225,8 @@ def load_units(
                     UnitEvent(
                         unit=unit,
                         kind=UnitEventKind.QUOTA,
-                        occurred_on=today,
+                        occurred_on=effective,
+                        baseline=True,
                         document=approval,
                         establishment_type=etype,
                         delta=n,
@@ -240,7 +244,8 @@ def load_units(
                     UnitEvent(
                         unit=unit,
                         kind=UnitEventKind.POSTS,
-                        occurred_on=today,
+                        occurred_on=effective,
+                        baseline=True,
                         document=approval,
                         post_category=category,
                         delta=n,
@@ -251,7 +256,9 @@ def load_units(
                         after={"approved": n},
                     )
                 )
-    events += _apply_quota_changes(plan.changes, doc, today=today, actor_id=actor_id, reason=reason)
+    events += _apply_quota_changes(
+        plan.changes, doc, today=today, actor_id=actor_id, reason=f"数据导入调整（{filename}）"
+    )
     UnitAlias.objects.bulk_create(aliases, batch_size=BATCH)
     Quota.objects.bulk_create(quotas, batch_size=BATCH)
     LeaderPostQuota.objects.bulk_create(posts, batch_size=BATCH)
@@ -268,6 +275,14 @@ def load_units(
             "新增机构": len(plan.new_units),
             "调整编制或职数的机构": len(plan.changes),
             "限额台账记录": len(plan.limits),
+            "生效日期": {
+                f"{d:%Y-%m-%d}": n
+                for d, n in sorted(
+                    Counter(
+                        min(i.effective_on or today, today) for i in [*plan.new_units, *plan.changes]
+                    ).items()
+                )
+            },
             "新增机构名称": [u.fields["name"] for u in plan.new_units][:500],
             "超编": over_quota,
             "超职数": over_posts,
@@ -286,6 +301,7 @@ def _apply_quota_changes(changes: list[QuotaChange], doc, *, today, actor_id, re
     new_q, upd_q, new_p, upd_p, events = [], [], [], [], []
     for c in changes:
         approval = doc(c.approval_number)
+        effective = min(c.effective_on or today, today)
         for etype, (n, earmark) in c.quotas.items():
             row = quota_rows.get((c.unit_id, etype))
             before = (
@@ -304,7 +320,7 @@ def _apply_quota_changes(changes: list[QuotaChange], doc, *, today, actor_id, re
                 UnitEvent(
                     unit_id=c.unit_id,
                     kind=UnitEventKind.QUOTA,
-                    occurred_on=today,
+                    occurred_on=effective,
                     document=approval,
                     establishment_type=etype,
                     delta=n - before["approved"],
@@ -327,7 +343,7 @@ def _apply_quota_changes(changes: list[QuotaChange], doc, *, today, actor_id, re
                 UnitEvent(
                     unit_id=c.unit_id,
                     kind=UnitEventKind.POSTS,
-                    occurred_on=today,
+                    occurred_on=effective,
                     document=approval,
                     post_category=category,
                     delta=n - old,
@@ -363,19 +379,43 @@ class StaffPlan:
     updates: list[PersonUpdate] = field(default_factory=list)
 
 
+class StaffLoadMode:
+    """Which staff load this is (FORMATS §2 "建账 and everyday imports")."""
+
+    ESTABLISH = "建账"  # the region's first staff load: reality as it is
+    EVERYDAY = "日常导入"  # new people enter with 编制使用单 (through the 入编 service, not here)
+    BASELINE = "年度数据更新"  # the administrator's audited exception: reality again, without slips
+
+
 @transaction.atomic
 def load_staff(
-    plan: StaffPlan, *, region, actor, filename: str, over_quota: list[str], over_posts: list[str]
+    plan: StaffPlan,
+    *,
+    region,
+    actor,
+    filename: str,
+    over_quota: list[str],
+    over_posts: list[str],
+    mode: str = StaffLoadMode.ESTABLISH,
+    entered: list[Person] = (),
+    document: Document | None = None,
+    reason: str = "",
 ) -> set[int]:
     """Write a validated staff plan in one transaction: 入编 for new people, 信息变更 for updates.
 
-    One Movement per person, one audit row for the load, one ``registry_bulk_loaded`` signal.
-    Returns the ids of the units touched.
+    ``entered`` are the people an everyday import already entered through the 入编 service (each with
+    its slip, movement and audit row); they are named in this load's audit row. One Movement per
+    person, one audit row for the load, one ``registry_bulk_loaded`` signal. Returns the ids of the
+    units touched.
     """
     now = timezone.now()
     today = timezone.localdate()
     actor_id = _actor_id(actor)
-    reason = f"建账导入（{filename}）"
+    why = {
+        StaffLoadMode.ESTABLISH: f"建账导入（{filename}）",
+        StaffLoadMode.EVERYDAY: f"日常导入（{filename}）",
+        StaffLoadMode.BASELINE: f"年度数据更新（{filename}）：{reason}",
+    }[mode]
     for p in plan.new_people:
         p.created_at = p.updated_at = now
     Person.objects.bulk_create(plan.new_people, batch_size=BATCH)
@@ -385,31 +425,47 @@ def load_staff(
             kind=MovementKind.ENTER,
             occurred_on=p.entered_on,
             doc_number=p.entry_doc_number,
+            document=document,
             to_unit_id=p.unit_id,
             to_type=p.establishment_type,
             to_post=p.leader_post,
-            reason=reason,
+            reason=why,
             actor_id=actor_id,
         )
         for p in plan.new_people
     ]
-    movements += _apply_person_updates(plan.updates, now=now, today=today, actor_id=actor_id, reason=reason)
+    movements += _apply_person_updates(plan.updates, now=now, today=today, actor_id=actor_id, reason=why)
     Movement.objects.bulk_create(movements, batch_size=BATCH)
-    touched = {p.unit_id for p in plan.new_people} | {u.unit_id for u in plan.updates}
+    newcomers = [*plan.new_people, *entered]
+    touched = {p.unit_id for p in newcomers} | {u.unit_id for u in plan.updates}
+    after = {
+        "文件": filename,
+        "方式": mode,
+        "入编": len(newcomers),
+        "信息变更": len(plan.updates),
+        "涉及单位": len(touched),
+        "超编": over_quota,
+        "超职数": over_posts,
+    }
+    if mode == StaffLoadMode.EVERYDAY:
+        after["编制使用单"] = [p.entry_doc_number for p in entered]
+    if mode == StaffLoadMode.BASELINE:
+        names = dict(Unit.objects.filter(pk__in=touched).values_list("pk", "name"))
+        after |= {
+            "依据文件": document.number if document else "",
+            "原因": reason,
+            "新增人员": [
+                {"单位": names.get(p.unit_id, ""), "姓名": p.name, "公民身份号码": p.id_number}
+                for p in newcomers
+            ],
+        }
     audit.record(
         actor=actor,
         action="导入.实有人员",
         region=region,
         target_repr=filename,
-        reason=reason,
-        after={
-            "文件": filename,
-            "入编": len(plan.new_people),
-            "信息变更": len(plan.updates),
-            "涉及单位": len(touched),
-            "超编": over_quota,
-            "超职数": over_posts,
-        },
+        reason=why,
+        after=after,
     )
     signals.registry_bulk_loaded.send(sender=load_staff, region=region, unit_ids=touched)
     return touched

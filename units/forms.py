@@ -501,3 +501,87 @@ class PersonPostForm(forms.Form):
         super().__init__(*args, **kwargs)
         _optional_document(self, documents)
         self.order_fields(["leader_post", "title", "occurred_on", "doc_number", "document", "reason"])
+
+
+# ---- workbook imports (FORMATS §1–§2) ------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    """Upload of a units or staff workbook: the file, the region (hidden when the user has one), dry run."""
+
+    file = forms.FileField(label="工作簿（.xlsx）")
+    region = forms.ModelChoiceField(label="行政区划", queryset=None, empty_label=None)
+    dry_run = forms.BooleanField(label="仅校验（不写入）", required=False)
+
+    def __init__(self, *args, regions: QuerySet, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["region"].queryset = regions
+        if regions.count() == 1:
+            self.fields["region"].widget = forms.HiddenInput()
+            self.fields["region"].initial = regions.first()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(f"文件过大：上限为 {self.max_bytes // (1024 * 1024)} MB。")
+        return upload
+
+    def import_options(self) -> dict:
+        """Keyword arguments of the import service beyond the file, region and actor."""
+        return {"dry_run": self.cleaned_data["dry_run"]}
+
+
+class UnitsImportForm(ImportForm):
+    as_of = forms.DateField(
+        label="生效日期",
+        required=False,
+        widget=DATE,
+        help_text="核定文号的文件未登记发文日期时，编制和职数自此日起生效；默认今天，不能晚于今天。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].initial = timezone.localdate()
+
+    def import_options(self) -> dict:
+        return super().import_options() | {"as_of": self.cleaned_data.get("as_of") or timezone.localdate()}
+
+
+class StaffImportForm(ImportForm):
+    """For the office administrator also the annual data update (``--baseline``): 文号 and 原因 required."""
+
+    baseline = forms.BooleanField(
+        label="年度数据更新（按实际情况重新登记，新增人员不用编制使用单）", required=False
+    )
+    baseline_document = forms.CharField(label="依据文件文号", required=False, max_length=100)
+    baseline_reason = forms.CharField(
+        label="原因", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    BASELINE_FIELDS = ("baseline", "baseline_document", "baseline_reason")
+
+    def __init__(self, *args, may_baseline: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_baseline = may_baseline
+        if not may_baseline:
+            for name in self.BASELINE_FIELDS:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if self.may_baseline and data.get("baseline"):
+            if not (data.get("baseline_document") or "").strip():
+                self.add_error("baseline_document", "年度数据更新必须填写依据文件的文号。")
+            if not (data.get("baseline_reason") or "").strip():
+                self.add_error("baseline_reason", "年度数据更新必须填写原因。")
+        return data
+
+    def import_options(self) -> dict:
+        options = super().import_options()
+        if self.may_baseline and self.cleaned_data.get("baseline"):
+            options |= {
+                "baseline": True,
+                "document": self.cleaned_data["baseline_document"],
+                "reason": self.cleaned_data["baseline_reason"],
+            }
+        return options

@@ -11,17 +11,18 @@ import secrets
 import time
 from pathlib import Path
 
-from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from bianzhi.lib.xlsx import write_error_workbook
-from bianzhi.roles import require
+from bianzhi.roles import has_capability, require
 from units import selectors
 from units.exports import filter_units, staff_workbook, units_workbook
+from units.forms import StaffImportForm, UnitsImportForm
 from units.imports import import_staff_file, import_units_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,25 +30,6 @@ ERRORS_DIR = "import_errors"
 SESSION_KEY = "bianzhi_import_errors"
 SHOWN_ERRORS = 500
 KEEP_SECONDS = 24 * 3600
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="工作簿（.xlsx）")
-    region = forms.ModelChoiceField(label="行政区划", queryset=None, empty_label=None)
-    dry_run = forms.BooleanField(label="仅校验（不写入）", required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = selectors.regions_for(user)
-        if self.fields["region"].queryset.count() == 1:
-            self.fields["region"].widget = forms.HiddenInput()
-            self.fields["region"].initial = self.fields["region"].queryset.first()
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(f"文件过大：上限为 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB。")
-        return upload
 
 
 def _errors_dir() -> Path:
@@ -72,7 +54,17 @@ def _keep_error_workbook(request: HttpRequest, report) -> str:
 
 def _import_page(request: HttpRequest, *, function, title: str, kind: str) -> HttpResponse:
     require(request.user, "import")
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    kwargs = {
+        "regions": selectors.regions_for(request.user),
+        "max_bytes": settings.UPLOAD_MAX_BYTES,
+    }
+    if kind == "units":
+        form = UnitsImportForm(request.POST or None, request.FILES or None, **kwargs)
+    else:
+        may_baseline = has_capability(request.user, "override")
+        form = StaffImportForm(
+            request.POST or None, request.FILES or None, may_baseline=may_baseline, **kwargs
+        )
     context = {
         "form": form,
         "title": title,
@@ -81,13 +73,18 @@ def _import_page(request: HttpRequest, *, function, title: str, kind: str) -> Ht
     }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = function(
-            upload,
-            filename=upload.name or "upload.xlsx",
-            region=form.cleaned_data["region"],
-            actor=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-        )
+        try:
+            report = function(
+                upload,
+                filename=upload.name or "upload.xlsx",
+                region=form.cleaned_data["region"],
+                actor=request.user,
+                **form.import_options(),
+            )
+        except ValidationError as exc:  # the service refused the request itself (a date, a Document)
+            for message in exc.messages:
+                form.add_error(None, message)
+            return render(request, "units/import_workbook.html", context)
         context |= {"report": report, "shown_errors": report.errors[:SHOWN_ERRORS]}
         if report.errors:
             context["error_token"] = _keep_error_workbook(request, report)

@@ -115,6 +115,9 @@ class ImportReport:
     unchanged: int = 0
     over_quota: list[str] = field(default_factory=list)
     over_posts: list[str] = field(default_factory=list)
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the load did beyond the counts (dates, mode, people)
 
     @property
     def exit_code(self) -> int:
@@ -138,6 +141,8 @@ class ImportReport:
             lines.append(f"发现 {len(self.errors)} 个错误，未写入任何数据。")
         elif self.dry_run:
             lines.append("校验通过；这是仅校验，未写入任何数据。")
+        if not self.errors:
+            lines += self.notes
         lines += [f"警告：{w}" for w in self.warnings]
         return lines
 
@@ -259,7 +264,7 @@ def _open(source: Source, filename: str, preferred: str, report: ImportReport) -
     return data, sheet
 
 
-def _write(load, plan, *, region, actor, report: ImportReport, sheet: str) -> None:
+def _write(load, plan, *, region, actor, report: ImportReport, sheet: str, **extra) -> None:
     """Run the bulk load; a clash with a concurrent change (a constraint) undoes it and is reported."""
     try:
         load(
@@ -269,6 +274,7 @@ def _write(load, plan, *, region, actor, report: ImportReport, sheet: str) -> No
             filename=report.filename,
             over_quota=report.over_quota,
             over_posts=report.over_posts,
+            **extra,
         )
     except IntegrityError:
         report.created = report.updated = 0

@@ -7,10 +7,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from archives.models import Document
+from archives.services import require_citable
 from bianzhi.lib.idnumbers import InvalidNumber, id_info
+from bianzhi.lib.text import normalize_doc_number
 from bianzhi.lib.xlsx import (
     RowError,
 )
+from bianzhi.roles import authorize
 from units import bulk
 from units.choices import (
     ALLOWED_TYPES,
@@ -38,7 +45,7 @@ from units.imports.common import (
     _too_many_errors,
     _write,
 )
-from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias
+from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias, UseSlip
 from units.selectors import occupancy_by_type, post_holders_by_category
 
 # ---- staff ---------------------------------------------------------------------------------------------
@@ -184,8 +191,43 @@ def _stored_people(numbers: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def import_staff_file(source: Source, *, filename: str, region, actor, dry_run: bool = False) -> ImportReport:
-    """Validate the staff workbook and, when clean, upsert it by 公民身份号码 in one transaction."""
+def check_baseline(region, actor, *, document: str, reason: str) -> Document:
+    """``--baseline`` (年度数据更新): the administrator's audited exception to 核编在先. The system (a
+    command without --user) may run it too, but always with the Document on file and a reason."""
+    authorize(actor, "override", region=region)
+    number = normalize_doc_number(document or "")
+    if not number:
+        raise ValidationError("年度数据更新（--baseline）必须填写依据文件的文号（--document）。")
+    if not (reason or "").strip():
+        raise ValidationError("年度数据更新（--baseline）必须填写原因（--reason）。")
+    found = Document.objects.filter(region=region, number=number).order_by("id").first()
+    if found is None:
+        raise ValidationError(
+            f"本区划没有登记文号为“{number}”的文件：年度数据更新须依据已登记的文件，请先登记。"
+        )
+    require_citable(found)
+    return found
+
+
+def import_staff_file(
+    source: Source,
+    *,
+    filename: str,
+    region,
+    actor,
+    dry_run: bool = False,
+    baseline: bool = False,
+    document: str = "",
+    reason: str = "",
+) -> ImportReport:
+    """Validate the staff workbook and, when clean, upsert it by 公民身份号码 in one transaction.
+
+    The region's first load (nobody in establishment yet) is its 建账 and records reality as it is; after
+    that every new ID number is an everyday 入编 that consumes the 编制使用单 named in its 入编文号, with
+    the vacancy and post checks of the 入编 form (FORMATS §2). ``baseline`` is the administrator's annual
+    data update that records reality again without slips (``document`` and ``reason`` required)."""
+    authorize(actor, "import", region=region)
+    basis = check_baseline(region, actor, document=document, reason=reason) if baseline else None
     report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
     opened = _open(source, filename, STAFF_SHEET, report)
     if opened is None:
@@ -211,26 +253,181 @@ def import_staff_file(source: Source, *, filename: str, region, actor, dry_run: 
             rows.append(parsed)
         if _too_many_errors(report):
             break
-    plan = _staff_plan(rows, _stored_people(list(first_row)), units, sheet.name, report)
+    new_rows: list[_PersonRow] = []
+    plan = _staff_plan(rows, _stored_people(list(first_row)), units, sheet.name, report, new_rows)
+    if basis is not None:
+        mode = bulk.StaffLoadMode.BASELINE
+    elif not Person.objects.filter(unit__region=region, in_establishment=True).exists():
+        mode = bulk.StaffLoadMode.ESTABLISH
+    else:
+        mode = bulk.StaffLoadMode.EVERYDAY
+    slips = (
+        _check_slip_numbers(new_rows, region, sheet.name, report)
+        if mode == bulk.StaffLoadMode.EVERYDAY
+        else {}
+    )
     if not report.errors:
         report.over_quota, report.over_posts = _staff_overruns(plan, units)
         report.warnings += report.over_quota + report.over_posts
     report.created, report.updated = len(plan.new_people), len(plan.updates)
     report.unchanged = len(rows) - report.created - report.updated if not report.errors else 0
-    if report.errors or dry_run or not (plan.new_people or plan.updates):
+    if report.errors or not (plan.new_people or plan.updates):
         return report
-    _write(bulk.load_staff, plan, region=region, actor=actor, report=report, sheet=sheet.name)
+    extra = {"mode": mode, "document": basis, "reason": (reason or "").strip()}
+    if mode != bulk.StaffLoadMode.EVERYDAY:
+        report.notes += _load_notes(mode, plan.new_people, units, basis, extra["reason"])
+        if not dry_run:
+            _write(
+                bulk.load_staff, plan, region=region, actor=actor, report=report, sheet=sheet.name, **extra
+            )
+        return report
+    # Everyday: each new person enters through the 入编 service, in file order, so every row is checked
+    # against the vacancy and posts left by the rows before it; any error (or a dry run) undoes it all.
+    with transaction.atomic():
+        entered = _enter_everyday(new_rows, slips, units, region, actor, sheet.name, report)
+        plan.new_people = []
+        if not report.errors and not dry_run:
+            _write(
+                bulk.load_staff,
+                plan,
+                region=region,
+                actor=actor,
+                report=report,
+                sheet=sheet.name,
+                entered=entered,
+                **extra,
+            )
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+    if report.errors:
+        report.created = report.updated = report.unchanged = 0
+    else:
+        report.notes += _load_notes(mode, entered, units, None, "")
     return report
 
 
+SLIP_COLUMN = "入编文号"
+FIELD_COLUMNS = {
+    "slip": SLIP_COLUMN,
+    "leader_post": "领导职务",
+    "id_number": "公民身份号码",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "name": "姓名",
+    "division": "内设机构",
+    "establishment_type": "编制类型",
+    "entered_on": "入编时间",
+}
+FIRST = "核编在先："
+
+
+def _check_slip_numbers(
+    new_rows: list[_PersonRow], region, sheet: str, report: ImportReport
+) -> dict[str, UseSlip]:
+    """Every new person of an everyday import names a 编制使用单 of the region in 入编文号, each used once."""
+    numbers = sorted({p.values.get("entry_doc_number", "") for p in new_rows} - {""})
+    slips: dict[str, UseSlip] = {}
+    for chunk in _chunks(numbers):
+        slips |= {s.number: s for s in UseSlip.objects.filter(region=region, number__in=chunk)}
+    used_on_row: dict[str, int] = {}
+    for p in new_rows:
+        number = p.values.get("entry_doc_number", "")
+        if not number:
+            message = "新入编人员须在入编文号填写本单位有效的编制使用单编号（先提出用编申请，经编办批准）"
+        elif number not in slips:
+            message = f"没有编号为“{number[:50]}”的有效编制使用单（先提出用编申请，经编办批准）"
+        elif number in used_on_row:
+            message = f"编制使用单{number}已用于第{used_on_row[number]}行，一张使用单只能办理一人入编"
+        else:
+            used_on_row[number] = p.row
+            continue
+        report.errors.append(RowError(sheet, p.row, SLIP_COLUMN, FIRST + message))
+    return slips
+
+
+def _enter_everyday(
+    new_rows: list[_PersonRow],
+    slips: dict[str, UseSlip],
+    units: _StaffIndex,
+    region,
+    actor,
+    sheet: str,
+    report: ImportReport,
+) -> list[Person]:
+    """入编 each new person exactly as the form does (``person_enter``: the slip locked and consumed, the
+    vacancy of the type and the leader posts rechecked); refusals become row errors."""
+    from units.services.staff import person_enter
+
+    wanted = {p.unit_id for p in new_rows} | {p.values.get("division_id") for p in new_rows}
+    by_id = Unit.objects.select_related("region").in_bulk([i for i in wanted if i])
+    entered = []
+    for p in new_rows:
+        values = dict(p.values)
+        division_id = values.pop("division_id", None)
+        slip = slips[values.pop("entry_doc_number")]
+        try:
+            person = person_enter(
+                unit=by_id[p.unit_id],
+                division=by_id.get(division_id) if division_id else None,
+                id_number=p.id_number,
+                slip=slip,
+                actor=actor,
+                reason=f"日常导入（{report.filename}）",
+                **values,
+            )
+        except ValidationError as exc:
+            for column, message in _row_messages(exc):
+                if column == SLIP_COLUMN and not message.startswith(FIRST):
+                    message = FIRST + message
+                report.errors.append(RowError(sheet, p.row, column, message.rstrip("。")))
+            continue
+        entered.append(person)
+    return entered
+
+
+def _row_messages(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        pairs = [(FIELD_COLUMNS.get(f, ""), m) for f, messages in exc.message_dict.items() for m in messages]
+    else:
+        pairs = [("", m) for m in exc.messages]
+    out = []
+    for column, message in pairs:
+        if not column:
+            column = "入编时间" if "入编时间" in message else "编制类型" if "编" in message else "单位名称"
+        out.append((column, message))
+    return out
+
+
+def _load_notes(mode: str, people: list[Person], units: _StaffIndex, basis, reason: str) -> list[str]:
+    if mode == bulk.StaffLoadMode.ESTABLISH:
+        return ["建账：本区划首次导入实有人员，按实际情况登记，不需要编制使用单。"]
+    if mode == bulk.StaffLoadMode.EVERYDAY:
+        if not people:
+            return ["日常导入：没有新入编人员，只更新已在编人员的信息。"]
+        used = "、".join(p.entry_doc_number for p in people)
+        return [f"日常导入：{len(people)}名新入编人员各凭一张编制使用单入编（{used}）。"]
+    lines = [
+        f"年度数据更新（依据{basis.number}，原因：{reason}）：按实际情况登记，不使用编制使用单；"
+        f"新增{len(people)}名人员如下。"
+    ]
+    lines += [f"新增：{units.names[p.unit_id]} {p.name} {p.id_number}" for p in people]
+    return lines
+
+
 def _staff_plan(
-    rows: list[_PersonRow], stored: dict[str, dict], units: _StaffIndex, sheet: str, report: ImportReport
+    rows: list[_PersonRow],
+    stored: dict[str, dict],
+    units: _StaffIndex,
+    sheet: str,
+    report: ImportReport,
+    new_rows: list[_PersonRow],
 ) -> bulk.StaffPlan:
     plan = bulk.StaffPlan()
     for p in rows:
         old = stored.get(p.id_number)
         if old is None:
             plan.new_people.append(Person(unit_id=p.unit_id, id_number=p.id_number, **p.values))
+            new_rows.append(p)
             continue
         if old["unit_id"] != p.unit_id:
             report.errors.append(

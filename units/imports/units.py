@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 
+from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_credit_code
 from bianzhi.lib.text import clean_cell, normalize_doc_number, split_aliases
 from bianzhi.lib.xlsx import (
@@ -17,6 +21,7 @@ from bianzhi.lib.xlsx import (
     UnreadableWorkbook,
     read_named_sheet,
 )
+from bianzhi.roles import authorize
 from units import bulk
 from units.choices import (
     ALLOWED_TYPES,
@@ -222,8 +227,34 @@ class _UnitIndex:
         self.codes = {u.credit_code: u for u in units if u.credit_code}
 
 
-def import_units_file(source: Source, *, filename: str, region, actor, dry_run: bool = False) -> ImportReport:
-    """Validate the units workbook (sheet 限额 first, then 机构) and, when clean, load it in one transaction."""
+def check_as_of(as_of: dt.date | None) -> dt.date:
+    """The effective date of figures whose 核定文号 has no date on file: today by default, never later."""
+    today = timezone.localdate()
+    if as_of is None:
+        return today
+    if as_of > today:
+        raise ValidationError(
+            f"生效日期（--as-of）{as_of:%Y-%m-%d}晚于今天：导入的编制和职数不能在将来生效。"
+        )
+    return as_of
+
+
+def import_units_file(
+    source: Source,
+    *,
+    filename: str,
+    region,
+    actor,
+    dry_run: bool = False,
+    as_of: dt.date | None = None,
+) -> ImportReport:
+    """Validate the units workbook (sheet 限额 first, then 机构) and, when clean, load it in one transaction.
+
+    Quotas and posts take effect (UnitEvent.occurred_on) on the date of the unit's 核定文号 when that
+    Document is on file with a date, else on ``as_of`` (default today; a future date is refused). The
+    first figures of a unit the load creates are marked 建账 (``UnitEvent.baseline``)."""
+    authorize(actor, "import", region=region)
+    as_of = check_as_of(as_of)
     report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
     opened = _open(source, filename, UNITS_SHEET, report)
     if opened is None:
@@ -261,6 +292,7 @@ def import_units_file(source: Source, *, filename: str, region, actor, dry_run: 
     report.created, report.updated = len(plan.new_units), len(plan.changes)
     if not report.errors:
         report.unchanged += len(rows) - report.created - report.updated
+        report.notes += _effective_dates(plan, region, as_of)
     if report.errors or dry_run or not (plan.new_units or plan.changes or plan.limits):
         return report
     _write(bulk.load_units, plan, region=region, actor=actor, report=report, sheet=sheet.name)
@@ -502,3 +534,40 @@ def _units_overruns(plan: bulk.UnitsPlan, live: _UnitIndex) -> tuple[list[str], 
         posts |= {(c.unit_id, cat): n for cat, n in c.posts.items()}
     names = {c.unit_id: c.unit_name for c in plan.changes}
     return bulk.overrun_lines(names, approved, occupancy_by_type(ids), posts, post_holders_by_category(ids))
+
+
+def _effective_dates(plan: bulk.UnitsPlan, region, as_of: dt.date) -> list[str]:
+    """Date each new unit and each change by its 核定文号's Document (the one the load will cite: the first
+    on file with that number), else by ``as_of``; the summary lines that say which dates were used."""
+    today = timezone.localdate()
+    items = [*plan.new_units, *plan.changes]
+    numbers = sorted({i.approval_number for i in items if i.approval_number})
+    dated: dict[str, dt.date | None] = {}
+    for chunk in _chunks(numbers):
+        for number, issued_on in (
+            Document.objects.filter(region=region, number__in=chunk)
+            .order_by("id")
+            .values_list("number", "issued_on")
+        ):
+            dated.setdefault(number, issued_on)
+    by_document: Counter[dt.date] = Counter()
+    by_as_of = 0
+    for item in items:
+        issued_on = dated.get(item.approval_number) if item.approval_number else None
+        if issued_on is not None:
+            item.effective_on = min(issued_on, today)
+            by_document[item.effective_on] += 1
+        else:
+            item.effective_on = as_of
+            by_as_of += 1
+    if not items:
+        return []
+    parts = []
+    if by_document:
+        dates = "，".join(f"{d:%Y-%m-%d} {n}个" for d, n in sorted(by_document.items()))
+        parts.append(f"{sum(by_document.values())}个机构按核定文号的发文日期（{dates}）")
+    if by_as_of:
+        parts.append(
+            f"{by_as_of}个机构按指定的生效日期 {as_of:%Y-%m-%d}（核定文号未填写，或该文件未登记发文日期）"
+        )
+    return ["编制和职数生效日期：" + "；".join(parts) + "。"]

@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
+from bianzhi.lib.dates import InvalidDate, parse_date
 from bianzhi.lib.xlsx import error_workbook_path, write_error_workbook
 from bianzhi.models import Region
 
@@ -16,7 +18,9 @@ from bianzhi.models import Region
 def add_common_arguments(parser, *, dry_run: bool) -> None:
     parser.add_argument("--region", metavar="CODE", help="行政区划代码（只有一个区划时可省略）/ region code")
     parser.add_argument(
-        "--user", metavar="USERNAME", help="以该用户身份记录审计（默认：系统）/ actor for the audit"
+        "--user",
+        metavar="USERNAME",
+        help="按该用户的权限办理并记入审计（默认：系统）/ the user whose rights apply (default: the system)",
     )
     if dry_run:
         parser.add_argument("--dry-run", action="store_true", help="仅校验，不写入数据库 / validate only")
@@ -41,7 +45,7 @@ def resolve_actor(username: str | None):
         return None
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise CommandError(f"没有用户名为 {username} 的用户。", returncode=2)
+        raise CommandError(f"没有用户名为 {username} 的用户。", returncode=1)
     return user
 
 
@@ -86,14 +90,43 @@ class WorkbookCommand(BaseCommand):
         super().run_from_argv(argv)
 
 
-def run_import(command: BaseCommand, function, options) -> None:
+def parse_option_date(value: str | None, option: str):
+    """A date option (any of the FORMATS §0 date forms); a bad one is exit 1 with one line."""
+    if value is None:
+        return None
+    try:
+        parsed = parse_date(value)
+    except InvalidDate as exc:
+        raise CommandError(f"{option}：{exc}", returncode=1) from None
+    if parsed is None:
+        raise CommandError(f"{option}：请填写日期，如 2021-12-31。", returncode=1)
+    return parsed
+
+
+def refusal(exc: Exception) -> CommandError:
+    """A service's refusal (no right, a missing document or reason, a future date) as exit 1, one line."""
+    if isinstance(exc, ValidationError):
+        text = "；".join(exc.messages)
+    else:
+        text = str(exc) or "您没有执行此操作的权限。"
+    return CommandError(text, returncode=1)
+
+
+def run_import(command: BaseCommand, function, options, **extra) -> None:
     path = options["file"]
     region = resolve_region(options.get("region"))
     actor = resolve_actor(options.get("user"))
     try:
         report = function(
-            path, filename=Path(path).name, region=region, actor=actor, dry_run=options.get("dry_run", False)
+            path,
+            filename=Path(path).name,
+            region=region,
+            actor=actor,
+            dry_run=options.get("dry_run", False),
+            **extra,
         )
+    except (ValidationError, PermissionDenied) as exc:
+        raise refusal(exc) from None
     except Exception as exc:  # the command boundary: bad input never ends in a traceback
         if not getattr(command, "from_cli", False) or options.get("traceback"):
             raise  # call_command (tests, scripts) sees programming errors as they are
