@@ -1,0 +1,74 @@
+"""Reads of the accounts pages, scoped to the office administrator's regions (404 outside them)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
+
+from bianzhi.models import Region
+from bianzhi.roles import has_capability, region_ids
+from units.choices import Nature, UnitStatus
+from units.models import Unit
+
+
+def manageable_regions(user) -> QuerySet[Region]:
+    """Regions whose accounts the user manages (office administrators only)."""
+    if not has_capability(user, "manage_users"):
+        return Region.objects.none()
+    ids = region_ids(user)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+
+
+def _liaison_grants(unit_ids) -> QuerySet[UserObjectPermission]:
+    return UserObjectPermission.objects.filter(
+        content_type=ContentType.objects.get_for_model(Unit),
+        permission__codename="liaise_unit",
+        object_pk__in=[str(pk) for pk in unit_ids],
+    )
+
+
+def accounts_for(user) -> QuerySet:
+    """Accounts of the user's regions: their profile names one, or they are liaison of one of its
+    units. Superuser accounts are listed only to superusers."""
+    if not has_capability(user, "manage_users"):
+        return get_user_model().objects.none()
+    users = get_user_model().objects.all()
+    ids = region_ids(user)
+    if ids is not None:
+        unit_ids = Unit.objects.filter(region_id__in=ids).values_list("pk", flat=True)
+        liaisons = _liaison_grants(unit_ids).values("user_id")
+        users = users.filter(Q(profile__regions__in=ids) | Q(pk__in=liaisons), is_superuser=False)
+    return users.distinct()
+
+
+def account_for(user, pk) -> object:
+    try:
+        return accounts_for(user).select_related("profile").get(pk=pk)
+    except (get_user_model().DoesNotExist, ValueError):
+        raise Http404("没有找到该账号。") from None
+
+
+def liaison_units(account) -> QuerySet[Unit]:
+    """The units an account is liaison of."""
+    return get_objects_for_user(account, "units.liaise_unit", klass=Unit, accept_global_perms=False).order_by(
+        "name"
+    )
+
+
+def grantable_units(user) -> QuerySet[Unit]:
+    """Live 法人 units of the administrator's regions (a liaison is never set on a 内设机构)."""
+    return (
+        Unit.objects.filter(region__in=manageable_regions(user), status=UnitStatus.ACTIVE)
+        .exclude(nature=Nature.DIVISION)
+        .order_by("region__code", "name")
+    )
+
+
+def unit_liaisons(unit) -> QuerySet:
+    """The accounts that are liaison of ``unit``."""
+    ids = _liaison_grants([unit.pk]).values("user_id")
+    return get_user_model().objects.filter(pk__in=ids).select_related("profile").order_by("username")

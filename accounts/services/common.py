@@ -1,0 +1,121 @@
+"""What the account services share: the scope check, first passwords, phone numbers, the audit copy."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from bianzhi.models import Profile, Region
+from bianzhi.roles import Role, authorize, region_ids, user_roles
+
+# No 0/O, 1/l/I: first passwords are read off paper.
+_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+_DIGITS = "23456789"
+PASSWORD_LENGTH = 10
+PHONE = re.compile(r"1[0-9]{10}")
+USERNAME = re.compile(r"[A-Za-z0-9_.@+-]{2,150}")
+
+
+def generate_password() -> str:
+    """A random first password (letters and digits, never ambiguous characters, always both kinds)."""
+    while True:
+        text = "".join(secrets.choice(_LETTERS + _DIGITS) for _ in range(PASSWORD_LENGTH))
+        if any(c in _DIGITS for c in text) and any(c in _LETTERS for c in text):
+            return text
+
+
+def clean_phone(phone: str) -> str:
+    text = re.sub(r"[\s-]", "", phone or "")
+    if text and not PHONE.fullmatch(text):
+        raise ValidationError({"phone": "手机号码应为以1开头的11位数字。"})
+    return text
+
+
+def clean_username(username: str) -> str:
+    text = (username or "").strip()
+    if not USERNAME.fullmatch(text):
+        raise ValidationError({"username": "账号应为2–150个字母、数字或 _ . @ + - 符号。"})
+    return text
+
+
+def profile_of(user) -> Profile:
+    profile = Profile.objects.filter(user=user).first()
+    return profile or Profile.objects.create(user=user, full_name=user.get_username())
+
+
+def account_region_ids(account) -> set[int]:
+    """The regions an account belongs to: its profile's, and those of the units it is liaison for."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from units.models import Unit
+
+    ids = set(Region.objects.filter(profile__user=account).values_list("pk", flat=True))
+    if Role.LIAISON in user_roles(account):
+        units = get_objects_for_user(account, "units.liaise_unit", klass=Unit, accept_global_perms=False)
+        ids |= set(units.values_list("region_id", flat=True))
+    return ids
+
+
+def authorize_account(actor, account) -> Region | None:
+    """Refuse unless the actor may manage this account: an office administrator who works for one of the
+    account's regions; never a superuser account unless the actor is one. Returns the shared region
+    (for the audit row), None for the system."""
+    authorize(actor, "manage_users")
+    if actor is None:
+        return None
+    if account.is_superuser and not actor.is_superuser:
+        raise PermissionDenied("不能管理系统超级管理员账号。")
+    mine = region_ids(actor)
+    theirs = account_region_ids(account)
+    shared = theirs if mine is None else theirs & mine
+    if not shared:
+        raise PermissionDenied("您不能管理其他区划的账号。")
+    region = Region.objects.get(pk=min(shared))
+    authorize(actor, "manage_users", region=region)
+    return region
+
+
+def check_regions(actor, regions) -> list[Region]:
+    """Regions an actor may hand out: each must be one the actor works for."""
+    regions = list(regions)
+    for region in regions:
+        authorize(actor, "manage_users", region=region)
+    return regions
+
+
+def account_snapshot(account) -> dict:
+    profile = Profile.objects.filter(user=account).first()
+    return {
+        "username": account.get_username(),
+        "is_active": account.is_active,
+        "is_staff": account.is_staff,
+        "roles": sorted(g.name for g in account.groups.all()),
+        "full_name": profile.full_name if profile else "",
+        "phone": profile.phone if profile else "",
+        "department": profile.department if profile else "",
+        "regions": sorted(profile.regions.values_list("code", flat=True)) if profile else [],
+    }
+
+
+def user_model():
+    return get_user_model()
+
+
+# What an office administrator (is_staff, not a superuser) may do in the Django admin: keep the holiday
+# tables (后台 → 节假日安排) and read the audit trail. Accounts are kept in the application's own pages.
+ADMIN_SITE_PERMISSIONS = (
+    ("bianzhi", "calendaryear", ("add", "change", "delete", "view")),
+    ("bianzhi", "calendarday", ("add", "change", "delete", "view")),
+    ("bianzhi", "auditentry", ("view",)),
+)
+
+
+def grant_admin_site_permissions(group) -> None:
+    from django.contrib.auth.models import Permission
+
+    for app, model, verbs in ADMIN_SITE_PERMISSIONS:
+        codenames = [f"{verb}_{model}" for verb in verbs]
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app, codename__in=codenames))

@@ -1,0 +1,227 @@
+"""Accounts: create, edit, disable/enable, reset and change passwords (office administrators only).
+
+Each service checks its caller itself (``authorize_account`` / ``authorize``): an office administrator of
+one of the account's regions; ``actor=None`` is the system. Every change writes one audit row. Passwords
+set by an administrator are first passwords: the account must change them at its next login
+(``Profile.must_change_password``, enforced by ``accounts.middleware``).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.services.common import (
+    account_snapshot,
+    authorize_account,
+    check_regions,
+    clean_phone,
+    clean_username,
+    generate_password,
+    grant_admin_site_permissions,
+    profile_of,
+    user_model,
+)
+from bianzhi import audit
+from bianzhi.models import Profile
+from bianzhi.roles import Role, authorize, ensure_groups
+
+
+def set_role(user, role: Role) -> None:
+    groups = ensure_groups()
+    user.groups.remove(*groups.values())
+    user.groups.add(groups[role])
+    if role == Role.OFFICE_ADMIN:
+        grant_admin_site_permissions(groups[role])
+    for attr in ("_bianzhi_roles", "_bianzhi_region_ids", "_bianzhi_liaison_units"):
+        user.__dict__.pop(attr, None)
+
+
+def check_new_password(password: str, user=None) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+
+
+@transaction.atomic
+def account_create(
+    *,
+    username: str,
+    full_name: str,
+    role: Role | str,
+    regions,
+    phone: str = "",
+    department: str = "",
+    password: str | None = None,
+    actor,
+) -> tuple:
+    """Create an account with one role and its regions; returns (user, first password).
+
+    The password is generated when not given; either way it is a first password (must be changed at
+    the first login). An office administrator is also ``is_staff`` (the holiday tables in the admin)."""
+    authorize(actor, "manage_users")
+    role = Role(role)
+    regions = check_regions(actor, regions)
+    if not regions:
+        raise ValidationError({"regions": "请至少选择一个所辖区划。"})
+    username = clean_username(username)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError({"full_name": "姓名不能为空。"})
+    phone = clean_phone(phone)
+    if user_model().objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"账号“{username}”已存在。"})
+    password = password or generate_password()
+    check_new_password(password, user_model()(username=username))
+    user = user_model().objects.create_user(
+        username=username, password=password, is_staff=role == Role.OFFICE_ADMIN
+    )
+    set_role(user, role)
+    profile = Profile.objects.create(
+        user=user, full_name=full_name, phone=phone, department=department.strip(), must_change_password=True
+    )
+    profile.regions.set(regions)
+    audit.record(
+        actor=actor,
+        action="账号.新建",
+        target=user,
+        region=regions[0],
+        target_repr=f"{full_name}（{username}）",
+        after=account_snapshot(user),
+    )
+    return user, password
+
+
+@transaction.atomic
+def account_update(
+    *, account, full_name: str, role: Role | str, regions, phone: str = "", department: str = "", actor
+):
+    """Change name, phone, department, role and regions. Only the actor's own regions are added or
+    removed; regions the actor does not work for stay as they were. An administrator cannot change
+    their own role (so the last one cannot lock the office out)."""
+    region = authorize_account(actor, account)
+    role = Role(role)
+    regions = check_regions(actor, regions)
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise ValidationError({"full_name": "姓名不能为空。"})
+    phone = clean_phone(phone)
+    if actor is not None and actor.pk == account.pk and role != Role.OFFICE_ADMIN:
+        raise ValidationError({"role": "不能修改自己的角色。"})
+    before = account_snapshot(account)
+    profile = profile_of(account)
+    profile.full_name, profile.phone, profile.department = full_name, phone, (department or "").strip()
+    profile.save(update_fields=["full_name", "phone", "department"])
+    mine = None if actor is None or actor.is_superuser else {r.pk for r in _actor_regions(actor)}
+    kept = [r for r in profile.regions.all() if mine is not None and r.pk not in mine]
+    if not kept and not regions:
+        raise ValidationError({"regions": "请至少选择一个所辖区划。"})
+    profile.regions.set([*kept, *regions])
+    set_role(account, role)
+    account.is_staff = account.is_superuser or role == Role.OFFICE_ADMIN
+    account.save(update_fields=["is_staff"])
+    b, a = audit.diff(before, account_snapshot(account))
+    audit.record(actor=actor, action="账号.修改", target=account, region=region, before=b, after=a)
+    return account
+
+
+def _actor_regions(actor):
+    return profile_of(actor).regions.all()
+
+
+@transaction.atomic
+def account_disable(*, account, actor, reason: str = ""):
+    """Disable an account (it can no longer log in; its history stays). Not one's own account."""
+    region = authorize_account(actor, account)
+    if actor is not None and actor.pk == account.pk:
+        raise PermissionDenied("不能停用自己的账号。")
+    if not account.is_active:
+        raise ValidationError("该账号已停用。")
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action="账号.停用",
+        target=account,
+        region=region,
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason,
+    )
+    return account
+
+
+@transaction.atomic
+def account_enable(*, account, actor, reason: str = ""):
+    """Enable a disabled account again."""
+    region = authorize_account(actor, account)
+    if account.is_active:
+        raise ValidationError("该账号已是启用状态。")
+    account.is_active = True
+    account.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action="账号.启用",
+        target=account,
+        region=region,
+        before={"is_active": False},
+        after={"is_active": True},
+        reason=reason,
+    )
+    return account
+
+
+@transaction.atomic
+def password_reset(*, account, actor) -> str:
+    """Give the account a new generated first password (returned once, never stored in clear) that
+    must be changed at the next login; the account's open sessions end (Django's session hash)."""
+    region = authorize_account(actor, account)
+    if actor is not None and actor.pk == account.pk:
+        raise PermissionDenied("请用“修改密码”修改自己的密码。")
+    password = generate_password()
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    profile = profile_of(account)
+    profile.must_change_password = True
+    profile.save(update_fields=["must_change_password"])
+    audit.record(
+        actor=actor,
+        action="账号.重置密码",
+        target=account,
+        region=region,
+        after={"must_change_password": True},
+    )
+    return password
+
+
+@transaction.atomic
+def password_change(*, user, old_password: str, new_password: str, actor):
+    """The user changes their own password (Django's password validation); clears the first-password
+    flag. Only the user themself may call it."""
+    if actor is None or not actor.is_authenticated or actor.pk != user.pk:
+        raise PermissionDenied("只能修改自己的密码。")
+    if not user.check_password(old_password or ""):
+        raise ValidationError({"old_password": "原密码不正确。"})
+    if new_password == old_password:
+        raise ValidationError({"new_password1": "新密码不能与原密码相同。"})
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    profile = profile_of(user)
+    was_first = profile.must_change_password
+    profile.must_change_password = False
+    profile.save(update_fields=["must_change_password"])
+    audit.record(
+        actor=actor,
+        action="账号.修改密码",
+        target=user,
+        region=profile.regions.order_by("pk").first(),
+        before={"must_change_password": was_first},
+        after={"must_change_password": False},
+    )
+    return user
