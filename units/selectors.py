@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -20,9 +21,10 @@ from units.choices import (
     Nature,
     PostCategory,
     SlipStatus,
+    UnitEventKind,
     UnitStatus,
 )
-from units.models import LeaderPostQuota, Person, Quota, Unit, UseSlip
+from units.models import LeaderPostQuota, Person, Quota, Unit, UnitEvent, UseSlip
 
 
 def regions_for(user) -> QuerySet[Region]:
@@ -239,3 +241,76 @@ def over_posts_unit_ids(units: QuerySet[Unit]) -> set[int]:
     return {
         u for (u, c), n in post_holders_by_category(units.values("pk")).items() if n > approved.get((u, c), 0)
     }
+
+
+@dataclass
+class EstablishmentAt:
+    """Approved quotas and leader posts of some units as they stood at ``day`` (see ``establishment_at``).
+
+    ``quotas`` maps (unit id, 编制类型) to the approved number, ``earmarks`` to the 军转行政编制 earmarked
+    within it, ``posts`` maps (unit id, 职数类别) to the approved posts (absent keys: 0). ``baseline`` holds
+    the units whose figures at ``day`` come from 建账: their first known figures were loaded after ``day``
+    and are shown as they were loaded (marked 建账), never as 0."""
+
+    day: dt.date | None
+    quotas: dict[tuple[int, str], int] = field(default_factory=dict)
+    earmarks: dict[tuple[int, str], int] = field(default_factory=dict)
+    posts: dict[tuple[int, str], int] = field(default_factory=dict)
+    baseline: set[int] = field(default_factory=set)
+
+
+def establishment_at(unit_ids: Iterable[int] | QuerySet, day: dt.date | None) -> EstablishmentAt:
+    """The units' quotas and posts at ``day``: the current figures minus the changes (编制调整, 职数调整)
+    dated after ``day``. A 建账 record (``UnitEvent.baseline``) is never undone: before a unit's first
+    load nothing is known, so an earlier date shows the loaded figures and the unit is in ``.baseline``.
+    Two queries whatever the number of units (``unit_ids`` may be a queryset of ids)."""
+    ids = _ids(unit_ids)
+    out = EstablishmentAt(day=day)
+    current = (
+        Quota.objects.filter(unit_id__in=ids)
+        .order_by()
+        .values_list(
+            "unit_id",
+            "establishment_type",
+            Value("", output_field=CharField()),
+            "approved",
+            "military_earmark",
+        )
+    ).union(
+        LeaderPostQuota.objects.filter(unit_id__in=ids)
+        .order_by()
+        .values_list(
+            "unit_id",
+            Value("", output_field=CharField()),
+            "category",
+            "approved",
+            Value(0, output_field=IntegerField()),
+        ),
+        all=True,
+    )
+    for unit_id, etype, category, approved, earmark in current:
+        if etype:
+            out.quotas[(unit_id, etype)] = approved
+            out.earmarks[(unit_id, etype)] = earmark
+        else:
+            out.posts[(unit_id, category)] = approved
+    if day is None:
+        return out
+    later = UnitEvent.objects.filter(
+        unit_id__in=ids, occurred_on__gt=day, kind__in=[UnitEventKind.QUOTA, UnitEventKind.POSTS]
+    ).values_list(
+        "unit_id", "kind", "establishment_type", "post_category", "delta", "before", "after", "baseline"
+    )
+    for unit_id, kind, etype, category, delta, before, after, baseline in later:
+        if baseline:
+            out.baseline.add(unit_id)
+            continue
+        if kind == UnitEventKind.QUOTA:
+            key = (unit_id, etype)
+            out.quotas[key] = out.quotas.get(key, 0) - delta
+            earmark = (after or {}).get("military_earmark", 0) - (before or {}).get("military_earmark", 0)
+            if earmark:
+                out.earmarks[key] = out.earmarks.get(key, 0) - earmark
+        else:
+            out.posts[(unit_id, category)] = out.posts.get((unit_id, category), 0) - delta
+    return out

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import io
+
+from bianzhi import audit
 from bianzhi.lib.pdf import render_pdf
+from bianzhi.roles import actor_name
 from verification import campaign_selectors as sel
 from verification import campaign_services as cs
 from verification.campaign_models import PROBLEMS, Campaign, CampaignUnit, SelfCheckItem, VisitKind
+from verification.compare.workbook import write_annexes
 from verification.models import Finding
 
 
@@ -28,12 +33,7 @@ def unit_report_context(cu: CampaignUnit) -> dict:
         "divisions": len(snap.get("divisions", [])),
         "visits": cu.visits.all(),
         "items": cu.items.all(),
-        "types": [
-            (t, a, o, a - o)
-            for t, a in snap.get("quotas", {}).items()
-            for o in [snap.get("occupied", {}).get(t, 0)]
-        ],
-        "posts": [(c, a, snap.get("held", {}).get(c, 0)) for c, a in snap.get("posts", {}).items()],
+        "lines": sel.snapshot_lines(snap),
         "selfcheck_labels": dict(SelfCheckItem.Item.choices),
         "kinds": dict(VisitKind.choices),
     }
@@ -61,3 +61,13 @@ def county_report_pdf(campaign: Campaign, *, actor, action: str = "核查.打印
         target=campaign,
         region=campaign.region,
     )
+
+
+def annex_workbook(campaign: Campaign, *, actor, action: str = "核查.下载附件2-5") -> bytes:
+    """附件2–5 of the campaign (FORMATS.md §3 columns, §6): the snapshots' figures as of the cut-off with
+    the campaign's comparison; the download and ``campaign_export`` write this. Audited as ``action``."""
+    buffer = io.BytesIO()
+    write_annexes(buffer, sel.annex_units(campaign), exported_by=actor_name(actor))
+    run = campaign.comparison_run_id
+    audit.record(actor=actor, action=action, target=campaign, region=campaign.region, after={"run": run})
+    return buffer.getvalue()

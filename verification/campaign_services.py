@@ -30,8 +30,8 @@ from archives.services import check_scan
 from bianzhi import audit, workdays
 from bianzhi.roles import actor_name
 from units import services as unit_services
-from units.choices import POST_CATEGORY_OF, EstablishmentType, Nature, PostCategory, UnitEventKind
-from units.models import Person, Unit, UnitEvent
+from units.choices import POST_CATEGORY_OF, EstablishmentType, Nature, PostCategory
+from units.models import Person, Unit
 from units.selectors import liaison_unit_ids, regions_for
 from verification import selectors
 from verification.campaign_models import (
@@ -58,7 +58,7 @@ from verification.campaign_models import (
     VisitMethod,
     WorkingGroupMember,
 )
-from verification.compare.data import P_CATEGORY, P_NAME, P_POST, P_TYPE, P_UNIT
+from verification.compare.data import P_CATEGORY, P_MILITARY, P_NAME, P_POST, P_TYPE, P_UNIT
 from verification.compare.register import load_register
 from verification.models import Finding, FindingStatus
 from verification.services import comparison_run
@@ -145,6 +145,8 @@ def is_liaison(actor, cu: CampaignUnit) -> bool:
 
 
 def _require_writer(actor, region) -> None:
+    if actor is None:  # the system: a management command (bianzhi.roles)
+        return
     if not is_writer(actor, region):
         _fail("只有本区划的编办工作人员可以进行此操作。")
 
@@ -246,30 +248,18 @@ def units_in_scope(region, cutoff: dt.date, natures=(), systems=(), townships=()
     return list(qs.order_by("sort_order", "id"))
 
 
-def _rolled_back(cutoff: dt.date, unit_ids: list[int], register) -> tuple[dict, dict]:
-    """Quotas and posts as of the cut-off: the current values with later changes undone (latest first)."""
-    quotas = {k: a for k, (a, _m) in register.quotas.items()}
-    posts = dict(register.posts)
-    later = UnitEvent.objects.filter(
-        unit_id__in=unit_ids, occurred_on__gt=cutoff, kind__in=[UnitEventKind.QUOTA, UnitEventKind.POSTS]
-    ).order_by("-occurred_on", "-id")
-    for e in later:
-        before = (e.before or {}).get("approved", 0)
-        if e.kind == UnitEventKind.QUOTA:
-            quotas[(e.unit_id, e.establishment_type)] = before
-        else:
-            posts[(e.unit_id, e.post_category)] = before
-    return quotas, posts
-
-
 def build_snapshots(region, cutoff: dt.date, units: Sequence[Unit]) -> dict[int, dict]:
-    """Each unit as of the cut-off (see ``CampaignUnit.snapshot``), from the register at that date."""
+    """Each unit as of the cut-off (see ``CampaignUnit.snapshot``), from the register at that date: people
+    by their 入编/出编 dates, quotas and posts by ``units.selectors.establishment_at`` — a unit whose figures
+    were first loaded (建账) after the cut-off shows the loaded figures with ``"baseline": True``."""
     register = load_register(region=region, cutoff=cutoff)
     ids = [u.pk for u in units]
-    quotas, posts = _rolled_back(cutoff, ids, register)
     people: dict[int, list] = defaultdict(list)
+    military: dict[int, int] = defaultdict(int)
     for person in register.people.values():
         people[person[P_UNIT]].append([person[P_NAME], person[P_TYPE], person[P_CATEGORY], person[P_POST]])
+        if person[P_MILITARY] and person[P_TYPE] == EstablishmentType.ADMIN:
+            military[person[P_UNIT]] += 1
     divisions: dict[int, list] = defaultdict(list)
     for d in Unit.objects.filter(parent_id__in=ids, nature=Nature.DIVISION).order_by("sort_order", "id"):
         reg = register.units.get(d.pk)
@@ -284,6 +274,7 @@ def build_snapshots(region, cutoff: dt.date, units: Sequence[Unit]) -> dict[int,
             occupied[etype] += 1
             if POST_CATEGORY_OF.get(post):
                 held[POST_CATEGORY_OF[post]] += 1
+        quotas = {t: register.quotas.get((u.pk, t), (0, 0)) for t in EstablishmentType.values}
         out[u.pk] = {
             "unit": {
                 "name": u.name,
@@ -296,14 +287,26 @@ def build_snapshots(region, cutoff: dt.date, units: Sequence[Unit]) -> dict[int,
                 "confidential": u.is_confidential,
             },
             "divisions": divisions.get(u.pk, []),
-            "quotas": {t: quotas[(u.pk, t)] for t in EstablishmentType.values if quotas.get((u.pk, t))},
+            "quotas": {t: a for t, (a, _m) in quotas.items() if a},
             "occupied": dict(occupied),
-            "posts": {c: posts.get((u.pk, c), 0) for c in PostCategory.values},
+            "posts": {c: register.posts.get((u.pk, c), 0) for c in PostCategory.values},
             "held": dict(held),
             "people": staff,
             "people_count": len(staff),
+            "baseline": u.pk in register.baseline,
+            "earmark": quotas[EstablishmentType.ADMIN][1],
+            "military": military.get(u.pk, 0),
         }
     return out
+
+
+def snapshot_refresh(cu: CampaignUnit) -> CampaignUnit:
+    """Take the unit's snapshot again as of the campaign's cut-off (after an adopted correction), so the
+    snapshot stays the figure the campaign's pages, notice and reports print."""
+    campaign = cu.campaign
+    cu.snapshot = build_snapshots(campaign.region, campaign.cutoff, [cu.unit])[cu.unit_id]
+    cu.save(update_fields=["snapshot"])
+    return cu
 
 
 # The county plan's stage windows (seeds/000 §三): days relative to the data cut-off (2021-12-31):
@@ -354,6 +357,25 @@ def _check_windows(kind: str, windows: dict) -> None:
             _fail(f"请填写“{stage}”环节的起止日期。")
         if end < start:
             _fail(f"“{stage}”环节的结束日期早于开始日期。")
+    _check_order(kind, windows)
+
+
+def _check_order(kind: str, windows: dict) -> None:
+    """The stages follow the county plan's order. The plan moves them on 压茬推进 (one starts as the one
+    before ends, 随机抽查 and 数据更新 side by side), so stages may overlap; what it forbids is a later
+    stage starting before an earlier one starts, or ending before an earlier one ends (a unit cannot
+    finish 数据比对 before 单位自查 is over)."""
+    stages = STAGES[kind]
+    for before, after in zip(stages, stages[1:], strict=False):
+        (b_start, b_end), (a_start, a_end) = windows[before], windows[after]
+        if a_start < b_start:
+            _fail(
+                f"“{after}”环节不能早于“{before}”环节开始（{b_start:%Y年%m月%d日}），请按实施方案的顺序安排。"
+            )
+        if a_end < b_end:
+            _fail(
+                f"“{after}”环节不能早于“{before}”环节结束（{b_end:%Y年%m月%d日}），请按实施方案的顺序安排。"
+            )
 
 
 @transaction.atomic
@@ -362,8 +384,8 @@ def campaign_create(
     region,
     name: str,
     cutoff: dt.date,
-    windows: dict[str, tuple[dt.date, dt.date]],
     actor,
+    windows: dict[str, tuple[dt.date, dt.date]] | None = None,
     kind: str = CampaignKind.ANNUAL,
     natures: Iterable[str] = (),
     systems: Iterable[str] = (),
@@ -373,7 +395,8 @@ def campaign_create(
     members: Iterable[dict] = (),
 ) -> Campaign:
     """Set up a campaign: windows for each stage of its kind, the working group, and every unit in scope
-    snapshotted as of the cut-off (entering the kind's first stage). Office writers only; audited."""
+    snapshotted as of the cut-off (entering the kind's first stage). Without ``windows`` the stages get
+    the county plan's windows relative to the cut-off (``default_windows``). Office writers only; audited."""
     _require_writer(actor, region)
     name = (name or "").strip()
     if not name:
@@ -383,6 +406,10 @@ def campaign_create(
     if kind not in CampaignKind.values:
         _fail("核查类型无效。", "kind")
     _check_ratios(onsite_ratio, sample_ratio)
+    if cutoff is None:
+        _fail("请填写数据采集时间节点。", "cutoff")
+    if windows is None:
+        windows = default_windows(kind, cutoff)
     _check_windows(kind, windows)
     natures, systems, townships = list(natures), list(systems), list(townships)
     units = units_in_scope(region, cutoff, natures, systems, townships)
@@ -479,14 +506,19 @@ def working_group_set(*, campaign: Campaign, members: Iterable[dict], actor) -> 
 def window_set(
     *, campaign: Campaign, stage: str, starts_on: dt.date, ends_on: dt.date, actor, reason: str
 ) -> CampaignWindow:
-    """Change (e.g. extend) one stage's window. Office writers, with a reason; audited."""
+    """Change (e.g. extend) one stage's window; the stages stay in the plan's order (``_check_order``).
+    Office writers, with a reason; audited."""
     _require_writer(actor, campaign.region)
     if stage not in campaign.stages:
         _fail("该核查工作没有这个环节。", "stage")
     if not (reason or "").strip():
         _fail("调整环节时间须填写原因。", "reason")
+    if starts_on is None or ends_on is None:
+        _fail("请填写开始日期和结束日期。", "starts_on")
     if ends_on < starts_on:
         _fail("结束日期早于开始日期。", "ends_on")
+    current = {w.stage: (w.starts_on, w.ends_on) for w in CampaignWindow.objects.filter(campaign=campaign)}
+    _check_order(campaign.kind, current | {stage: (starts_on, ends_on)})
     w = CampaignWindow.objects.select_for_update().get(campaign=campaign, stage=stage)
     before = {"starts_on": w.starts_on, "ends_on": w.ends_on}
     w.starts_on, w.ends_on = starts_on, ends_on
@@ -636,6 +668,14 @@ def proposal_create(
     return proposal
 
 
+def _correction_date(p: CorrectionProposal, document) -> dt.date:
+    """A quota or post correction takes effect at the cut-off (the figure the campaign corrects), or at
+    its Document's date when that is earlier."""
+    cutoff = p.campaign_unit.campaign.cutoff
+    issued = getattr(document, "issued_on", None)
+    return min(cutoff, issued) if issued else cutoff
+
+
 def _apply(p: CorrectionProposal, *, actor, document) -> None:
     unit = p.campaign_unit.unit
     reason = f"核查更正：{p.reason}"
@@ -647,6 +687,7 @@ def _apply(p: CorrectionProposal, *, actor, document) -> None:
             document=document,
             actor=actor,
             reason=reason,
+            occurred_on=_correction_date(p, document) if document is not None else None,
         )
     elif p.kind == CorrectionProposal.Kind.POSTS:
         unit_services.leader_posts_set(
@@ -656,6 +697,7 @@ def _apply(p: CorrectionProposal, *, actor, document) -> None:
             document=document,
             actor=actor,
             reason=reason,
+            occurred_on=_correction_date(p, document) if document is not None else None,
         )
     elif p.kind == CorrectionProposal.Kind.PERSON:
         unit_services.person_update(
@@ -687,6 +729,7 @@ def proposal_decide(
         _fail("不采纳时请填写审核意见。", "note")
     if accept:
         _apply(proposal, actor=actor, document=document)
+        snapshot_refresh(cu)
     proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     proposal.decided_by_name, proposal.decided_at, proposal.decision_note = _name(actor), timezone.now(), note
     proposal.document = document
@@ -718,17 +761,34 @@ def selfcheck_submit(*, cu: CampaignUnit, actor) -> CampaignUnit:
 # ---- stage 2: 群众监督 ----------------------------------------------------------------------------------
 
 
-def _next_workday(day: dt.date) -> dt.date:
-    try:
-        return workdays.nth_working_day(day + dt.timedelta(days=1), 1)
-    except workdays.CalendarMissing:
-        return day + dt.timedelta(days=1)
+NOTICE_WORKING_DAYS = 5
+
+
+def notice_period(posted_on: dt.date) -> tuple[dt.date, dt.date]:
+    """(ends_on, remove_by) of a notice posted on ``posted_on``.
+
+    The plan says 公示时间为5个工作日. The posting day never counts (the notice goes up during it), so
+    the notice stays up for 5 full working days after it: ``ends_on`` is the 5th working day counted
+    from the day after posting, by the official calendar (weekends, holidays and 调休 make-up days), and
+    the notice may be removed on or after that day; ``remove_by`` is the next working day (removing
+    later is flagged overdue). A year without calendar data raises ``CalendarMissing`` (a refusal)."""
+    ends_on = workdays.nth_working_day(posted_on + dt.timedelta(days=1), NOTICE_WORKING_DAYS)
+    return ends_on, workdays.nth_working_day(ends_on + dt.timedelta(days=1), 1)
+
+
+def _not_future(day: dt.date | None, label: str, field: str) -> dt.date:
+    if day is None:
+        _fail(f"请填写{label}。", field)
+    if day > _today():
+        _fail(f"{label}不能晚于今天（{_today():%Y年%m月%d日}）。", field)
+    return day
 
 
 @transaction.atomic
 def notice_post(*, cu: CampaignUnit, posted_on: dt.date, actor, place: str = "") -> Notice:
-    """Record the posting of the unit's notice; it ends after 5 working days by the official calendar
-    (refused when the year has no calendar data). Not for a confidential unit; once per unit."""
+    """Record the posting of the unit's notice (the liaison or the office). ``posted_on`` is not in the
+    future and not before the campaign's first stage starts; the period is ``notice_period`` (refused
+    when a year has no calendar data). Not for a confidential unit; once per unit; audited."""
     cu = _lock(cu)
     _require_either(actor, cu)
     _in_stage(cu, Stage.NOTICE)
@@ -736,14 +796,16 @@ def notice_post(*, cu: CampaignUnit, posted_on: dt.date, actor, place: str = "")
         _fail("涉密单位不进行公示。")
     if Notice.objects.filter(campaign_unit=cu).exists():
         _fail("该单位的公示已登记，不能重复登记。")
-    if posted_on is None:
-        _fail("请填写公示日期。", "posted_on")
-    ends_on = workdays.nth_working_day(posted_on, 5)
+    _not_future(posted_on, "公示日期", "posted_on")
+    first = window(cu.campaign, STAGES[cu.campaign.kind][0])
+    if first is not None and posted_on < first.starts_on:
+        _fail(f"公示日期不能早于本次核查开始（{first.starts_on:%Y年%m月%d日}）。", "posted_on")
+    ends_on, remove_by = notice_period(posted_on)
     notice = Notice.objects.create(
         campaign_unit=cu,
         posted_on=posted_on,
         ends_on=ends_on,
-        remove_by=_next_workday(ends_on),
+        remove_by=remove_by,
         place=(place or "").strip()[:200],
         posted_by_name=_name(actor),
     )
@@ -759,7 +821,8 @@ def notice_post(*, cu: CampaignUnit, posted_on: dt.date, actor, place: str = "")
 
 @transaction.atomic
 def notice_remove(*, cu: CampaignUnit, removed_on: dt.date, actor) -> Notice:
-    """Record the removal of the notice (not before it ends). Removal after ``remove_by`` is flagged."""
+    """Record the removal of the notice: not in the future, and on or after ``ends_on`` (the 5th full
+    working day after posting, see ``notice_period``). Removal after ``remove_by`` is flagged."""
     cu = _lock(cu)
     _require_either(actor, cu)
     _in_stage(cu, Stage.NOTICE)
@@ -768,8 +831,9 @@ def notice_remove(*, cu: CampaignUnit, removed_on: dt.date, actor) -> Notice:
         _fail("尚未登记公示。")
     if notice.removed_on:
         _fail("已登记撤除，不能重复登记。")
-    if removed_on is None or removed_on < notice.ends_on:
-        _fail(f"公示期至 {notice.ends_on:%Y年%m月%d日}，期满后才能撤除。", "removed_on")
+    _not_future(removed_on, "撤除日期", "removed_on")
+    if removed_on < notice.ends_on:
+        _fail(f"公示期至 {notice.ends_on:%Y年%m月%d日}（公示后满5个工作日），期满后才能撤除。", "removed_on")
     notice.removed_on = removed_on
     notice.save(update_fields=["removed_on"])
     audit.record(
@@ -784,7 +848,8 @@ def notice_remove(*, cu: CampaignUnit, removed_on: dt.date, actor) -> Notice:
 
 @transaction.atomic
 def feedback_add(*, cu: CampaignUnit, received_on: dt.date, text: str, actor) -> NoticeFeedback:
-    """Log feedback received on the notice (the liaison or the office)."""
+    """Log feedback received on the notice (the liaison or the office): received while the notice was up
+    (from posting to removal, or to today while it is still up), never in the future."""
     cu = _lock(cu)
     _require_either(actor, cu)
     _in_stage(cu, Stage.NOTICE)
@@ -793,8 +858,12 @@ def feedback_add(*, cu: CampaignUnit, received_on: dt.date, text: str, actor) ->
         _fail("尚未登记公示。")
     if not (text or "").strip():
         _fail("请填写反映内容。", "text")
+    received_on = _not_future(received_on or _today(), "收到日期", "received_on")
+    if received_on < notice.posted_on or (notice.removed_on and received_on > notice.removed_on):
+        end = notice.removed_on or _today()
+        _fail(f"收到日期应在公示期间（{notice.posted_on:%Y年%m月%d日}至{end:%Y年%m月%d日}）。", "received_on")
     item = NoticeFeedback.objects.create(
-        notice=notice, received_on=received_on or _today(), text=text.strip(), recorded_by_name=_name(actor)
+        notice=notice, received_on=received_on, text=text.strip(), recorded_by_name=_name(actor)
     )
     audit.record(
         actor=actor, action="核查.公示反馈", target=cu, region=cu.campaign.region, after={"text": item.text}
@@ -859,14 +928,25 @@ def notice_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
 
 
 @transaction.atomic
-def campaign_compare(*, campaign: Campaign, actor):
-    """Run the comparison for the campaign's cut-off (``comparison_run``) and keep the run."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+def campaign_compare(*, campaign: Campaign, actor, rows: dict | None = None):
+    """Run the comparison for the campaign's cut-off (``comparison_run``: the region's uploads, or the
+    partner ``rows`` the compare command read) and keep the run as the campaign's; its result workbook's
+    附件2–5 are the campaign's snapshots (``campaign_selectors.annex_units``). The page and
+    ``compare --campaign`` share this path."""
+    from verification.campaign_selectors import annex_units
+
+    campaign = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
     _require_writer(actor, campaign.region)
     if campaign.status != CampaignStatus.ACTIVE:
         _fail("该核查工作已结束。")
     _check_window(campaign, Stage.COMPARISON)
-    run = comparison_run(region=campaign.region, actor=actor, cutoff=campaign.cutoff)
+    run = comparison_run(
+        region=campaign.region,
+        actor=actor,
+        cutoff=campaign.cutoff,
+        rows=rows,
+        annex=lambda run: annex_units(campaign, run),
+    )
     campaign.comparison_run = run
     campaign.save(update_fields=["comparison_run"])
     audit.record(

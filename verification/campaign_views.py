@@ -4,6 +4,7 @@ actions, and the prints (notice, unit report, county report) and the 附件2–5
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from bianzhi import audit
 from bianzhi.lib.dates import InvalidDate, parse_date
 from bianzhi.lib.pdf import render_pdf
 from units.choices import Nature, System
@@ -225,15 +225,14 @@ def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def campaign_workbook(request: HttpRequest, pk: int) -> FileResponse:
-    """The comparison tables 附件2–5 of the campaign's run (made with the campaign's cut-off)."""
+    """附件2–5 of the campaign: the snapshots' figures with the campaign's comparison (``campaign_export``
+    writes the same workbook)."""
     campaign = sel.campaign_for(request.user, pk)
     run = campaign.comparison_run
-    if run is None or not run.result_file:
+    if run is None:
         raise Http404("本次核查尚未进行数据比对。")
-    audit.record(actor=request.user, action="核查.下载附件2-5", target=campaign, after={"run": run.pk})
-    return FileResponse(
-        run.result_file.open("rb"), as_attachment=True, filename=f"{campaign.name}附件2-5.xlsx"
-    )
+    data = prints.annex_workbook(campaign, actor=request.user)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=f"{campaign.name}附件2-5.xlsx")
 
 
 # ---- a unit in the campaign --------------------------------------------------------------------------
@@ -248,10 +247,7 @@ def cu_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cu": cu,
         "campaign": cu.campaign,
         "snap": cu.snapshot,
-        "quota_rows": [
-            (t, n, cu.snapshot.get("occupied", {}).get(t, 0)) for t, n in cu.snapshot["quotas"].items()
-        ],
-        "post_rows": [(c, n, cu.snapshot.get("held", {}).get(c, 0)) for c, n in cu.snapshot["posts"].items()],
+        "lines": sel.snapshot_lines(cu.snapshot),
         "stages": [*cu.campaign.stages, Stage.DONE],
         "items": cu.items.all(),
         "item_answers": cs.ITEM_ANSWERS,
@@ -441,7 +437,7 @@ def cu_notice(request: HttpRequest, pk: int) -> HttpResponse:
     cu = sel.campaign_unit_for(request.user, pk)
     if cu.snapshot["unit"].get("confidential"):
         raise Http404("涉密单位不公示。")
-    context = {"cu": cu, "snap": cu.snapshot, "notice": getattr(cu, "notice", None),
+    context = {"cu": cu, "snap": cu.snapshot, "notice": getattr(cu, "notice", None), "lines": sel.snapshot_lines(cu.snapshot),
                "divisions": [d for d in cu.snapshot.get("divisions", []) if not d.get("confidential")]}  # fmt: skip
     data = render_pdf("verification/campaign/print/notice.html", context, actor=request.user,
                       action="核查.打印公示", target=cu, region=cu.campaign.region)  # fmt: skip

@@ -20,6 +20,7 @@ from bianzhi import audit
 from bianzhi.lib import xlsx
 from bianzhi.lib.text import clean_cell
 from bianzhi.lib.xlsx import UnreadableWorkbook
+from bianzhi.roles import authorize
 from units.models import Unit
 from units.selectors import liaison_unit_ids, regions_for
 from verification import selectors
@@ -76,7 +77,8 @@ def comparison_record(
 ) -> ComparisonRun:
     """Store a run's findings under their stable keys: new keys are created (待核实), known keys get this
     run as ``last_run`` (their status is kept), keys not found again are gone (an event says so).
-    Called by the compare page and command; audited."""
+    Called by the compare page and command; office administrators and staff of the region; audited."""
+    authorize(actor, "edit_registry", region=region)
     run = ComparisonRun.objects.create(
         region=region,
         cutoff=cutoff,
@@ -149,8 +151,11 @@ def _previous_run(region, run: ComparisonRun) -> list[int]:
 @transaction.atomic
 def finding_transition(*, finding: Finding, to_status: str, actor, text: str = "") -> Finding:
     """Move a finding to another status (TRANSITIONS); records the event and an audit row.
-    The liaison's answer is 待核实 → 已说明 with a text; the office accepts or returns it."""
+    The liaison's answer is 待核实 → 已说明 with a text; the office accepts or returns it.
+    Office administrators and staff of the finding's region; the unit's liaison only to explain."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if not (to_status == FindingStatus.EXPLAINED and finding.unit_id in liaison_unit_ids(actor)):
+        authorize(actor, "edit_registry", region=finding.region_id)
     if to_status not in TRANSITIONS.get(finding.status, ()):
         raise ValidationError(f"问题状态不能从“{finding.status}”改为“{to_status}”。")
     if to_status == FindingStatus.EXPLAINED and not text.strip():
@@ -299,21 +304,31 @@ def _source_rows(upload: PartnerUpload):
 
 
 @transaction.atomic
-def comparison_run(*, region, actor, cutoff: dt.date | None = None) -> ComparisonRun:
-    """Compare the register (now, or at ``cutoff``) with the region's latest valid upload of each source.
+def comparison_run(
+    *, region, actor, cutoff: dt.date | None = None, rows: dict | None = None, annex=None
+) -> ComparisonRun:
+    """Compare the register (now, or at ``cutoff``) with the region's latest valid upload of each source
+    (or with ``rows``, partner rows already read, as the compare command does).
 
     Records the run with ``comparison_record`` (new / still open / gone findings), keeps the unmatched
-    partner units with their closest register units, and stores the result workbook (问题清单, 比对概况,
-    附件2–5). Office administrators and staff only. Audited (by comparison_record)."""
+    partner units with their closest register units and the partner head counts per unit, and stores the
+    result workbook (问题清单, 比对概况, 附件2–5; ``annex(run)`` gives the 附件2–5 sheets when a campaign's
+    snapshots are the figures). Office administrators and staff only. Audited (by comparison_record)."""
     if not selectors.is_office_writer(actor) or not regions_for(actor).filter(pk=region.pk).exists():
         _fail("只有本区划的编办工作人员可以运行比对。")
-    uploads = list(PartnerUpload.objects.filter(region=region, status=UploadStatus.VALID).order_by("source"))
-    if not uploads:
-        _fail("尚无有效的部门数据，请先上传组织、财政或人社部门的数据。")
-    try:
-        rows = {u.source: _source_rows(u) for u in sorted(uploads, key=lambda u: SOURCE_ORDER[u.source])}
-    except (UnreadableWorkbook, FileNotFoundError):
-        _fail("已上传的数据文件无法读取，请重新上传。")
+    uploads = []
+    if rows is None:
+        uploads = list(
+            PartnerUpload.objects.filter(region=region, status=UploadStatus.VALID).order_by("source")
+        )
+        if not uploads:
+            _fail("尚无有效的部门数据，请先上传组织、财政或人社部门的数据。")
+        try:
+            rows = {u.source: _source_rows(u) for u in sorted(uploads, key=lambda u: SOURCE_ORDER[u.source])}
+        except (UnreadableWorkbook, FileNotFoundError):
+            _fail("已上传的数据文件无法读取，请重新上传。")
+    elif not rows:
+        _fail("至少需要一个部门的数据。")
     register = load_register(region=region, cutoff=cutoff)
     result = compare(register, rows)
     run = comparison_record(region=region, result=result, sources=list(rows), cutoff=cutoff, actor=actor)
@@ -323,11 +338,17 @@ def comparison_run(*, region, actor, cutoff: dt.date | None = None) -> Compariso
         source: [[name, credit, n, matcher.suggest(name)] for name, credit, n in items]
         for source, items in result.unmatched.items()
     }
+    run.counts = {
+        "by_code": dict(result.count_by_code()),
+        "by_source": dict(result.count_by_source()),
+        # partner head counts per 法人 unit (附件2–4 read them back for a campaign's run)
+        "units": {s: {str(u): n for u, n in result.unit_counts[s].items()} for s in rows},
+    }
     buffer = io.BytesIO()
-    write_result(buffer, result, register, list(rows), exported_by=_actor_name(actor))
+    annexes = annex(run) if annex is not None else None
+    write_result(buffer, result, register, list(rows), exported_by=_actor_name(actor), annexes=annexes)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     run.result_file.save(f"比对结果{region.code}_{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False)
-    run.counts = {"by_code": dict(result.count_by_code()), "by_source": dict(result.count_by_source())}
     run.save(update_fields=["unmatched", "counts", "result_file"])
     return run
 
@@ -418,6 +439,7 @@ def finding_decide(
 def findings_export(*, findings, actor, filters: dict) -> bytes:
     """The filtered findings as 问题清单 (FORMATS.md §3 columns, plus 状态), carrying the exporter's
     name and time. Audited (who, which filters, how many rows)."""
+    authorize(actor, "export")
     rows = (
         [
             f.code,
@@ -444,4 +466,5 @@ def findings_export(*, findings, actor, filters: dict) -> bytes:
 
 def run_result_download(*, run: ComparisonRun, actor) -> None:
     """Record that the run's full result workbook (with 附件2–5) was downloaded."""
+    authorize(actor, "export", region=run.region_id)
     audit.record(actor=actor, action="比对结果.下载", target=run, region=run.region)

@@ -50,6 +50,7 @@ class Register:
     quotas: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)  # (approved, 军转 earmark)
     posts: dict[tuple[int, str], int] = field(default_factory=dict)
     cutoff: dt.date | None = None
+    baseline: set[int] = field(default_factory=set)  # units whose figures at the cut-off come from 建账
 
     def legal_id(self, unit_id: int) -> int:
         unit = self.units.get(unit_id)

@@ -2,7 +2,9 @@
 
 Now: the people in establishment. At a cut-off date D: the people with entered_on ≤ D and
 (in establishment or left_on > D), with transfers and post changes after D rolled back from their
-movement history, and units that ended after D counted as live.
+movement history, and units that ended after D counted as live. Quotas and posts at D come from
+``units.selectors.establishment_at`` (建账 figures are never rolled back to 0; those units are in
+``Register.baseline``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import sys
 from django.db.models import Q
 
 from units.choices import MovementKind, UnitStatus
-from units.models import LeaderPostQuota, Movement, Person, Quota, Unit, UnitAlias
+from units.models import Movement, Person, Unit, UnitAlias
+from units.selectors import establishment_at
 from verification.compare.data import Register, RegUnit
 
 
@@ -93,14 +96,11 @@ def load_register(*, region=None, cutoff: dt.date | None = None) -> Register:
     for number, name, unit_id, etype, category, post, military in rows.values():
         people[number] = (name, register.legal_id(unit_id), etype, category, post, military)
     register.aliases = list(_in_region(UnitAlias, region).values_list("unit_id", "name"))
-    register.quotas = {
-        (u, t): (a, m)
-        for u, t, a, m in _in_region(Quota, region).values_list(
-            "unit_id", "establishment_type", "approved", "military_earmark"
-        )
-    }
-    register.posts = {
-        (u, c): a
-        for u, c, a in _in_region(LeaderPostQuota, region).values_list("unit_id", "category", "approved")
-    }
+    unit_ids = (
+        Unit.objects.values("pk") if region is None else Unit.objects.filter(region=region).values("pk")
+    )
+    figures = establishment_at(unit_ids, cutoff)
+    register.quotas = {k: (a, figures.earmarks.get(k, 0)) for k, a in figures.quotas.items()}
+    register.posts = dict(figures.posts)
+    register.baseline = set(figures.baseline)
     return register
