@@ -35,6 +35,7 @@ from archives.models import (
 )
 from bianzhi import audit
 from bianzhi.lib.text import clean_cell, normalize_doc_number
+from bianzhi.roles import authorize
 
 DOCUMENT_FIELDS = ("number", "title", "issuer", "issued_on", "kind", "note")
 FILING_FIELDS = ("catalogue_class", "year", "retention", "box_number", "volume_number")
@@ -112,7 +113,9 @@ def document_create(
     volume_number: str = "",
 ) -> Document:
     """Register a Document. The 文号 is normalised and unique per issuing body and year in the region;
-    the year is the 〔year〕 of the 文号, else the issue year. Audited (文件.登记)."""
+    the year is the 〔year〕 of the 文号, else the issue year. Office administrators and staff of the
+    region. Audited (文件.登记)."""
+    authorize(actor, "edit_registry", region=region)
     number = normalize_doc_number(number)
     title, issuer = clean_cell(title), clean_cell(issuer)
     if not number:
@@ -162,6 +165,7 @@ def document_update(*, document: Document, actor, reason: str = "", **changes) -
     if unknown:
         raise ValueError(f"document_update: unknown fields {sorted(unknown)}")
     doc = Document.objects.select_for_update().get(pk=document.pk)
+    authorize(actor, "edit_registry", region=doc.region_id)
     if not doc.is_citable:
         raise ValidationError("已撤回的文件不能修改。")
     before = audit.snapshot(doc, DOCUMENT_FIELDS + FILING_FIELDS)
@@ -203,6 +207,7 @@ def citations(document: Document) -> dict[str, int]:
 def document_withdraw(*, document: Document, reason: str, actor) -> Document:
     """Withdraw (撤回) a Document with a reason. Nothing is deleted: the records that cite it keep their
     history, but no new change may cite it (``require_citable``). Audited (文件.撤回)."""
+    authorize(actor, "edit_registry", region=document.region_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "撤回文件必须填写原因。"})
@@ -227,6 +232,7 @@ def document_withdraw(*, document: Document, reason: str, actor) -> Document:
 
 def document_delete(*, document: Document, actor) -> None:
     """There is no deleting a Document: this refuses, with the records that cite it, and says what to do."""
+    authorize(actor, "edit_registry", region=document.region_id)
     cited = citations(document)
     where = "、".join(f"{k}{v}条" for k, v in cited.items())
     raise ValidationError(
@@ -279,6 +285,7 @@ def check_scan(upload: UploadedFile) -> tuple[str, str]:
 @transaction.atomic
 def document_attach(*, document: Document, upload: UploadedFile, actor) -> DocumentFile:
     """Attach a scan (PDF or image) to a Document, after checking its size and type."""
+    authorize(actor, "edit_registry", region=document.region_id)
     sha, ctype = check_scan(upload)
     if document.files.filter(sha256=sha).exists():
         raise ValidationError("同一扫描件已经上传过。")
@@ -344,6 +351,7 @@ def catalogue_class_create(
     *, code: str, name: str, actor, parent: CatalogueClass | None = None, sort: int = 0
 ) -> CatalogueClass:
     """Add a class to the catalogue (a top-level class of the 总目录, or a sub-class under one). Audited."""
+    authorize(actor, "edit_registry")
     cls = CatalogueClass(code=code, name=name, parent=parent, sort=sort)
     _check_class(cls)
     cls.save()
@@ -355,6 +363,7 @@ def catalogue_class_create(
 def catalogue_class_update(*, cls: CatalogueClass, actor, **changes) -> CatalogueClass:
     """Rename, renumber, move or (de)activate a class. A deactivated class keeps its Documents but takes
     no new ones. Audited with before/after."""
+    authorize(actor, "edit_registry")
     cls = CatalogueClass.objects.select_for_update().get(pk=cls.pk)
     before = audit.snapshot(cls, CLASS_FIELDS)
     for name, value in changes.items():
@@ -373,6 +382,7 @@ def catalogue_class_update(*, cls: CatalogueClass, actor, **changes) -> Catalogu
 def catalogue_class_delete(*, cls: CatalogueClass, actor) -> None:
     """Remove a class created by mistake. Refused while it (or a sub-class) holds Documents or has
     sub-classes: such a class can only be deactivated. Audited."""
+    authorize(actor, "edit_registry")
     cls = CatalogueClass.objects.select_for_update().get(pk=cls.pk)
     held = cls.documents.count()
     if held:
@@ -390,6 +400,7 @@ def catalogue_class_delete(*, cls: CatalogueClass, actor) -> None:
 @transaction.atomic
 def dedicated_file_create(*, name: str, description: str = "", actor, kind: str = DedicatedKind.OTHER):
     """Open a new dedicated file for a line of work the office adds (其他专项工作档案). Audited."""
+    authorize(actor, "edit_registry")
     name = clean_cell(name)
     if not name:
         raise ValidationError({"name": "档案名称不能为空。"})
@@ -406,7 +417,13 @@ def dedicated_file_create(*, name: str, description: str = "", actor, kind: str 
 def dedicated_file_add_document(
     *, dedicated_file: DedicatedFile, document: Document, actor, note: str = ""
 ) -> DedicatedEntry:
-    """File a Document into a dedicated file (once per file). Audited (独立档案.归档)."""
+    """File a Document into a dedicated file (once per file). Office staff of the Document's region.
+    Audited (独立档案.归档)."""
+    authorize(actor, "edit_registry", region=document.region_id)
+    return _add_document(dedicated_file=dedicated_file, document=document, actor=actor, note=note)
+
+
+def _add_document(*, dedicated_file: DedicatedFile, document: Document, actor, note: str) -> DedicatedEntry:
     if DedicatedEntry.objects.filter(dedicated_file=dedicated_file, document=document).exists():
         raise ValidationError({"number": f"文件“{document.number}”已经在“{dedicated_file.name}”中。"})
     entry = DedicatedEntry.objects.create(
@@ -439,7 +456,29 @@ def dedicated_file_add_record(
     upload: UploadedFile | None = None,
 ) -> DedicatedEntry:
     """File other material (a work plan, a statistics table, a report) into a dedicated file, with an
-    optional attachment checked like a scan. Audited (独立档案.归档)."""
+    optional attachment checked like a scan. Office staff of the region. Audited (独立档案.归档)."""
+    authorize(actor, "edit_registry", region=region)
+    return _add_record(
+        dedicated_file=dedicated_file,
+        region=region,
+        title=title,
+        actor=actor,
+        occurred_on=occurred_on,
+        note=note,
+        upload=upload,
+    )
+
+
+def _add_record(
+    *,
+    dedicated_file: DedicatedFile,
+    region,
+    title: str,
+    actor,
+    occurred_on: dt.date | None,
+    note: str,
+    upload: UploadedFile | None,
+) -> DedicatedEntry:
     title = clean_cell(title)
     if not title:
         raise ValidationError({"title": "材料名称不能为空。"})
@@ -481,18 +520,19 @@ def file_into_dedicated(
     upload: UploadedFile | None = None,
 ) -> DedicatedEntry:
     """File material into the dedicated file of a line of work (e.g. ``"核查"`` for the verification
-    campaign): a Document (filed once; filing it again returns the existing entry) or a record."""
+    campaign): a Document (filed once; filing it again returns the existing entry) or a record.
+
+    Called by other services as a step of a change they have already authorised (a liaison's unit
+    report files its PDF here), so it does not check the actor again; never call it from a view."""
     folder = DedicatedFile.objects.filter(kind=kind, is_active=True).order_by("sort", "id").first()
     if folder is None:
         raise ValidationError(f"没有“{kind}”独立档案。")
     if document is not None:
         existing = DedicatedEntry.objects.filter(dedicated_file=folder, document=document).first()
-        return existing or dedicated_file_add_document(
-            dedicated_file=folder, document=document, note=note, actor=actor
-        )
+        return existing or _add_document(dedicated_file=folder, document=document, note=note, actor=actor)
     if region is None:
         raise ValueError("file_into_dedicated: a record needs its region")
-    return dedicated_file_add_record(
+    return _add_record(
         dedicated_file=folder,
         region=region,
         title=title,
@@ -532,6 +572,7 @@ def _check_linked(documents: list[Document], region) -> None:
 @transaction.atomic
 def minute_create(*, region, actor, documents: list[Document] = (), **fields) -> MinuteEntry:
     """Record a meeting in one of the three minute books; a joint meeting names its departments. Audited."""
+    authorize(actor, "edit_registry", region=region)
     minute = MinuteEntry(region=region, recorded_by=actor if actor and actor.pk else None, **fields)
     _check_minute(minute)
     _check_linked(list(documents), region)
@@ -548,6 +589,7 @@ def minute_update(
 ) -> MinuteEntry:
     """Correct a minute entry (the audit keeps what it said before). Audited with before/after."""
     minute = MinuteEntry.objects.select_for_update().get(pk=minute.pk)
+    authorize(actor, "edit_registry", region=minute.region_id)
     before = audit.snapshot(minute, MINUTE_FIELDS) | {
         "documents": sorted(minute.documents.values_list("number", flat=True))
     }
@@ -627,6 +669,7 @@ def _request_snapshot(req: Request) -> dict:
 @transaction.atomic
 def request_create(*, region, actor, basis: list[Document] = (), **content) -> Request:
     """Draft a request (草稿). Content may be completed later; the basis is checked at once. Audited."""
+    authorize(actor, "edit_registry", region=region)
     req = Request(region=region, created_by=actor if actor and actor.pk else None, **content)
     _clean_request(req)
     check_basis(list(basis), region)
@@ -641,6 +684,7 @@ def request_create(*, region, actor, basis: list[Document] = (), **content) -> R
 def request_update(*, request: Request, actor, basis: list[Document] | None = None, **content) -> Request:
     """Change a draft request's content or basis (only a 草稿 can change). Audited with before/after."""
     req = Request.objects.select_for_update().get(pk=request.pk)
+    authorize(actor, "edit_registry", region=req.region_id)
     if req.status != RequestStatus.DRAFT:
         raise ValidationError(f"请示事项已{req.status}，不能修改；如需修改，请先退回草稿。")
     before = _request_snapshot(req)
@@ -701,6 +745,7 @@ def _move(req: Request, to: str, *, actor, note: str = "", action: str) -> Reque
 def request_submit(*, request: Request, actor) -> Request:
     """草稿 → 已提交, refused with one message per missing item of the required content. Audited."""
     req = Request.objects.select_for_update().get(pk=request.pk)
+    authorize(actor, "edit_registry", region=req.region_id)
     if req.status != RequestStatus.DRAFT:
         raise ValidationError(f"请示事项当前为“{req.status}”，不能提交。")
     missing = request_missing(req)
@@ -713,9 +758,10 @@ def request_submit(*, request: Request, actor) -> Request:
 @transaction.atomic
 def request_return(*, request: Request, actor, note: str) -> Request:
     """已提交 → 草稿 (returned for changes), with a reason. Audited."""
+    req = Request.objects.select_for_update().get(pk=request.pk)
+    authorize(actor, "edit_registry", region=req.region_id)
     if not (note or "").strip():
         raise ValidationError({"note": "退回修改必须说明原因。"})
-    req = Request.objects.select_for_update().get(pk=request.pk)
     return _move(req, RequestStatus.DRAFT, actor=actor, note=note.strip(), action="请示事项.退回")
 
 
@@ -723,6 +769,7 @@ def request_return(*, request: Request, actor, note: str) -> Request:
 def request_decide(*, request: Request, document: Document | None, actor, decision: str = "") -> Request:
     """已提交 → 已决定, with the deciding Document (required, citable, of the same region). Audited."""
     req = Request.objects.select_for_update().get(pk=request.pk)
+    authorize(actor, "edit_registry", region=req.region_id)
     if document is None:
         raise ValidationError({"document": "决定请示事项必须有批复文件（决定文件）。"})
     require_citable(document)

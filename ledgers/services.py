@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from bianzhi import audit
+from bianzhi.roles import authorize
 from ledgers.models import (
     INFO_FIELDS,
     POST_PREFIX,
@@ -292,12 +293,16 @@ def ledger_entry_reverse(*, entry: UnitLedgerEntry, reason: str, actor, document
 
     The registry is changed back through ``units.services`` (so the ledger still agrees with the
     register) and the receiver writes the reversing line, with the reversed line's amounts negated.
-    The Document is the reversed line's unless one is given. Audited as ``台账.冲销``.
+    The Document is the reversed line's unless one is given (of the unit's region). Office
+    administrators and staff of the unit's region. Audited as ``台账.冲销``.
     """
     from units import services as unit_services
+    from units.services.common import check_document_of
 
     entry = (UnitLedgerEntry.objects.select_for_update(of=("self",)).select_related("unit", "event__document")
              .get(pk=entry.pk))
+    authorize(actor, "edit_registry", region=entry.unit.region_id)
+    check_document_of(document, entry.unit.region_id, "冲销")
     reason = (reason or "").strip()
     if not reason:
         _fail("冲销分录必须填写原因。")

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from bianzhi.lib.idnumbers import make_id
@@ -353,8 +353,9 @@ def test_alias_add(unit_a, unit_b, office_staff, supervisor):
     assert AuditEntry.objects.filter(action="机构.添加其他名称").exists()
     with pytest.raises(ValidationError, match="已是漳县财政局"):
         services.unit_alias_add(unit=unit_b, name="县财政", actor=office_staff)
-    with pytest.raises(ValidationError, match="只有编办工作人员"):
+    with pytest.raises(PermissionDenied, match="只有编办管理员或编办工作人员"):
         services.unit_alias_add(unit=unit_b, name="县疾控", actor=supervisor)
+    assert not unit_b.aliases.exists()
 
 
 def test_withdrawn_document_cannot_be_cited(region, unit_a, office_staff):
@@ -380,7 +381,7 @@ def test_withdrawn_document_cannot_be_cited(region, unit_a, office_staff):
 
 
 def test_organ_limit_needs_office_staff(region, supervisor):
-    with pytest.raises(ValidationError, match="只有编办工作人员"):
+    with pytest.raises(PermissionDenied, match="只有编办管理员或编办工作人员"):
         services.organ_limit_set(
             region=region,
             limit=30,
@@ -388,3 +389,4 @@ def test_organ_limit_needs_office_staff(region, supervisor):
             set_on=dt.date(2020, 1, 1),
             actor=supervisor,
         )
+    assert not services.organ_limit(region)

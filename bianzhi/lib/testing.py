@@ -79,15 +79,24 @@ def make_unit(
 
 
 def office_clerk(region: Region):
-    """The builders' own office-staff account (requests and approves slips for make_person)."""
+    """The builders' own office-staff account (files the 用编申请 of make_slip)."""
     user = get_user_model().objects.filter(username=f"builder-{region.code}").first()
     return user or make_user(
         f"builder-{region.code}", Role.OFFICE_STAFF, regions=[region], full_name="建账员"
     )
 
 
-def make_slip(unit: Unit, establishment_type: str | None = None, *, actor=None):
-    """One approved 编制使用单 for the unit (through the request and approval services)."""
+def office_approver(region: Region):
+    """A second office-staff account that approves what the clerk filed (four eyes: 不准越权审批)."""
+    user = get_user_model().objects.filter(username=f"builder-approver-{region.code}").first()
+    return user or make_user(
+        f"builder-approver-{region.code}", Role.OFFICE_STAFF, regions=[region], full_name="审核员"
+    )
+
+
+def make_slip(unit: Unit, establishment_type: str | None = None, *, actor=None, approver=None):
+    """One approved 编制使用单 for the unit (through the request and approval services): filed by
+    ``actor`` (default the builders' clerk), approved by ``approver`` (default a second office user)."""
     clerk = actor or office_clerk(unit.region)
     request = services.request_create(
         unit=unit,
@@ -98,7 +107,8 @@ def make_slip(unit: Unit, establishment_type: str | None = None, *, actor=None):
         planned_on=dt.date.today(),
         actor=clerk,
     )
-    return services.request_approve(request=request, actor=clerk)[0]
+    approver = approver or office_approver(unit.region)
+    return services.request_approve(request=request, actor=approver)[0]
 
 
 def make_person(

@@ -130,5 +130,13 @@ def authorize_unit(actor, unit: Unit, *, capability: str = "edit_registry") -> N
 def require_document_of(document: Document | None, region, what: str) -> None:
     """A change cites a Document of its own region (never another county's), citable, and present."""
     _require_document(document, what)
+    check_document_of(document, region, what)
+
+
+def check_document_of(document: Document | None, region, what: str, field: str = "document") -> None:
+    """An optional Document, when given, is citable and of the change's own region."""
+    if document is None:
+        return
+    require_citable(document)
     if document.region_id != getattr(region, "pk", region):
-        _fail(f"文件“{document.number}”不属于本区划，不能作为{what}的依据。", "document")
+        _fail(f"文件“{document.number}”不属于本区划，不能作为{what}的依据。", field)

@@ -16,7 +16,7 @@ from bianzhi import audit
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_credit_code
 from bianzhi.lib.text import clean_cell
 from bianzhi.models import Region
-from bianzhi.roles import has_capability
+from bianzhi.roles import authorize
 from units import signals
 from units.choices import (
     ALLOWED_TYPES,
@@ -42,8 +42,9 @@ from units.services.common import (
     UNIT_FIELDS,
     _check_date,
     _fail,
-    _require_document,
     _today,
+    check_document_of,
+    require_document_of,
 )
 
 
@@ -157,8 +158,9 @@ def unit_create(
     reason: str = "",
 ) -> Unit:
     """Create a unit or internal division (不准擅自设立机构: a Document is required). Audited; signals."""
+    authorize(actor, "edit_registry", region=region)
     name = clean_cell(name)
-    _require_document(document, "设立机构")
+    require_document_of(document, region, "设立机构")
     _check_date(founded_on, "设立日期")
     if nature == Nature.DIVISION:
         system, funding, rank = "", "", rank or "未定级"
@@ -226,6 +228,7 @@ def unit_update(
     **changes: Any,
 ) -> Unit:
     """Change a unit's facts. Name, nature, rank, parent and funding need a Document; each is a change record."""
+    authorize(actor, "edit_registry", region=unit.region_id)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_live:
         _fail("已撤销或合并的机构不能修改。")
@@ -238,7 +241,8 @@ def unit_update(
     changed = {k: v for k, v in changes.items() if getattr(unit, k) != v}
     documented = [k for k in changed if k in UNIT_DOCUMENTED_CHANGES]
     if documented:
-        _require_document(document, "更改机构名称、性质、规格、隶属或经费形式")
+        require_document_of(document, unit.region_id, "更改机构名称、性质、规格、隶属或经费形式")
+    check_document_of(document, unit.region_id, "机构变更")
     occurred_on = occurred_on or (document.issued_on if document and document.issued_on else _today())
     _check_date(occurred_on, "变更日期", unit)
     if "nature" in changed:
@@ -322,8 +326,9 @@ def unit_end(
     reason: str = "",
 ) -> Unit:
     """Abolish (撤销) or merge (合并) a unit. Its people must have left or moved first; never deleted."""
+    authorize(actor, "edit_registry", region=unit.region_id)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _require_document(document, "撤销或合并机构")
+    require_document_of(document, unit.region_id, "撤销或合并机构")
     if status not in (UnitStatus.ABOLISHED, UnitStatus.MERGED):
         _fail("状态只能是已撤销或已合并。")
     if not unit.is_live:
@@ -332,6 +337,8 @@ def unit_end(
         merged_into is None or not merged_into.is_live or merged_into.pk == unit.pk
     ):
         _fail("合并时必须指定一个正常的并入单位。")
+    if merged_into is not None and merged_into.region_id != unit.region_id:
+        _fail("并入单位必须属于同一行政区划。", "merged_into")
     _check_date(occurred_on, "撤销/合并日期", unit)
     if (
         Person.objects.filter(in_establishment=True, unit=unit).exists()
@@ -426,8 +433,9 @@ def quota_set(
     reason: str = "",
 ) -> Quota:
     """Set a unit's approved number of one establishment type by Document (county limits respected)."""
+    authorize(actor, "edit_registry", region=unit.region_id)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _require_document(document, "调整编制")
+    require_document_of(document, unit.region_id, "调整编制")
     if not unit.is_live:
         _fail("已撤销或合并的机构不能调整编制。")
     check_type_allowed(unit, establishment_type)
@@ -488,8 +496,9 @@ def leader_posts_set(
     reason: str = "",
 ) -> LeaderPostQuota:
     """Set a unit's approved leader posts of one category by Document."""
+    authorize(actor, "edit_registry", region=unit.region_id)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    _require_document(document, "调整领导职数")
+    require_document_of(document, unit.region_id, "调整领导职数")
     if not unit.is_live or unit.is_division:
         _fail("领导职数核定在正常的法人单位上。")
     if category not in PostCategory.values:
@@ -542,7 +551,8 @@ def limit_entry_add(
     note: str = "",
 ) -> QuotaLimitEntry:
     """Add an entry to the quota-limit ledger. A decrease may not fall below what is already allocated."""
-    _require_document(document, "调整编制限额")
+    authorize(actor, "edit_registry", region=region)
+    require_document_of(document, region, "调整编制限额")
     if not delta:
         _fail("增减数不能为0。", "delta")
     if limit_type not in LIMIT_COVERS:
@@ -628,9 +638,8 @@ def organ_limit_set(
     *, region, limit: int, document: Document | None, set_on: dt.date, actor, township: str = ""
 ) -> OrganLimit:
     """Set the county's 党政机构 limit (or a township's) by Document; may not fall below the current count."""
-    if not has_capability(actor, "edit_registry"):
-        _fail("只有编办工作人员可以核定机构限额。")
-    _require_document(document, "核定机构限额")
+    authorize(actor, "edit_registry", region=region)
+    require_document_of(document, region, "核定机构限额")
     _check_date(set_on, "日期")
     if limit is None or limit < 1:
         _fail("机构限额必须是正整数。", "limit")
@@ -661,8 +670,7 @@ def unit_alias_add(*, unit: Unit, name: str, actor, reason: str = "") -> UnitAli
 
     Refused when the name is already the name or alias of another live unit of the region (it would make
     matching ambiguous)."""
-    if not has_capability(actor, "edit_registry"):
-        _fail("只有编办工作人员可以为机构添加其他名称。")
+    authorize(actor, "edit_registry", region=unit.region_id)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     name = clean_cell(name)
     if not name:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from archives.models import Document
 from bianzhi import audit
 from bianzhi.models import Region
-from bianzhi.roles import has_capability
+from bianzhi.roles import authorize, has_capability, works_in
 from units.choices import REQUEST_TRANSITIONS, EntryMethod, OverrideKind, RequestStatus, SlipStatus
 from units.models import EstablishmentRequest, Override, Person, Quota, RequestEvent, Unit, UseSlip
-from units.services.common import _fail, _require_document, _today
+from units.services.common import _fail, _today, authorize_unit, require_document_of
 from units.services.registry import check_type_allowed
 
 DEFAULT_VALID_DAYS = 90
@@ -62,9 +63,12 @@ def vacancy(unit: Unit, establishment_type: str, *, exclude: UseSlip | None = No
 
 
 def can_request(actor, unit: Unit) -> bool:
-    from units.selectors import liaison_unit_ids
-
-    return has_capability(actor, "edit_registry") or unit.pk in liaison_unit_ids(actor)
+    """Office staff of the unit's region, or a liaison of the unit (what ``request_create`` allows)."""
+    try:
+        authorize_unit(actor, unit)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _record(request: EstablishmentRequest, from_status: str, actor, note: str = "") -> None:
@@ -109,13 +113,15 @@ def request_create(
 
     The same ``client_token`` submitted twice by one user returns the first request (two tabs, double click).
     """
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    try:
+        authorize_unit(actor, unit)
+    except PermissionDenied:
+        raise PermissionDenied("只有本区划的编办工作人员或本单位联络员可以提出用编申请。") from None
     if client_token:
         earlier = EstablishmentRequest.objects.filter(requested_by=actor, client_token=client_token).first()
         if earlier is not None:
             return earlier
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if not can_request(actor, unit):
-        _fail("只有编办工作人员或本单位联络员可以提出用编申请。")
     if not unit.is_live:
         _fail(f"{unit.name}已撤销或合并。")
     check_type_allowed(unit, establishment_type)
@@ -174,20 +180,34 @@ def request_create(
     return request
 
 
-def _lock_request(request: EstablishmentRequest, to_status: str) -> EstablishmentRequest:
+def _lock_request(
+    request: EstablishmentRequest, to_status: str, *, actor, capability: str | None
+) -> EstablishmentRequest:
+    """Lock the request and check the actor: ``capability`` in the unit's region, or (``None``, a
+    withdrawal) the requester or office staff of the region."""
     request = (
         EstablishmentRequest.objects.select_for_update()
         .select_related("unit", "unit__region")
         .get(pk=request.pk)
     )
+    region = request.unit.region_id
+    if capability is not None:
+        authorize(actor, capability, region=region)
+    elif actor is not None and request.requested_by_id != actor.pk:
+        if not (has_capability(actor, "edit_registry") and works_in(actor, region)):
+            raise PermissionDenied("只有申请人或本区划的编办工作人员可以撤回申请。")
     if to_status not in REQUEST_TRANSITIONS[request.status]:
         _fail(f"该申请当前状态为“{request.status}”，不能改为“{to_status}”。")
     return request
 
 
-def _require_approver(actor) -> None:
-    if not has_capability(actor, "approve"):
-        _fail("不准越权审批：只有编办可以审批用编申请。")
+OWN_REQUEST = "不准越权审批：申请人不能审批自己提交的用编申请。"
+
+
+def _require_second_person(actor, request: EstablishmentRequest) -> None:
+    """Four eyes: whoever filed a request cannot approve it."""
+    if actor is not None and request.requested_by_id is not None and request.requested_by_id == actor.pk:
+        raise PermissionDenied(OWN_REQUEST)
 
 
 def _next_numbers(region: Region, year: int, count: int) -> list[str]:
@@ -208,9 +228,11 @@ def _next_numbers(region: Region, year: int, count: int) -> list[str]:
 def request_approve(
     *, request: EstablishmentRequest, actor, valid_days: int = DEFAULT_VALID_DAYS, note: str = ""
 ) -> list[UseSlip]:
-    """Approve and issue one numbered slip per slot; the slots are reserved until used or expired."""
-    _require_approver(actor)
-    request = _lock_request(request, RequestStatus.APPROVED)
+    """Approve and issue one numbered slip per slot; the slots are reserved until used or expired.
+
+    Office roles of the unit's region only, and never the user who filed the request (four eyes)."""
+    request = _lock_request(request, RequestStatus.APPROVED, actor=actor, capability="approve")
+    _require_second_person(actor, request)
     if valid_days < 1 or valid_days > 366:
         _fail("有效期应在1到366天之间。", "valid_days")
     unit = Unit.objects.select_for_update().get(pk=request.unit_id)
@@ -259,11 +281,10 @@ def request_approve(
 
 @transaction.atomic
 def request_refuse(*, request: EstablishmentRequest, actor, reason: str) -> EstablishmentRequest:
-    """Refuse a request; a reason is required."""
-    _require_approver(actor)
+    """Refuse a request; a reason is required. Office roles of the unit's region."""
+    request = _lock_request(request, RequestStatus.REFUSED, actor=actor, capability="approve")
     if not (reason or "").strip():
         _fail("不予批准必须填写理由。", "reason")
-    request = _lock_request(request, RequestStatus.REFUSED)
     before = request.status
     request.status, request.decided_by, request.decided_at = RequestStatus.REFUSED, actor, timezone.now()
     request.decision_note = reason.strip()
@@ -283,10 +304,8 @@ def request_refuse(*, request: EstablishmentRequest, actor, reason: str) -> Esta
 
 @transaction.atomic
 def request_withdraw(*, request: EstablishmentRequest, actor, reason: str = "") -> EstablishmentRequest:
-    """The requester (or the office) withdraws a pending request."""
-    request = _lock_request(request, RequestStatus.WITHDRAWN)
-    if request.requested_by_id != getattr(actor, "pk", None) and not has_capability(actor, "edit_registry"):
-        _fail("只有申请人或编办可以撤回申请。")
+    """The requester (or the office of the unit's region) withdraws a pending request."""
+    request = _lock_request(request, RequestStatus.WITHDRAWN, actor=actor, capability=None)
     before = request.status
     request.status = RequestStatus.WITHDRAWN
     request.save(update_fields=["status"])
@@ -305,11 +324,12 @@ def request_withdraw(*, request: EstablishmentRequest, actor, reason: str = "") 
 
 @transaction.atomic
 def slip_void(*, slip: UseSlip, actor, reason: str) -> UseSlip:
-    """Void an unused slip (releases its reservation)."""
-    _require_approver(actor)
+    """Void an unused slip (releases its reservation). Office administrators and staff of the slip's
+    region (supervisors approve requests but do not void slips)."""
+    slip = UseSlip.objects.select_for_update().get(pk=slip.pk)
+    authorize(actor, "edit_registry", region=slip.region_id)
     if not (reason or "").strip():
         _fail("作废编制使用单必须填写原因。", "reason")
-    slip = UseSlip.objects.select_for_update().get(pk=slip.pk)
     if slip.status != SlipStatus.VALID:
         _fail(f"编制使用单{slip.number}当前为“{slip.status}”，不能作废。")
     slip.status, slip.void_reason = SlipStatus.VOID, reason.strip()
@@ -351,11 +371,11 @@ def find_slip(region: Region, number: str) -> UseSlip | None:
     return UseSlip.objects.filter(region=region, number=number.strip()).select_related("unit").first()
 
 
-def check_override(actor, document: Document | None, reason: str) -> None:
-    """Only the office administrator overrides a rule, with a reason and a Document."""
-    if not has_capability(actor, "override"):
-        _fail("只有编办管理员可以特批突破规则。")
-    _require_document(document, "特批")
+def check_override(actor, document: Document | None, reason: str, *, region) -> None:
+    """Only the office administrator of the region overrides a rule, with a reason and a Document of
+    the region."""
+    authorize(actor, "override", region=region)
+    require_document_of(document, region, "特批")
     if not (reason or "").strip():
         _fail("特批必须填写原因。", "override_reason")
 

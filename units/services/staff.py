@@ -14,6 +14,7 @@ from archives.services import require_citable
 from bianzhi import audit
 from bianzhi.lib.idnumbers import InvalidNumber, id_info
 from bianzhi.lib.text import clean_cell
+from bianzhi.roles import authorize
 from bianzhi.workdays import CalendarMissing, working_days_after
 from units import signals
 from units.choices import (
@@ -38,6 +39,7 @@ from units.services.common import (
     _check_date,
     _fail,
     _today,
+    check_document_of,
 )
 from units.services.registry import check_type_allowed
 from units.services.slips import (
@@ -99,7 +101,7 @@ def admit(
     """
     overriding = override_document is not None or bool((override_reason or "").strip())
     if overriding:
-        check_override(actor, override_document, override_reason)
+        check_override(actor, override_document, override_reason, region=unit.region_id)
     needed: list[str] = []
     if slip is not None:
         slip = lock_slip_for_entry(slip, unit, establishment_type, on)
@@ -288,6 +290,8 @@ def person_enter(
 
     The slip is consumed (its number becomes the 入编文号); an administrator's override is recorded.
     """
+    authorize(actor, "edit_registry", region=unit.region_id)
+    check_document_of(document, unit.region_id, "入编")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_live:
         _fail(f"{unit.name}已撤销或合并，不能入编。")
@@ -361,8 +365,11 @@ def person_enter(
     return person
 
 
-def _lock_person(person: Person) -> Person:
+def _lock_person(person: Person, actor, document: Document | None = None, what: str = "") -> Person:
+    """Lock the record, then check the actor (office staff of the person's region) and the Document."""
     person = Person.objects.select_for_update().select_related("unit", "unit__region").get(pk=person.pk)
+    authorize(actor, "edit_registry", region=person.unit.region_id)
+    check_document_of(document, person.unit.region_id, what)
     if not person.in_establishment:
         _fail(f"{person.name}已出编。")
     return person
@@ -380,7 +387,7 @@ def person_leave(
     reason: str = "",
 ) -> Person:
     """出编: the person leaves establishment (退休, 调出 …); the slot is released, the record kept."""
-    person = _lock_person(person)
+    person = _lock_person(person, actor, document, "出编")
     if leave_reason not in LeaveReason.values:
         _fail("请选择出编原因。", "leave_reason")
     _check_date(left_on, "出编时间")
@@ -429,7 +436,9 @@ def person_transfer(
     override_reason: str = "",
 ) -> Person:
     """调动: 出编 at the old unit and 入编 at the new one in one step, with a slip of the receiving unit."""
-    person = _lock_person(person)
+    authorize(actor, "edit_registry", region=to_unit.region_id)
+    person = _lock_person(person, actor)
+    check_document_of(document, to_unit.region_id, "调动")
     to_unit = Unit.objects.select_for_update().get(pk=to_unit.pk)
     if to_unit.pk == person.unit_id and establishment_type == person.establishment_type:
         _fail("调入单位与原单位相同。", "to_unit")
@@ -504,7 +513,7 @@ def person_change_post(
     reason: str = "",
 ) -> Person:
     """职务变动: appoint to or remove from a leader post; refused when the post count is full."""
-    person = _lock_person(person)
+    person = _lock_person(person, actor, document, "职务变动")
     if leader_post not in LeaderPost.values:
         _fail("领导职务无效。", "leader_post")
     if leader_post == person.leader_post and (title is None or title == person.title):
@@ -544,7 +553,7 @@ def person_update(
     *, person: Person, actor, reason: str = "", occurred_on: dt.date | None = None, **changes: Any
 ) -> Person:
     """Correct a person's record. Key fields (姓名, 公民身份号码, 出生日期, 编制类型, 入编时间) need a reason."""
-    person = _lock_person(person)
+    person = _lock_person(person, actor)
     unknown = set(changes) - set(PERSON_EDITABLE)
     if unknown:
         _fail("不能通过此操作修改：" + "、".join(sorted(unknown)))

@@ -162,7 +162,10 @@ that already holds units (use a fresh database)."""
                 planned_on=timezone.localdate(),
                 actor=actor,
             )
-            slips = services.request_approve(request=request, actor=actor, note="同意")
+            from django.contrib.auth import get_user_model
+
+            approver = get_user_model().objects.get(username="admin")  # four eyes: not the filer
+            slips = services.request_approve(request=request, actor=approver, note="同意")
             services.person_transfer(
                 person=mover,
                 to_unit=unit,
