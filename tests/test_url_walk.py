@@ -20,6 +20,8 @@ PK_KIND = {
     "units:unit_detail": "unit",
     "units:unit_edit": "unit",
     "units:unit_end": "unit",
+    "units:unit_merge": "unit",
+    "units:unit_merge_confirm": "unit",
     "units:quota_change": "unit",
     "units:posts_change": "unit",
     "units:person_enter": "unit",

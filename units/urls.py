@@ -1,6 +1,6 @@
 from django.urls import path
 
-from units import request_urls, views, workbook_urls
+from units import reform_views, request_urls, views, workbook_urls
 
 app_name = "units"
 urlpatterns: list = [
@@ -10,6 +10,8 @@ urlpatterns: list = [
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("units/<int:pk>/end/", views.unit_end, name="unit_end"),
+    path("units/<int:pk>/merge/", reform_views.unit_merge_start, name="unit_merge"),
+    path("units/<int:pk>/merge/confirm/", reform_views.unit_merge_confirm, name="unit_merge_confirm"),
     path("units/<int:pk>/quota/", views.quota_change, name="quota_change"),
     path("units/<int:pk>/posts/", views.posts_change, name="posts_change"),
     path("units/<int:pk>/enter/", views.person_enter, name="person_enter"),
