@@ -313,8 +313,11 @@ def comparison_run(
     Records the run with ``comparison_record`` (new / still open / gone findings), keeps the unmatched
     partner units with their closest register units and the partner head counts per unit, and stores the
     result workbook (问题清单, 比对概况, 附件2–5; ``annex(run)`` gives the 附件2–5 sheets when a campaign's
-    snapshots are the figures). Office administrators and staff only. Audited (by comparison_record)."""
-    if not selectors.is_office_writer(actor) or not regions_for(actor).filter(pk=region.pk).exists():
+    snapshots are the figures). Office administrators and staff only (``actor=None``: the system, a
+    command). Audited (by comparison_record)."""
+    if actor is not None and (
+        not selectors.is_office_writer(actor) or not regions_for(actor).filter(pk=region.pk).exists()
+    ):
         _fail("只有本区划的编办工作人员可以运行比对。")
     uploads = []
     if rows is None:
@@ -341,6 +344,7 @@ def comparison_run(
     run.counts = {
         "by_code": dict(result.count_by_code()),
         "by_source": dict(result.count_by_source()),
+        "register_people": result.register_people,
         # partner head counts per 法人 unit (附件2–4 read them back for a campaign's run)
         "units": {s: {str(u): n for u, n in result.unit_counts[s].items()} for s in rows},
     }
@@ -440,6 +444,8 @@ def findings_export(*, findings, actor, filters: dict) -> bytes:
     """The filtered findings as 问题清单 (FORMATS.md §3 columns, plus 状态), carrying the exporter's
     name and time. Audited (who, which filters, how many rows)."""
     authorize(actor, "export")
+    for region_id in findings.order_by().values_list("region_id", flat=True).distinct():
+        authorize(actor, "export", region=region_id)
     rows = (
         [
             f.code,

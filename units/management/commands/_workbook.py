@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from bianzhi.lib.dates import InvalidDate, parse_date
 from bianzhi.lib.xlsx import error_workbook_path, write_error_workbook
 from bianzhi.models import Region
+from units.models import Unit
 
 
 def add_common_arguments(parser, *, dry_run: bool) -> None:
@@ -26,18 +27,23 @@ def add_common_arguments(parser, *, dry_run: bool) -> None:
         parser.add_argument("--dry-run", action="store_true", help="仅校验，不写入数据库 / validate only")
 
 
-def resolve_region(code: str | None) -> Region:
+def resolve_region(code: str | None, exit_code: int = 2) -> Region:
+    """The region named by ``--region CODE``; without it, the only region, or the one region holding all
+    the units (FORMATS §5). Anything else stops the command with one line and ``exit_code``."""
     if code:
-        region = Region.objects.filter(code=code).first()
+        region = Region.objects.filter(code=code.strip()).first()
         if region is None:
-            raise CommandError(f"没有代码为 {code} 的行政区划。", returncode=2)
+            raise CommandError(f"没有代码为 {code} 的行政区划。", returncode=exit_code)
         return region
     regions = list(Region.objects.all()[:2])
     if not regions:
-        raise CommandError("数据库中还没有行政区划，请先建立区划。", returncode=2)
-    if len(regions) > 1:
-        raise CommandError("数据库中有多个行政区划，请用 --region CODE 指定。", returncode=2)
-    return regions[0]
+        raise CommandError("数据库中还没有行政区划，请先建立区划（add_region）。", returncode=exit_code)
+    if len(regions) == 1:
+        return regions[0]
+    holding = list(Region.objects.filter(pk__in=Unit.objects.values("region_id")).order_by("pk")[:2])
+    if len(holding) == 1:
+        return holding[0]
+    raise CommandError("数据库中有多个行政区划，请用 --region 指定区划（区划代码）。", returncode=exit_code)
 
 
 def resolve_actor(username: str | None):
