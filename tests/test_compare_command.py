@@ -217,9 +217,136 @@ def test_cutoff_and_region(staffed, other_region, tmp_path):
     code, stdout, err = compare("--org", str(tmp_path / "o.csv"), "--out", str(out), "--region", "621125")
     assert code == 0, err
     assert "实名制在编 2 人" in stdout
-    code, stdout, _ = compare("--org", str(tmp_path / "o.csv"), "--out", str(out), "--cutoff", "2010-01-01")
+    code, stdout, _ = compare(
+        "--org", str(tmp_path / "o.csv"), "--out", str(out), "--cutoff", "2010-01-01", "--region", "621125"
+    )
     assert code == 0 and "实名制在编 0 人" in stdout
     assert sheets(out)["比对概况"][0] == ["项目", "对象", "数量"]
+
+
+def test_several_regions_need_region(staffed, other_region, tmp_path):
+    far = make_unit(other_region, "安定区财政局")
+    make_person(far, name="外区人")
+    (tmp_path / "o.csv").write_bytes(partner_csv("org", []))
+    out = tmp_path / "r.xlsx"
+    code, stdout, err = compare("--org", str(tmp_path / "o.csv"), "--out", str(out))
+    assert code == 1 and "请用 --region 指定区划" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() and "Traceback" not in err
+    code, stdout, err = compare(
+        "--org", str(tmp_path / "o.csv"), "--out", str(out), "--region", other_region.code
+    )
+    assert code == 0, err
+    assert "实名制在编 1 人" in stdout
+    assert [r[0] for r in sheets(out)["附件2 行政机构"][1:]] == ["安定区财政局"]
+
+
+def test_region_holding_all_units_may_be_left_out(staffed, other_region, tmp_path):
+    (tmp_path / "o.csv").write_bytes(partner_csv("org", []))
+    code, stdout, err = compare("--org", str(tmp_path / "o.csv"), "--out", str(tmp_path / "r.xlsx"))
+    assert code == 0, err
+    assert "实名制在编 2 人" in stdout
+
+
+# ---- --campaign: the run is the campaign's comparison ---------------------------------------------------
+
+
+@pytest.fixture
+def campaign(staffed, office_staff, settings, tmp_path):
+    from verification.campaign_testing import make_campaign
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    p1, _ = staffed
+    return make_campaign(p1.unit.region, office_staff, cutoff=dt.date.today() - dt.timedelta(days=1))
+
+
+def finance_file(tmp_path, people):
+    path = tmp_path / "f.csv"
+    path.write_bytes(
+        partner_csv(
+            "finance",
+            [{"姓名": p.name, "公民身份号码": p.id_number, "单位名称": p.unit.name} for p in people],
+        )
+    )
+    return path
+
+
+def test_campaign_run_is_recorded_as_the_campaigns_comparison(campaign, staffed, office_staff, tmp_path):
+    from bianzhi.lib.testing import make_document
+    from bianzhi.models import AuditEntry
+    from units import services
+    from verification import campaign_services as cs
+    from verification.campaign_models import CampaignUnit
+    from verification.models import ComparisonRun
+
+    p1, p2 = staffed
+    services.quota_set(  # a change after the snapshot: 附件2 keeps the campaign's figure
+        unit=p1.unit,
+        establishment_type="行政编制",
+        approved=9,
+        document=make_document(p1.unit.region),
+        actor=None,
+    )
+    out = tmp_path / "r.xlsx"
+    code, stdout, err = compare(
+        "--finance", str(finance_file(tmp_path, [p1])), "--out", str(out), "--campaign", campaign.name,
+        "--user", office_staff.username,
+    )  # fmt: skip
+    assert code == 0, err
+    assert f"已记为核查工作“{campaign.name}”的数据比对" in stdout
+    campaign.refresh_from_db()
+    run = campaign.comparison_run
+    assert run is not None and run.cutoff == campaign.cutoff and run.actor == office_staff
+    assert ComparisonRun.objects.count() == 1
+    cu_b = CampaignUnit.objects.get(campaign=campaign, unit=p2.unit)
+    assert [f.code for f in cs.unit_findings(cu_b)] == ["REG_NOT_IN_FIN"]
+    assert AuditEntry.objects.filter(action="核查.数据比对", actor=office_staff).count() == 1
+    assert AuditEntry.objects.filter(action="比对.运行").count() == 1
+    book = sheets(out)
+    organ = {r[0]: dict(zip(book["附件2 行政机构"][0], r, strict=False)) for r in book["附件2 行政机构"][1:]}
+    snap = CampaignUnit.objects.get(campaign=campaign, unit=p1.unit).snapshot
+    assert organ[p1.unit.name]["行政编制核定数"] == snap["quotas"]["行政编制"] != 9
+    assert organ[p1.unit.name]["财政供养人数"] == 1
+    assert [r[0] for r in book["问题清单"][1:]] == ["REG_NOT_IN_FIN"]
+    with run.result_file.open("rb") as fh:
+        assert fh.read() == out.read_bytes()
+
+
+def test_campaign_refusals_are_one_line(campaign, staffed, other_region, supervisor, tmp_path):
+    from verification.campaign_models import CampaignKind, Stage
+    from verification.campaign_testing import make_campaign
+    from verification.models import ComparisonRun
+
+    p1, _ = staffed
+    path = str(finance_file(tmp_path, [p1]))
+    out = str(tmp_path / "r.xlsx")
+    cases = [
+        (["--campaign", "不存在的核查"], "没有名为“不存在的核查”的核查工作"),
+        (["--campaign", campaign.name, "--region", other_region.code], "没有名为"),
+        (["--campaign", campaign.name, "--cutoff", "2021-12-31"], "不能再给出 --cutoff"),
+        (["--campaign", campaign.name, "--user", "nobody"], "nobody"),
+        (["--campaign", campaign.name, "--user", supervisor.username], "编办工作人员"),
+    ]
+    for args, message in cases:
+        code, _, err = compare("--finance", path, "--out", out, *args)
+        assert code == 1 and message in err and len(err.strip().splitlines()) == 1, (args, err)
+    today = dt.date.today()
+    joint = make_campaign(
+        p1.unit.region, None, name="联合检查", kind=CampaignKind.JOINT, cutoff=today - dt.timedelta(days=1),
+        windows={Stage.COMPARISON: (today + dt.timedelta(days=5), today + dt.timedelta(days=9)),
+                 Stage.UPDATE: (today + dt.timedelta(days=10), today + dt.timedelta(days=20))},
+    )  # fmt: skip
+    code, _, err = compare("--finance", path, "--out", out, "--campaign", joint.name)
+    assert code == 1 and "尚未开始" in err and "Traceback" not in err
+    make_unit(other_region, "安定区财政局")
+    from bianzhi.lib.testing import make_user
+    from bianzhi.roles import Role
+
+    make_campaign(
+        other_region, make_user("far", Role.OFFICE_STAFF, regions=[other_region]), name=campaign.name
+    )
+    code, _, err = compare("--finance", path, "--out", out, "--campaign", campaign.name)
+    assert code == 1 and "请用 --region 指定区划" in err
+    assert not ComparisonRun.objects.exists()
 
 
 def test_division_name_in_partner_file(region, unit_a, tmp_path):
