@@ -418,9 +418,9 @@ def _move_amounts(
     return events
 
 
-def _reason(plan: MergePlan, what: str) -> str:
-    head = f"{plan.source.name}并入{plan.target.name}" if plan.abolish_source else "机构改革划转"
-    return f"{head}：{what}" + (f"（{plan.reason}）" if plan.reason else "")
+def _reason(plan: MergePlan, what: str, *, head: bool = True) -> str:
+    title = f"{plan.source.name}并入{plan.target.name}" if plan.abolish_source else "机构改革划转"
+    return (f"{title}：{what}" if head else what) + (f"（{plan.reason}）" if plan.reason else "")
 
 
 def _move_people(plan: MergePlan, actor) -> list[Movement]:
@@ -500,7 +500,7 @@ def _summary_events(plan: MergePlan, actor) -> list[UnitEvent]:
         plan.target.pk: f"{plan.source.name}并入本单位"
         if plan.abolish_source
         else f"接收{plan.source.name}划转",
-        plan.source.pk: f"划转至{plan.target.name}",
+        plan.source.pk: f"人员和编制划转至{plan.target.name}",
     }
     return [
         _event(
@@ -509,7 +509,7 @@ def _summary_events(plan: MergePlan, actor) -> list[UnitEvent]:
             plan.occurred_on,
             actor=actor,
             document=plan.document,
-            reason=_reason(plan, what[unit.pk]),
+            reason=_reason(plan, what[unit.pk], head=False),
         )
         for unit in units
     ]
