@@ -111,7 +111,7 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
 
     # 2 群众监督: post (20 days ago), download the notice, log feedback, record the removal when it ends
     posted = TODAY - dt.timedelta(days=20)
-    ends = workdays.nth_working_day(posted, 5)
+    ends = cs.notice_period(posted)[0]
     f = form(page, "notice_post")
     f.locator("input[name=posted_on]").fill(posted.isoformat())
     f.locator("input[name=place]").fill("局机关一楼公示栏")

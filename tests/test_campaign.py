@@ -157,8 +157,9 @@ def test_other_units_liaison_and_office_cannot_answer(campaign, unit_a, liaison_
 def test_window_closed_refused(campaign, unit_a, liaison_a, office_staff):
     cu = cu_of(campaign, unit_a)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
+    start = cs.window(campaign, Stage.SELF_CHECK).starts_on
     cs.window_set(
-        campaign=campaign, stage=Stage.SELF_CHECK, starts_on=yesterday - dt.timedelta(days=9), ends_on=yesterday,
+        campaign=campaign, stage=Stage.SELF_CHECK, starts_on=start, ends_on=yesterday,
         actor=office_staff, reason="测试",
     )  # fmt: skip
     refused(cs.selfcheck_answer, "已于", cu=cu, item="机构清", answer="相符", actor=liaison_a)
@@ -222,11 +223,12 @@ def test_proposal_refuses_other_units_person(campaign, unit_a, unit_b, liaison_a
 def test_notice_ends_after_national_day_week(campaign, unit_a, liaison_a, office_staff):
     cu = walk_to(cu_of(campaign, unit_a), Stage.NOTICE, liaison=liaison_a, staff=office_staff)
     notice = cs.notice_post(cu=cu, posted_on=dt.date(2021, 9, 30), actor=liaison_a)
-    assert notice.ends_on == dt.date(2021, 10, 12)
-    assert notice.remove_by == dt.date(2021, 10, 13)
+    # 5 full working days after the posting day: 10月8日, 9日 (调休), 11日, 12日, 13日
+    assert notice.ends_on == dt.date(2021, 10, 13)
+    assert notice.remove_by == dt.date(2021, 10, 14)
     refused(cs.notice_post, "重复", cu=cu, posted_on=dt.date(2021, 9, 30), actor=liaison_a)
     refused(cs.notice_finish, "尚未撤除", cu=cu, actor=liaison_a)
-    refused(cs.notice_remove, "期满后", cu=cu, removed_on=dt.date(2021, 10, 11), actor=liaison_a)
+    refused(cs.notice_remove, "期满后", cu=cu, removed_on=dt.date(2021, 10, 12), actor=liaison_a)
     fb = cs.feedback_add(
         cu=cu, received_on=dt.date(2021, 10, 8), text="张某已调出为何仍在册", actor=liaison_a
     )
@@ -241,14 +243,22 @@ def test_notice_ends_after_national_day_week(campaign, unit_a, liaison_a, office
 
 
 def test_notice_for_year_without_calendar_refused(campaign, unit_a, liaison_a, office_staff):
+    from bianzhi import workdays
+    from bianzhi.models import CalendarYear
+
     cu = walk_to(cu_of(campaign, unit_a), Stage.NOTICE, liaison=liaison_a, staff=office_staff)
-    refused(
-        cs.notice_post,
-        "2031年的法定节假日安排尚未录入",
-        cu=cu,
-        posted_on=dt.date(2031, 3, 3),
-        actor=liaison_a,
-    )
+    CalendarYear.objects.filter(year=2021).delete()
+    workdays.clear_cache()
+    try:
+        refused(
+            cs.notice_post,
+            "2021年的法定节假日安排尚未录入",
+            cu=cu,
+            posted_on=dt.date(2021, 10, 11),
+            actor=liaison_a,
+        )
+    finally:
+        workdays.clear_cache()  # the rows come back with the test's rollback
     assert not hasattr(cu_of(campaign, unit_a), "notice")
 
 

@@ -15,9 +15,14 @@ from verification.testing import csv_upload
 CUTOFF = dt.date(2021, 12, 31)
 
 
-def open_windows(kind: str = CampaignKind.ANNUAL, days: int = 30) -> dict:
+def open_windows(kind: str = CampaignKind.ANNUAL, days: int = 30, cutoff: dt.date = CUTOFF) -> dict:
+    """Every stage open today (so a test walks a unit through all of them at once), each starting where
+    the county plan starts the first stage for ``cutoff`` (at least 30 days ago), so that notices can be
+    posted on past dates inside the campaign and removed after their 5 working days."""
     today = timezone.localdate()
-    return {s: (today - dt.timedelta(days=5), today + dt.timedelta(days=days)) for s in STAGES[kind]}
+    first = cs.PLAN_OFFSETS[kind][STAGES[kind][0]][0]
+    start = min(today - dt.timedelta(days=30), cutoff + dt.timedelta(days=first))
+    return {s: (start, today + dt.timedelta(days=days)) for s in STAGES[kind]}
 
 
 def make_campaign(region, actor, *, name: str = "2021年度机构编制核查", kind=CampaignKind.ANNUAL, **kw):
@@ -29,8 +34,8 @@ def make_campaign(region, actor, *, name: str = "2021年度机构编制核查", 
         region=region,
         name=name,
         kind=kind,
+        windows=kw.pop("windows") if "windows" in kw else open_windows(kind, cutoff=kw.get("cutoff", CUTOFF)),
         cutoff=kw.pop("cutoff", CUTOFF),
-        windows=kw.pop("windows") if "windows" in kw else open_windows(kind),
         actor=actor,
         **kw,
     )
@@ -58,8 +63,10 @@ def walk_to(cu: CampaignUnit, stage: str, *, liaison, staff, people=()) -> Campa
             answer_all(cu, liaison)
             cs.selfcheck_submit(cu=cu, actor=liaison)
         elif cu.stage == Stage.NOTICE:
-            cs.notice_post(cu=cu, posted_on=dt.date(2021, 9, 30), actor=liaison)
-            cs.notice_remove(cu=cu, removed_on=dt.date(2021, 10, 13), actor=liaison)
+            if not cu.snapshot["unit"].get("confidential"):
+                posted = cs.window(campaign, STAGES[campaign.kind][0]).starts_on
+                notice = cs.notice_post(cu=cu, posted_on=posted, actor=liaison)
+                cs.notice_remove(cu=cu, removed_on=notice.ends_on, actor=liaison)
             cs.notice_finish(cu=cu, actor=liaison)
         elif cu.stage == Stage.COMPARISON:
             if campaign.comparison_run_id is None:

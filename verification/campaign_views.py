@@ -80,7 +80,11 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/campaign/list.html", context)
 
 
-def _windows(post) -> dict:
+def _windows(post) -> dict | None:
+    """The stage windows typed on the form; None when every date was left empty (the county plan's
+    default windows relative to the cut-off are then used)."""
+    if not any((post.get(f"start_{s}") or post.get(f"end_{s}") or "").strip() for s in Stage.values):
+        return None
     return {s: (_date(post.get(f"start_{s}")), _date(post.get(f"end_{s}"))) for s in Stage.values}
 
 
@@ -114,7 +118,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
                 region=region,
                 name=post.get("name", ""),
                 kind=post.get("kind", CampaignKind.ANNUAL),
-                cutoff=_date(post.get("cutoff")) or today,
+                cutoff=_date(post.get("cutoff")),
                 windows=_windows(post),
                 natures=post.getlist("natures"),
                 systems=post.getlist("systems"),
@@ -133,14 +137,13 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已创建“{campaign.name}”，{campaign.units.count()}个单位纳入核查。")
             return redirect("verification:campaign_detail", campaign.pk)
     seed = "\n".join(f"{r},{n},{d},{p}" for r, n, d, p in cs.SEED_WORKING_GROUP)
+    plan_cutoff = _date(post.get("cutoff")) or dt.date(today.year, 12, 31)
+    plan = cs.default_windows(CampaignKind.ANNUAL, plan_cutoff)
     context = {
         "regions": regions,
+        "plan_cutoff": plan_cutoff,
         "stages": [
-            (
-                s,
-                post.get(f"start_{s}") or today.isoformat(),
-                post.get(f"end_{s}") or (today + dt.timedelta(days=30)).isoformat(),
-            )
+            (s, post.get(f"start_{s}", ""), post.get(f"end_{s}", ""), plan[s][0], plan[s][1])
             for s in STAGES[CampaignKind.ANNUAL]
         ],
         "natures": [n for n in Nature.values if n != Nature.DIVISION],
