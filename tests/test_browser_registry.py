@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_person, make_unit
+from bianzhi.lib.testing import make_person, make_slip, make_unit
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
 from tests.browser import login, logout, needs_chromium, shot
 from units.imports import STAFF_HEADERS  # noqa: F401  (the contract's header list)
@@ -14,13 +14,14 @@ from units.models import Person
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
-HEADERS = ["单位名称", "姓名", "公民身份号码", "编制类型", "人员类别", "入编时间", "领导职务"]
+HEADERS = ["单位名称", "姓名", "公民身份号码", "编制类型", "人员类别", "入编时间", "领导职务", "入编文号"]
 
 
-def roster(unit_name: str, bad: bool) -> bytes:
+def roster(unit_name: str, bad: bool, slips: list[str]) -> bytes:
+    """Two new people after the county's 建账: each enters with an 编制使用单 (核编在先)."""
     rows = [
-        [unit_name, "王晓燕", make_id("621125", dt.date(1991, 4, 12), 3, "女"), "行政编制", "公务员", "2019-08-01", "无"],
-        [unit_name, "马建国", make_id("621125", dt.date(1986, 11, 2), 4, "男"), "行政编制", "公务员", "2016年7月1日", "无"],
+        [unit_name, "王晓燕", make_id("621125", dt.date(1991, 4, 12), 3, "女"), "行政编制", "公务员", "2019-08-01", "无", slips[0]],
+        [unit_name, "马建国", make_id("621125", dt.date(1986, 11, 2), 4, "男"), "行政编制", "公务员", "2016年7月1日", "无", slips[1]],
     ]
     if bad:
         rows[1][2] = rows[1][2][:-1] + ("0" if rows[1][2][-1] != "0" else "1")  # wrong check character
@@ -42,8 +43,9 @@ def test_staff_uploads_roster_and_liaison_sees_only_own_unit(page, region, offic
     shot(page, "02-unit-detail")
 
     bad, good = tmp_path / "roster.xlsx", tmp_path / "roster-fixed.xlsx"
-    bad.write_bytes(roster(unit_a.name, bad=True))
-    good.write_bytes(roster(unit_a.name, bad=False))
+    slips = [make_slip(unit_a, "行政编制").number for _ in range(2)]
+    bad.write_bytes(roster(unit_a.name, bad=True, slips=slips))
+    good.write_bytes(roster(unit_a.name, bad=False, slips=slips))
     page.goto(page.base + "/import/staff/")
     page.set_input_files("input[type=file]", str(bad))
     page.get_by_role("button", name="上传并校验").click()
