@@ -11,6 +11,7 @@ from bianzhi.roles import actor_name
 from verification import campaign_selectors as sel
 from verification import campaign_services as cs
 from verification.campaign_models import PROBLEMS, Campaign, CampaignUnit, SelfCheckItem, VisitKind
+from verification.campaign_proxy import proxy_notes
 from verification.compare.workbook import write_annexes
 from verification.models import Finding
 
@@ -28,6 +29,7 @@ def unit_report_context(cu: CampaignUnit) -> dict:
         "feedback": feedback,
         "replied": sum(1 for f in feedback if f.reply),
         "proposals": cu.proposals.all(),
+        "proxy": proxy_notes(cu),
         "findings": findings,
         "problems": [(p, report.problems.get(p, "")) for p in PROBLEMS],
         "divisions": len(snap.get("divisions", [])),

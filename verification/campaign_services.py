@@ -58,6 +58,7 @@ from verification.campaign_models import (
     VisitMethod,
     WorkingGroupMember,
 )
+from verification.campaign_proxy import REPORT_ACTION, ProxyReason, units_with_liaison
 from verification.compare.data import P_CATEGORY, P_MILITARY, P_NAME, P_POST, P_TYPE, P_UNIT
 from verification.compare.register import load_register
 from verification.models import Finding, FindingStatus
@@ -154,6 +155,27 @@ def _require_writer(actor, region) -> None:
 def _require_liaison(actor, cu: CampaignUnit) -> None:
     if not is_liaison(actor, cu):
         _fail("只有该单位的联络员可以进行此操作。")
+
+
+def _filler(actor, cu: CampaignUnit, on_behalf_reason: str = "") -> str:
+    """Who fills in the unit's own forms (self-check, unit report): its liaison (returns "") or, on its
+    behalf (代填), an office writer of the region giving a ``ProxyReason`` (returns the reason). A
+    liaison never 代填s, the office never fills in without a reason, and 无联络员 is refused for a unit
+    that has a liaison (that is 纸质报送)."""
+    reason = (on_behalf_reason or "").strip()
+    if not reason:
+        if is_liaison(actor, cu):
+            return ""
+        if is_writer(actor, cu.campaign.region):
+            _fail("编办代填须选择代填原因（无联络员或纸质报送）。", "on_behalf_reason")
+        _fail("只有该单位的联络员可以进行此操作（编办可注明原因代填）。")
+    if not is_writer(actor, cu.campaign.region):
+        _fail("只有本区划的编办工作人员可以代填；单位联络员直接填写本单位的材料，不能代填。")
+    if reason not in ProxyReason.values:
+        _fail("代填原因应为“无联络员”或“纸质报送”。", "on_behalf_reason")
+    if reason == ProxyReason.NO_LIAISON and units_with_liaison([cu.unit_id]):
+        _fail("该单位已有联络员，不能以“无联络员”为由代填；单位报送纸质材料的请选择“纸质报送”。")
+    return reason
 
 
 def _require_either(actor, cu: CampaignUnit) -> None:
@@ -537,46 +559,99 @@ def window_set(
 # ---- stage 1: 单位自查 ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def selfcheck_answer(*, cu: CampaignUnit, item: str, answer: str, text: str = "", actor) -> SelfCheckItem:
-    """The liaison answers one self-check line (相符/不相符; 有差异 needs the written explanation)."""
-    cu = _lock(cu)
-    _require_liaison(actor, cu)
-    _in_stage(cu, Stage.SELF_CHECK)
+def _answer_of(item: str, answer: str, text: str) -> tuple[str, str]:
+    """A valid (answer, text) for a self-check line, or a refusal."""
     if item not in ITEM_ANSWERS:
         _fail("自查事项无效。", "item")
     if answer not in ITEM_ANSWERS[item]:
-        _fail("请选择“" + "”或“".join(ITEM_ANSWERS[item]) + "”。", "answer")
+        _fail(f"“{item}”请选择“" + "”或“".join(ITEM_ANSWERS[item]) + "”。", "answer")
     text = (text or "").strip()
     if answer in NEEDS_TEXT and not text:
         _fail(f"“{item}”选择“{answer}”时须作出书面说明。", "text")
-    row = SelfCheckItem.objects.get(campaign_unit=cu, item=item)
-    before = {"answer": row.answer, "text": row.text}
-    row.answer, row.text = answer, text
-    row.answered_by_name, row.answered_at = _name(actor), timezone.now()
-    row.save()
+    return answer, text
+
+
+def _write_answers(cu: CampaignUnit, answers: dict[str, tuple[str, str]], *, actor, reason: str) -> None:
+    """Save the lines and write one audit row (核查.自查, or 核查.代填自查 with the reason)."""
+    rows = {r.item: r for r in SelfCheckItem.objects.select_for_update().filter(campaign_unit=cu)}
+    before, after, now = {}, {}, timezone.now()
+    for item, (answer, text) in answers.items():
+        row = rows[item]
+        before[item] = {"answer": row.answer, "text": row.text, "on_behalf": row.on_behalf}
+        row.answer, row.text, row.on_behalf = answer, text, bool(reason)
+        row.answered_by_name, row.answered_at = _name(actor), now
+        row.save()
+        after[item] = {"answer": answer, "text": text, "on_behalf": bool(reason)}
     audit.record(
         actor=actor,
-        action="核查.自查",
+        action="核查.代填自查" if reason else "核查.自查",
         target=cu,
         region=cu.campaign.region,
-        before={item: before},
-        after={item: {"answer": answer, "text": text}},
+        before=before,
+        after=after,
+        reason=reason,
     )
-    return row
+
+
+@transaction.atomic
+def selfcheck_answer(
+    *, cu: CampaignUnit, item: str, answer: str, text: str = "", actor, on_behalf_reason: str = ""
+) -> SelfCheckItem:
+    """The liaison answers one self-check line (相符/不相符; 不相符/有差异 needs the written explanation),
+    or an office writer does on the unit's behalf (代填) with ``on_behalf_reason`` (see ``_filler``)."""
+    cu = _lock(cu)
+    reason = _filler(actor, cu, on_behalf_reason)
+    _in_stage(cu, Stage.SELF_CHECK)
+    _write_answers(cu, {item: _answer_of(item, answer, text)}, actor=actor, reason=reason)
+    return SelfCheckItem.objects.get(campaign_unit=cu, item=item)
+
+
+@transaction.atomic
+def selfcheck_save(
+    *,
+    cu: CampaignUnit,
+    answers: dict[str, str | tuple[str, str]],
+    actor,
+    on_behalf_reason: str = "",
+    submit: bool = False,
+) -> CampaignUnit:
+    """Save the whole self-check at once (``answers``: item → answer, or item → (answer, text)); with
+    ``submit`` also submit it (单位自查 → 群众监督). The liaison, or an office writer on the unit's
+    behalf with ``on_behalf_reason`` (代填, e.g. a paper return). Every line is checked before any is
+    saved; one audit row for the lines (and the stage move when submitting)."""
+    cu = _lock(cu)
+    reason = _filler(actor, cu, on_behalf_reason)
+    _in_stage(cu, Stage.SELF_CHECK)
+    clean = {}
+    for item, value in answers.items():
+        answer, text = (value, "") if isinstance(value, str) else value
+        clean[item] = _answer_of(item, answer, text)
+    if not clean:
+        _fail("请至少填写一项自查结论。")
+    _write_answers(cu, clean, actor=actor, reason=reason)
+    if submit:
+        return selfcheck_submit(cu=cu, actor=actor, on_behalf_reason=reason)
+    return cu
 
 
 @transaction.atomic
 def attachment_add(
     *, cu: CampaignUnit, upload: UploadedFile, actor, visit: SiteVisit | None = None
 ) -> CampaignAttachment:
-    """Attach a scan (PDF/image, checked by content and size) to the unit's self-check or to a visit."""
+    """Attach a scan (PDF/image, checked by content and size) to the unit's self-check (its liaison, in
+    单位自查), to a visit (the office), or — by the office — the scan of the unit's paper return (纸质报送:
+    self-check forms in 单位自查, the signed report in 数据更新)."""
     cu = _lock(cu)
-    if visit is None:
-        _require_liaison(actor, cu)
-        _in_stage(cu, Stage.SELF_CHECK)
-    else:
+    if visit is not None:
         _require_writer(actor, cu.campaign.region)
+    elif is_liaison(actor, cu):
+        _in_stage(cu, Stage.SELF_CHECK)
+    elif is_writer(actor, cu.campaign.region):
+        if cu.stage not in (Stage.SELF_CHECK, Stage.UPDATE):
+            _fail("纸质材料扫描件在“单位自查”或“数据更新”环节上传。")
+        _in_stage(cu, cu.stage)
+    else:
+        _fail("只有该单位的联络员或编办工作人员可以上传附件。")
     sha, ctype = check_scan(upload)
     item = CampaignAttachment(
         campaign_unit=cu,
@@ -746,14 +821,27 @@ def proposal_decide(
 
 
 @transaction.atomic
-def selfcheck_submit(*, cu: CampaignUnit, actor) -> CampaignUnit:
-    """单位自查 → 群众监督: the liaison submits once every line is answered."""
+def selfcheck_submit(*, cu: CampaignUnit, actor, on_behalf_reason: str = "") -> CampaignUnit:
+    """单位自查 → 群众监督 once every line is answered: the liaison, or an office writer on the unit's
+    behalf with ``on_behalf_reason`` (代填; ``selfcheck_on_behalf`` is set, and kept when any line was
+    filled by the office; audited as 核查.代填提交 with the reason)."""
     cu = _lock(cu)
-    _require_liaison(actor, cu)
+    reason = _filler(actor, cu, on_behalf_reason)
     _in_stage(cu, Stage.SELF_CHECK)
     missing = list(cu.items.filter(answer="").values_list("item", flat=True))
     if missing:
         _fail("以下自查事项尚未填写，不能提交：" + "、".join(missing))
+    cu.selfcheck_on_behalf = bool(reason) or cu.items.filter(on_behalf=True).exists()
+    cu.save(update_fields=["selfcheck_on_behalf"])
+    if reason:
+        audit.record(
+            actor=actor,
+            action="核查.代填提交",
+            target=cu,
+            region=cu.campaign.region,
+            after={"on_behalf": True},
+            reason=reason,
+        )
     cu.selfcheck_submitted_at = timezone.now()
     return _move(cu, Stage.NOTICE, actor=actor)
 
@@ -1269,11 +1357,14 @@ def unit_report_confirm(
     documents_sorted: int = 0,
     problems: dict[str, str] | None = None,
     summary: str = "",
+    on_behalf_reason: str = "",
 ) -> UnitReport:
     """The unit submits its 核查情况报告, confirmed by its leader (name) with the commitment that the
-    data are true, accurate and complete. The liaison of the unit; once (again only after a return)."""
+    data are true, accurate and complete. The liaison of the unit, or an office writer on its behalf
+    with ``on_behalf_reason`` (代填, e.g. the leader signed a paper report; ``on_behalf`` is set and the
+    audit row 核查.代填报告 carries the reason); once (again only after a return)."""
     cu = _lock(cu)
-    _require_liaison(actor, cu)
+    reason = _filler(actor, cu, on_behalf_reason)
     _in_stage(cu, Stage.UPDATE)
     if not commitment:
         _fail("请确认“本单位核查数据真实、准确、完整”的承诺。", "commitment")
@@ -1303,13 +1394,20 @@ def unit_report_confirm(
         leader_name=leader_name[:50],
         confirmed_by_name=_name(actor),
         confirmed_at=timezone.now(),
+        on_behalf=bool(reason),
     )
     audit.record(
         actor=actor,
-        action="核查.单位报告",
+        action=REPORT_ACTION if reason else "核查.单位报告",
         target=cu,
         region=cu.campaign.region,
-        after={"leader": leader_name, "problems": problems, "outside_staff": outside_staff},
+        after={
+            "leader": leader_name,
+            "problems": problems,
+            "outside_staff": outside_staff,
+            "on_behalf": bool(reason),
+        },  # fmt: skip
+        reason=reason,
     )
     _file_unit_report(cu, report, actor)
     return report
@@ -1336,7 +1434,8 @@ def _file_unit_report(cu: CampaignUnit, report: UnitReport, actor) -> None:
     data = unit_report_pdf(cu, actor=actor, action="核查.归档单位报告")
     _file_pdf(
         region=cu.campaign.region,
-        title=f"{cu.campaign.name}：{cu.name}核查情况报告（{report.leader_name}确认）",
+        title=f"{cu.campaign.name}：{cu.name}核查情况报告（{report.leader_name}确认"
+        + ("，编办代填）" if report.on_behalf else "）"),
         data=data,
         filename=f"{cu.name}核查情况报告.pdf",
         occurred_on=timezone.localdate(report.confirmed_at),

@@ -32,6 +32,7 @@ from verification.campaign_models import (
     Stage,
     VisitMethod,
 )
+from verification.campaign_proxy import ProxyReason, proxy_notes, units_with_liaison
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -278,6 +279,8 @@ def cu_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and cu.campaign.stages.index(s) < ([*cu.campaign.stages, Stage.DONE]).index(cu.stage)
         ],  # fmt: skip
         "today": timezone.localdate(),
+        "proxy": proxy_notes(cu),
+        "proxy_reasons": ProxyReason.values,
     }
     return render(request, "verification/campaign/unit.html", context)
 
@@ -316,6 +319,7 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 item=post.get("item", ""),
                 answer=post.get("answer", ""),
                 text=post.get("text", ""),
+                on_behalf_reason=post.get("on_behalf_reason", ""),
                 actor=user,
             ),
             "已保存。",
@@ -405,6 +409,7 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 documents_sorted=_int(post.get("documents_sorted")),
                 summary=post.get("summary", ""),
                 problems={p: post.get(f"problem_text_{p}", "") or "有" for p in post.getlist("problems")},
+                on_behalf_reason=post.get("on_behalf_reason", ""),
                 actor=user,
             ),
             "核查情况报告已确认提交。",
@@ -452,3 +457,62 @@ def cu_report(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(cu, "report", None) is None:
         raise Http404("单位尚未提交核查情况报告。")
     return _pdf(prints.unit_report_pdf(cu, actor=request.user), f"{cu.name}核查情况报告.pdf")
+
+
+# ---- 代填: the office fills in the whole self-check on one page, and its print --------------------------
+
+
+def cu_selfcheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole self-check on one page, for the office filling it in on the unit's behalf (代填: no
+    liaison, or a paper return) with the reason; saves, or saves and submits."""
+    cu = sel.campaign_unit_for(request.user, pk)
+    if not cs.is_writer(request.user, cu.campaign.region):
+        raise PermissionDenied("只有本区划的编办工作人员可以代填自查。")
+    post = request.POST
+    if request.method == "POST":
+        answers = {
+            item: (post.get(f"answer_{item}", ""), post.get(f"text_{item}", ""))
+            for item in cs.ITEM_ANSWERS
+            if post.get(f"answer_{item}")
+        }
+        submit = post.get("submit") == "1"
+        ok = "已代填并提交自查，进入群众监督环节。" if submit else "已保存代填的自查。"
+        try:
+            cs.selfcheck_save(cu=cu, answers=answers, on_behalf_reason=post.get("on_behalf_reason", ""),
+                              submit=submit, actor=request.user)  # fmt: skip
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, ok)
+            return redirect("verification:cu_detail", cu.pk)
+    items = list(cu.items.all())
+    context = {
+        "cu": cu,
+        "campaign": cu.campaign,
+        "rows": [
+            (
+                i,
+                cs.ITEM_ANSWERS[i.item],
+                post.get(f"answer_{i.item}", i.answer),
+                post.get(f"text_{i.item}", i.text),
+            )
+            for i in items
+        ],  # fmt: skip
+        "reasons": ProxyReason.values,
+        "reason": post.get("on_behalf_reason", ""),
+        "has_liaison": bool(units_with_liaison([cu.unit_id])),
+        "window": cs.window(cu.campaign, Stage.SELF_CHECK),
+    }
+    return render(request, "verification/campaign/selfcheck.html", context)
+
+
+def cu_selfcheck_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's self-check as printed (a blank form for a paper return, or the answers with who filled
+    them in, 代填 marked)."""
+    cu = sel.campaign_unit_for(request.user, pk)
+    context = {"cu": cu, "snap": cu.snapshot, "items": cu.items.all(), "proxy": proxy_notes(cu),
+               "lines": sel.snapshot_lines(cu.snapshot)}  # fmt: skip
+    data = render_pdf("verification/campaign/print/selfcheck.html", context, actor=request.user,
+                      action="核查.打印自查表", target=cu, region=cu.campaign.region)  # fmt: skip
+    return _pdf(data, f"{cu.name}单位自查表.pdf")

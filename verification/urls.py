@@ -35,4 +35,12 @@ urlpatterns += [
     path("campaign-units/<int:pk>/action/", campaign_views.cu_action, name="cu_action"),
     path("campaign-units/<int:pk>/notice.pdf", campaign_views.cu_notice, name="cu_notice"),
     path("campaign-units/<int:pk>/report.pdf", campaign_views.cu_report, name="cu_report"),
+    path("campaign-units/<int:pk>/selfcheck/", campaign_views.cu_selfcheck, name="cu_selfcheck"),
+    path("campaign-units/<int:pk>/selfcheck.pdf", campaign_views.cu_selfcheck_pdf, name="cu_selfcheck_pdf"),
+]
+
+from verification import campaign_bulk_views  # noqa: E402
+
+urlpatterns += [
+    path("campaigns/<int:pk>/units/", campaign_bulk_views.campaign_units, name="campaign_units"),
 ]
