@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include("archives.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("verification/", include("verification.urls")),
+    path("", include("accounts.urls")),
     path("", include("units.urls")),
 ]
 

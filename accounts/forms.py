@@ -1,0 +1,163 @@
+"""Input shape of the accounts pages (the rules live in ``accounts.services``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from accounts import selectors
+from bianzhi.roles import Role
+
+ROLE_CHOICES = [(r.value, r.value) for r in Role]
+
+
+class AccountFilterForm(forms.Form):
+    q = forms.CharField(
+        label="查找", required=False, widget=forms.TextInput(attrs={"placeholder": "账号、姓名、手机或部门"})
+    )
+    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部")] + ROLE_CHOICES)
+    active = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), ("1", "启用"), ("0", "已停用")]
+    )
+
+
+class _RegionsMixin:
+    def _limit_regions(self, user) -> None:
+        regions = selectors.manageable_regions(user).order_by("code")
+        self.fields["regions"].queryset = regions
+        if len(regions) == 1 and not self.is_bound and not self.initial.get("regions"):
+            self.initial["regions"] = list(regions)
+
+
+class AccountForm(_RegionsMixin, forms.Form):
+    full_name = forms.CharField(label="姓名", max_length=50)
+    phone = forms.CharField(label="手机", max_length=20, required=False)
+    department = forms.CharField(label="所在部门/单位", max_length=100, required=False)
+    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
+    regions = forms.ModelMultipleChoiceField(
+        label="所辖区划", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._limit_regions(user)
+
+
+class AccountCreateForm(AccountForm):
+    username = forms.CharField(label="账号", max_length=150, help_text="登录用的账号：字母、数字或 _ . @ + -")
+    password1 = forms.CharField(
+        label="初始密码",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="留空则由系统生成；无论哪种，首次登录都必须修改。",
+    )
+    password2 = forms.CharField(label="再次输入初始密码", required=False, widget=forms.PasswordInput)
+    field_order = [
+        "username",
+        "full_name",
+        "phone",
+        "department",
+        "role",
+        "regions",
+        "password1",
+        "password2",
+    ]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("password1") or "") != (data.get("password2") or ""):
+            self.add_error("password2", "两次输入的密码不一致。")
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", required=False, max_length=200)
+
+
+class GrantForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=None, empty_label="请选择单位")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.grantable_units(user)
+
+
+class UnitGrantForm(forms.Form):
+    account = forms.ModelChoiceField(label="联络员账号", queryset=None, empty_label="请选择已有的联络员账号")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        liaisons = selectors.accounts_for(user).filter(groups__name=Role.LIAISON.value, is_active=True)
+        self.fields["account"].queryset = liaisons.select_related("profile").order_by("username")
+        self.fields["account"].label_from_instance = lambda u: f"{u.profile.full_name}（{u.username}）"
+
+
+class LiaisonImportForm(_RegionsMixin, forms.Form):
+    file = forms.FileField(label="联络员名单（.xlsx）")
+    region = forms.ModelChoiceField(label="行政区划", queryset=None, empty_label=None)
+    dry_run = forms.BooleanField(label="仅校验（不写入）", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = selectors.manageable_regions(user).order_by("code")
+        self.fields["region"].queryset = regions
+        if len(regions) == 1:
+            self.fields["region"].widget = forms.HiddenInput()
+            self.fields["region"].initial = regions[0]
+            self.fields["region"].required = False
+        self._only = regions[0] if len(regions) == 1 else None
+
+    def clean_region(self):
+        region = self.cleaned_data.get("region") or self._only
+        if region is None:
+            raise forms.ValidationError("请选择行政区划。")
+        return region
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(f"文件过大：上限为 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB。")
+        return upload
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label="原密码（或管理员给您的初始密码）", widget=forms.PasswordInput)
+    new_password1 = forms.CharField(
+        label="新密码", widget=forms.PasswordInput, help_text="至少8位，不能是常见密码，不能全是数字。"
+    )
+    new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", "两次输入的新密码不一致。")
+        return data
+
+
+class RegionForm(forms.Form):
+    code = forms.CharField(label="区划代码", max_length=6, help_text="六位 GB/T 2260 代码，如 621125")
+    name = forms.CharField(label="区划名称", max_length=50, help_text="如：漳县")
+
+
+class SetupForm(RegionForm):
+    username = forms.CharField(label="管理员账号", max_length=150)
+    full_name = forms.CharField(label="管理员姓名", max_length=50)
+    password1 = forms.CharField(
+        label="密码", widget=forms.PasswordInput, help_text="至少8位，不能是常见密码。"
+    )
+    password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "两次输入的密码不一致。")
+        return data
+
+
+def account_label(user) -> str:
+    profile = getattr(user, "profile", None)
+    return f"{profile.full_name}（{user.get_username()}）" if profile else user.get_username()
+
+
+User = get_user_model()

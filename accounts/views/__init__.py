@@ -1,0 +1,1 @@
+"""Accounts pages: one module per area (users, liaisons, set-up, own password)."""

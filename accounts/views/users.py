@@ -1,0 +1,213 @@
+"""Account list, create, edit, disable/enable and password reset (office administrators only)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, GrantForm, ReasonForm
+from accounts.views.common import account_or_404, add_service_errors, posted, require_manager
+from bianzhi.roles import user_roles
+
+PER_PAGE = 50
+
+
+def _crumbs() -> list[tuple[str, str]]:
+    return [("账号管理", reverse("accounts:account_list"))]
+
+
+def account_list(request: HttpRequest) -> HttpResponse:
+    require_manager(request.user)
+    form = AccountFilterForm(request.GET or None)
+    users = selectors.accounts_for(request.user).select_related("profile").prefetch_related("groups")
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            users = users.filter(
+                Q(username__icontains=q)
+                | Q(profile__full_name__icontains=q)
+                | Q(profile__phone__icontains=q)
+                | Q(profile__department__icontains=q)
+            )
+        if role := form.cleaned_data["role"]:
+            users = users.filter(groups__name=role)
+        if active := form.cleaned_data["active"]:
+            users = users.filter(is_active=active == "1")
+    page = Paginator(users.order_by("username"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/account_list.html", {"form": form, "page": page})
+
+
+def account_create(request: HttpRequest) -> HttpResponse:
+    require_manager(request.user)
+    initial = {k: request.GET[k] for k in ("role", "department") if k in request.GET}
+    form = AccountCreateForm(posted(request), initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account, password = services.account_create(
+                username=data["username"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                department=data["department"],
+                role=data["role"],
+                regions=data["regions"],
+                password=data["password1"] or None,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return render(
+                request,
+                "accounts/password_issued.html",
+                {"account": account, "password": password, "created": True, "crumbs": _crumbs()},
+            )
+    return _form(request, form, "新建账号", status=400 if form.errors else 200)
+
+
+def _form(request, form, title: str, *, status: int = 200, account=None, **extra) -> HttpResponse:
+    context = {"form": form, "title": title, "crumbs": _crumbs(), "account": account, **extra}
+    return render(request, "accounts/form.html", context, status=status)
+
+
+def account_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    account = account_or_404(request.user, user_id)
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "account": account,
+            "roles": sorted(user_roles(account)),
+            "regions": account.profile.regions.order_by("code") if hasattr(account, "profile") else [],
+            "units": selectors.liaison_units(account).select_related("region"),
+            "grant_form": GrantForm(user=request.user),
+            "crumbs": _crumbs(),
+        },
+    )
+
+
+def account_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    account = account_or_404(request.user, user_id)
+    profile = getattr(account, "profile", None)
+    roles = sorted(user_roles(account))
+    initial = {
+        "full_name": profile.full_name if profile else "",
+        "phone": profile.phone if profile else "",
+        "department": profile.department if profile else "",
+        "role": roles[0].value if roles else "",
+        "regions": list(profile.regions.all()) if profile else [],
+    }
+    form = AccountForm(posted(request), initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.account_update(
+                account=account,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                department=data["department"],
+                role=data["role"],
+                regions=data["regions"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "账号信息已保存。")
+            return redirect("accounts:account_detail", account.pk)
+    return _form(
+        request, form, f"修改账号 {account.username}", status=400 if form.errors else 200, account=account
+    )
+
+
+def _confirm(request, user_id: int, *, run, title: str, done: str, warning: str, danger: bool = False):
+    """GET shows a confirmation page; POST calls the service."""
+    account = account_or_404(request.user, user_id)
+    form = ReasonForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(account, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("accounts:account_detail", account.pk)
+    return _form(
+        request,
+        form,
+        title,
+        status=400 if form.errors else 200,
+        account=account,
+        warning=warning,
+        danger=danger,
+    )
+
+
+def account_disable(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _confirm(
+        request,
+        user_id,
+        run=lambda a, reason: services.account_disable(account=a, actor=request.user, reason=reason),
+        title="停用账号",
+        done="账号已停用，该账号不能再登录。",
+        warning="停用后该账号不能再登录；其办理记录保留，可随时重新启用。",
+        danger=True,
+    )
+
+
+def account_enable(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _confirm(
+        request,
+        user_id,
+        run=lambda a, reason: services.account_enable(account=a, actor=request.user, reason=reason),
+        title="启用账号",
+        done="账号已启用。",
+        warning="启用后该账号可以再次登录。",
+    )
+
+
+def password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET: confirmation; POST: a new first password, shown on this page only (never again)."""
+    account = account_or_404(request.user, user_id)
+    if request.method == "POST":
+        try:
+            password = services.password_reset(account=account, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("accounts:account_detail", account.pk)
+        return render(
+            request,
+            "accounts/password_issued.html",
+            {"account": account, "password": password, "created": False, "crumbs": _crumbs()},
+        )
+    return _form(
+        request,
+        ReasonForm(),
+        "重置密码",
+        account=account,
+        warning="将为该账号生成新的初始密码（只显示一次），原密码立即失效；该账号下次登录时必须修改密码。",
+        danger=True,
+        submit_label="重置密码",
+    )
+
+
+@require_POST
+def liaison_grant(request: HttpRequest, user_id: int) -> HttpResponse:
+    account = account_or_404(request.user, user_id)
+    form = GrantForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.liaison_grant(account=account, unit=form.cleaned_data["unit"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已设为{form.cleaned_data['unit'].name}的联络员。")
+    else:
+        messages.error(request, "请选择本区划的一个法人单位。")
+    return redirect("accounts:account_detail", account.pk)
