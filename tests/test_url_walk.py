@@ -75,6 +75,9 @@ PK_KIND = {
     "verification:cu_action": "campaign_unit",
     "verification:cu_notice": "campaign_unit",
     "verification:cu_report": "campaign_unit",
+    "verification:cu_selfcheck": "campaign_unit",
+    "verification:cu_selfcheck_pdf": "campaign_unit",
+    "verification:campaign_units": "campaign",
 }
 UI_NAMES = {name for name in PK_KIND if name.split(":")[0] in ("units", "archives")}
 # Arguments of the admin site's patterns: any value will do for anonymous users.
