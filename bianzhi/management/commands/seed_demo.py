@@ -48,6 +48,9 @@ that already holds units (use a fresh database)."""
         if Unit.objects.exists():
             self.stdout.write("数据库中已有机构数据，未载入演示数据。")
             return
+        if refusal := _real_database():
+            self.stderr.write(refusal)
+            raise SystemExit(1)
         started = time.monotonic()
         county = demo.build_county(seed)
         out = settings.DATA_DIR / "demo"
@@ -192,6 +195,23 @@ that already holds units (use a fresh database)."""
                 actor=liaison,
             )
         assert find_document(region, "漳编委发〔2023〕5号") is not None
+
+
+def _real_database() -> str:
+    """Why this database must never receive the demo: a region other than the demo county's, or an
+    account with a demo account's name (a real office set it up). Empty when the demo may load."""
+    from django.contrib.auth import get_user_model
+
+    from bianzhi.models import Region
+
+    other = Region.objects.exclude(code=demo.REGION_CODE).order_by("code").first()
+    if other is not None:
+        return f"数据库中已有行政区划 {other}，这是正式使用的数据库，拒绝载入演示数据（演示县只能载入空数据库）。"
+    names = [a[0] for a in DEMO_ACCOUNTS]
+    taken = get_user_model().objects.filter(username__in=names).values_list("username", flat=True)
+    if taken:
+        return f"数据库中已有账号 {'、'.join(sorted(taken))}，拒绝载入演示数据（演示县只能载入空数据库）。"
+    return ""
 
 
 def print_accounts(stdout) -> None:
