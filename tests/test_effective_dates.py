@@ -160,3 +160,16 @@ def test_command_user_option(tmp_path, region, supervisor, office_staff):
     assert exc.value.returncode == 1 and not Unit.objects.exists()
     call_command("import_units", str(path), "--user", office_staff.username)
     assert AuditEntry.objects.get(action="导入.机构").actor == office_staff
+
+
+def test_many_document_dates_are_summarised_as_a_range(tmp_path, region):
+    rows = []
+    for i in range(6):
+        number = f"漳编发〔2019〕{i + 10}号"
+        make_document(region, number, issued_on=dt.date(2019, 1, 1) + dt.timedelta(days=30 * i))
+        rows.append(unit_row(f"局{i}", 行政编制=2, 核定文号=number))
+    report = run(units_xlsx(tmp_path / "u.xlsx", rows), region)
+    assert report.exit_code == 0
+    assert "编制和职数生效日期：6个机构按核定文号的发文日期（2019-01-01 至 2019-05-31，共6个日期）。" in (
+        report.summary_lines()
+    )

@@ -564,7 +564,11 @@ def _effective_dates(plan: bulk.UnitsPlan, region, as_of: dt.date) -> list[str]:
         return []
     parts = []
     if by_document:
-        dates = "，".join(f"{d:%Y-%m-%d} {n}个" for d, n in sorted(by_document.items()))
+        days = sorted(by_document)
+        if len(days) <= 5:
+            dates = "，".join(f"{d:%Y-%m-%d} {by_document[d]}个" for d in days)
+        else:
+            dates = f"{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}，共{len(days)}个日期"
         parts.append(f"{sum(by_document.values())}个机构按核定文号的发文日期（{dates}）")
     if by_as_of:
         parts.append(
