@@ -144,11 +144,16 @@ def test_a_slip_of_another_unit_or_type_used_or_void_is_refused(
     )
     void = make_slip(unit_a, "行政编制")
     services.slip_void(slip=void, actor=office_clerk(region), reason="计划取消")
+    expired = make_slip(unit_a, "行政编制")
+    UseSlip.objects.filter(pk=expired.pk).update(
+        issued_on=dt.date(2025, 1, 2), valid_until=dt.date(2025, 4, 1)
+    )
     rows = [
         person_row(FIN, "丙一", 入编文号=other_unit.number),
         person_row(FIN, "丙二", 入编文号=other_type.number),
         person_row(FIN, "丙三", 入编文号=used.number),
         person_row(FIN, "丙四", 入编文号=void.number),
+        person_row(FIN, "丙五", 入编文号=expired.number),
     ]
     before = state()
     report = run(staff_xlsx(tmp_path / "s.xlsx", rows), region, office_staff)
@@ -157,6 +162,7 @@ def test_a_slip_of_another_unit_or_type_used_or_void_is_refused(
         f"实有人员 第3行 入编文号: 核编在先：编制使用单{other_type.number}核准的是工勤编制，不是行政编制",
         f"实有人员 第4行 入编文号: 核编在先：编制使用单{used.number}已经使用过，一张使用单只能办理一人入编",
         f"实有人员 第5行 入编文号: 核编在先：编制使用单{void.number}已作废",
+        f"实有人员 第6行 入编文号: 核编在先：编制使用单{expired.number}已于2025-04-01过期",
     ]
     assert state() == before
 
