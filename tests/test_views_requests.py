@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
+from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit, office_approver
 from bianzhi.models import AuditEntry
 from ledgers.models import LedgerCheck
 from units import services
@@ -234,7 +234,7 @@ def test_bad_requests_are_refused_with_a_message(client, unit_a, office_staff, c
     assert not EstablishmentRequest.objects.exists() and audit_count("用编申请.提交") == 0
 
 
-def test_full_unit_gets_a_replacement_request_for_a_named_leaver(client, region, office_staff):
+def test_full_unit_gets_a_replacement_request_for_a_named_leaver(client, region, office_staff, office_admin):
     unit = make_unit(region, "漳县统计局", quotas={"行政编制": 1})
     leaver = make_person(unit, name="老王")
     services.person_leave(person=leaver, left_on=TODAY, leave_reason="退休", actor=office_staff)
@@ -247,6 +247,7 @@ def test_full_unit_gets_a_replacement_request_for_a_named_leaver(client, region,
     response = client.post(url, create_data(unit, replacement_for=leaver.pk))
     req = EstablishmentRequest.objects.get(replacement_for=leaver)
     assert response.status_code == 302 and req.status == RequestStatus.PENDING
+    client.force_login(office_admin)  # four eyes: the clerk who filed it does not approve it
     approved = client.post(reverse("units:request_approve", args=[req.pk]), {"valid_days": 30})
     assert approved.status_code == 302 and UseSlip.objects.get(request=req).is_replacement
 
@@ -299,13 +300,33 @@ def test_office_role_approves_and_slips_are_issued(client, req_a, approver, requ
     assert UseSlip.objects.filter(request=req).count() == 1 and audit_count("用编申请.批准") == 1
 
 
-def test_approval_refused_when_vacancy_was_used_meanwhile(client, unit_a, office_staff):
-    req = new_request(unit_a, office_staff, count=5)
+def test_approval_refused_when_vacancy_was_used_meanwhile(client, unit_a, liaison_a, office_staff):
+    req = new_request(unit_a, liaison_a, count=5)
     make_slip(unit_a, actor=office_staff)  # another request took one of the five
     client.force_login(office_staff)
     response = client.post(reverse("units:request_approve", args=[req.pk]), {"valid_days": 90})
     assert response.status_code == 400 and "不能批准" in response.content.decode()
     assert EstablishmentRequest.objects.get(pk=req.pk).status == RequestStatus.PENDING
+
+
+def test_the_filer_cannot_approve_their_own_request(client, unit_a, office_staff, office_admin):
+    req = new_request(unit_a, office_staff)
+    client.force_login(office_staff)
+    page = client.get(reverse("units:request_detail", args=[req.pk]))
+    assert page.status_code == 200 and page.context["approve_form"] is None
+    response = client.post(reverse("units:request_approve", args=[req.pk]), {"valid_days": 30})
+    assert response.status_code == 403
+    assert "不准越权审批：申请人不能审批自己提交的用编申请。" in response.content.decode()
+    req.refresh_from_db()
+    assert (
+        req.status == RequestStatus.PENDING and not req.slips.exists() and audit_count("用编申请.批准") == 0
+    )
+    client.force_login(office_admin)
+    assert client.get(reverse("units:request_detail", args=[req.pk])).context["approve_form"] is not None
+    assert client.post(reverse("units:request_approve", args=[req.pk]), {"valid_days": 30}).status_code == 302
+    req.refresh_from_db()
+    assert req.status == RequestStatus.APPROVED and req.decided_by == office_admin
+    assert AuditEntry.objects.get(action="用编申请.批准").actor == office_admin
 
 
 def test_bad_validity_is_refused(client, req_a, office_staff):
@@ -530,7 +551,7 @@ def test_request_and_slip_lists_query_count(client, region, office_staff, django
     for i in range(n):
         new_request(units[i % 4], office_staff, reason=f"理由{i}")
     req = new_request(units[0], office_staff, count=n)
-    services.request_approve(request=req, actor=office_staff)
+    services.request_approve(request=req, actor=office_approver(region))
     for slip in UseSlip.objects.all()[:3]:
         make_person(slip.unit, slip=slip)
     client.force_login(office_staff)

@@ -183,7 +183,9 @@ def _detail_ctx(request: HttpRequest, req: EstablishmentRequest, **forms: Any) -
         .select_related("person", "from_unit", "to_unit")
         .order_by("-occurred_on", "-id")[:10],
         "history": unit.requests.exclude(pk=req.pk).order_by("-requested_at", "-id")[:10],
-        "approve_form": forms.get("approve_form") or (ApproveForm() if can_decide else None),
+        # four eyes: the filer never approves (services.request_approve refuses it too)
+        "approve_form": forms.get("approve_form")
+        or (ApproveForm() if can_decide and req.requested_by_id != user.pk else None),
         "refuse_form": forms.get("refuse_form") or (RefuseForm() if can_decide else None),
         "can_withdraw": pending and req.requested_by_id == user.pk,  # the office may also, by POST
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
