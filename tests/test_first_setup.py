@@ -154,3 +154,11 @@ def test_seed_demo_refuses_a_database_with_a_demo_account_name():
     User.objects.create_user("admin", password="x")
     code, err = seed()
     assert code == 1 and "admin" in err and not Region.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_url_by_get(client):
+    assert client.get(reverse("accounts:setup_demo"))["Location"] == reverse("accounts:setup")
+    make_region("621126", "岷县")
+    response = client.get(reverse("accounts:setup_demo"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

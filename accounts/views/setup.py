@@ -14,7 +14,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import RegionForm, SetupForm
@@ -87,11 +86,12 @@ def _region(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_POST
 def setup_demo(request: HttpRequest) -> HttpResponse:
-    """Load the demo county (the ``seed_demo`` loader); then the demo accounts log in."""
+    """POST: load the demo county (the ``seed_demo`` loader); then the demo accounts log in."""
     if not services.setup_open():
         return _closed(request)
+    if request.method != "POST":
+        return redirect("accounts:setup")
     _, seconds = services.demo_load()
     messages.success(
         request,
