@@ -184,7 +184,10 @@ class CampaignUnit(models.Model):
 
     ``snapshot`` = {"unit": {...}, "divisions": [...], "quotas": {type: approved}, "occupied": {type: n},
     "posts": {category: approved}, "held": {category: n}, "people": [[姓名, 编制类型, 人员类别, 领导职务]],
-    "people_count": n} — never ID numbers. ``stage`` changes only through the campaign services."""
+    "people_count": n, "baseline": bool (the figures come from 建账, loaded after the cut-off), "earmark": n
+    (军转行政编制), "military": n (军转干部 on 行政编制)} — never ID numbers; every page, print and 附件2–5 of
+    the campaign read these figures (campaign_selectors). ``stage`` changes only through the campaign
+    services."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
