@@ -45,11 +45,15 @@ class CalendarAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        workdays.clear_cache()
+        workdays.calendar_changed(_year_of(obj), actor=request.user)  # late flags follow
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        workdays.clear_cache()
+        workdays.calendar_changed(_year_of(obj), actor=request.user)
+
+
+def _year_of(obj) -> int:
+    return obj.year if isinstance(obj, CalendarYear) else obj.date.year
 
 
 @admin.register(CalendarYear)

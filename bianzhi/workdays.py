@@ -1,7 +1,10 @@
 """Working days by the Chinese official calendar (weekends, public holidays, 调休 make-up workdays).
 
 The office-editable tables ``CalendarYear``/``CalendarDay`` are seeded from ``chinesecalendar``
-(which knows 2004–2026); a year not on file raises ``CalendarMissing`` rather than guessing.
+(which knows 2004–2026); a year not on file raises ``CalendarMissing`` rather than guessing. When the
+office enters or changes a year (``calendar_year_enter``, or the holiday tables in the admin), the
+``calendar_entered`` signal tells the apps that computed something from working days — ``units``
+recomputes the 逾期登记 flags it could not compute while the year was missing.
 """
 
 from __future__ import annotations
@@ -11,8 +14,13 @@ import time
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.dispatch import Signal
 
 from bianzhi.models import CalendarDay, CalendarYear
+
+# Sent (year=, actor=) inside the transaction that entered or changed a year's arrangement.
+calendar_entered = Signal()
 
 
 def _holiday_names() -> dict[str, str]:
@@ -50,8 +58,54 @@ def seed_from_package(years: range | None = None) -> int:
             if d.year == year
         ]
         CalendarDay.objects.bulk_create(rows, ignore_conflicts=True)
+        if created:
+            calendar_changed(year, actor=None)
     clear_cache()
     return added
+
+
+def calendar_changed(year: int, *, actor) -> None:
+    """A year's arrangement was entered or edited (this module's services, the admin): forget the cached
+    days and announce it, so flags computed from working days follow."""
+    clear_cache()
+    calendar_entered.send(sender=CalendarYear, year=year, actor=actor)
+
+
+@transaction.atomic
+def calendar_year_enter(
+    *,
+    year: int,
+    holidays: dict[dt.date, str],
+    workdays: dict[dt.date, str],
+    actor,
+    source: str = "",
+) -> CalendarYear:
+    """Enter (or re-enter) one year's official arrangement (国务院办公厅 放假安排): ``holidays`` and
+    ``workdays`` (调休上班) map each date to its festival's name; the year's rows are replaced. Office
+    administrators and staff; audited; sends ``calendar_entered`` (late flags are recomputed)."""
+    from bianzhi import audit
+    from bianzhi.roles import authorize
+
+    authorize(actor, "edit_registry")
+    days = {**holidays, **workdays}
+    if any(d.year != year for d in days):
+        raise ValidationError(f"日期须在{year}年内。")
+    if set(holidays) & set(workdays):
+        raise ValidationError("同一天不能既是放假日又是调休上班日。")
+    calendar, created = CalendarYear.objects.update_or_create(year=year, defaults={"source": source[:100]})
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(
+        [CalendarDay(date=d, kind=CalendarDay.Kind.HOLIDAY, name=n[:30]) for d, n in holidays.items()]
+        + [CalendarDay(date=d, kind=CalendarDay.Kind.WORKDAY, name=n[:30]) for d, n in workdays.items()]
+    )
+    audit.record(
+        actor=actor,
+        action="节假日安排.录入" if created else "节假日安排.修改",
+        target=calendar,
+        after={"year": year, "holidays": len(holidays), "workdays": len(workdays), "source": source},
+    )
+    calendar_changed(year, actor=actor)
+    return calendar
 
 
 def _year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]] | None:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class UnitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "units"
+
+    def ready(self) -> None:
+        from units.services import timeliness
+
+        timeliness.connect()  # 逾期登记 flags follow a newly entered calendar year

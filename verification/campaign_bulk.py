@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from verification import campaign_services as cs
 from verification.campaign_models import Campaign, CampaignStatus, CampaignUnit, SelfCheckItem
@@ -123,9 +124,11 @@ def _notice_state(cu: CampaignUnit) -> str:
     notice = getattr(cu, "notice", None)
     if notice is None:
         return "未公示"
-    return (
-        f"已撤除 {notice.removed_on:%m-%d}" if notice.removed_on else f"公示中（至 {notice.ends_on:%m-%d}）"
-    )
+    if notice.removed_on:
+        return f"已撤除 {notice.removed_on:%Y-%m-%d}"
+    if notice.ends_on <= timezone.localdate():
+        return f"期满待撤除（应于 {notice.remove_by:%Y-%m-%d} 前）"
+    return f"公示中（至 {notice.ends_on:%Y-%m-%d}）"
 
 
 def unit_rows(campaign: Campaign, filters: dict) -> list[UnitRow]:

@@ -580,8 +580,10 @@ def _write_answers(cu: CampaignUnit, answers: dict[str, tuple[str, str]], *, act
         before[item] = {"answer": row.answer, "text": row.text, "on_behalf": row.on_behalf}
         row.answer, row.text, row.on_behalf = answer, text, bool(reason)
         row.answered_by_name, row.answered_at = _name(actor), now
-        row.save()
         after[item] = {"answer": answer, "text": text, "on_behalf": bool(reason)}
+    SelfCheckItem.objects.bulk_update(
+        [rows[item] for item in answers], ["answer", "text", "on_behalf", "answered_by_name", "answered_at"]
+    )
     audit.record(
         actor=actor,
         action="核查.代填自查" if reason else "核查.自查",
@@ -629,9 +631,7 @@ def selfcheck_save(
     if not clean:
         _fail("请至少填写一项自查结论。")
     _write_answers(cu, clean, actor=actor, reason=reason)
-    if submit:
-        return selfcheck_submit(cu=cu, actor=actor, on_behalf_reason=reason)
-    return cu
+    return _submit(cu, actor=actor, reason=reason) if submit else cu
 
 
 @transaction.atomic
@@ -828,6 +828,11 @@ def selfcheck_submit(*, cu: CampaignUnit, actor, on_behalf_reason: str = "") -> 
     cu = _lock(cu)
     reason = _filler(actor, cu, on_behalf_reason)
     _in_stage(cu, Stage.SELF_CHECK)
+    return _submit(cu, actor=actor, reason=reason)
+
+
+def _submit(cu: CampaignUnit, *, actor, reason: str) -> CampaignUnit:
+    """``selfcheck_submit`` once the unit is locked and the filler and stage are checked."""
     missing = list(cu.items.filter(answer="").values_list("item", flat=True))
     if missing:
         _fail("以下自查事项尚未填写，不能提交：" + "、".join(missing))
