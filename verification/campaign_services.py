@@ -530,30 +530,45 @@ def window_set(
 ) -> CampaignWindow:
     """Change (e.g. extend) one stage's window; the stages stay in the plan's order (``_check_order``).
     Office writers, with a reason; audited."""
+    return windows_set(campaign=campaign, windows={stage: (starts_on, ends_on)}, actor=actor, reason=reason)[
+        0
+    ]
+
+
+@transaction.atomic
+def windows_set(
+    *, campaign: Campaign, windows: dict[str, tuple[dt.date, dt.date]], actor, reason: str
+) -> list[CampaignWindow]:
+    """Change several stages' windows at once (a plan moved as a whole), checked together against the
+    plan's order. Office writers, with a reason; one audit row."""
     _require_writer(actor, campaign.region)
-    if stage not in campaign.stages:
-        _fail("该核查工作没有这个环节。", "stage")
     if not (reason or "").strip():
         _fail("调整环节时间须填写原因。", "reason")
-    if starts_on is None or ends_on is None:
-        _fail("请填写开始日期和结束日期。", "starts_on")
-    if ends_on < starts_on:
-        _fail("结束日期早于开始日期。", "ends_on")
+    for stage, (starts_on, ends_on) in windows.items():
+        if stage not in campaign.stages:
+            _fail("该核查工作没有这个环节。", "stage")
+        if starts_on is None or ends_on is None:
+            _fail("请填写开始日期和结束日期。", "starts_on")
+        if ends_on < starts_on:
+            _fail(f"“{stage}”的结束日期早于开始日期。", "ends_on")
     current = {w.stage: (w.starts_on, w.ends_on) for w in CampaignWindow.objects.filter(campaign=campaign)}
-    _check_order(campaign.kind, current | {stage: (starts_on, ends_on)})
-    w = CampaignWindow.objects.select_for_update().get(campaign=campaign, stage=stage)
-    before = {"starts_on": w.starts_on, "ends_on": w.ends_on}
-    w.starts_on, w.ends_on = starts_on, ends_on
-    w.save()
+    _check_order(campaign.kind, current | windows)
+    rows = list(CampaignWindow.objects.select_for_update().filter(campaign=campaign, stage__in=list(windows)))
+    before, after = {}, {}
+    for w in rows:
+        before[w.stage] = {"starts_on": w.starts_on, "ends_on": w.ends_on}
+        w.starts_on, w.ends_on = windows[w.stage]
+        w.save()
+        after[w.stage] = {"starts_on": w.starts_on, "ends_on": w.ends_on}
     audit.record(
         actor=actor,
         action="核查.调整环节时间",
         target=campaign,
-        before={stage: before},
-        after={stage: {"starts_on": starts_on, "ends_on": ends_on}},
+        before=before,
+        after=after,
         reason=reason,
     )
-    return w
+    return sorted(rows, key=lambda w: list(windows).index(w.stage))
 
 
 # ---- stage 1: 单位自查 ----------------------------------------------------------------------------------
