@@ -63,24 +63,26 @@ def load_year(region, *, admin, staff, data_dir: Path, password: str, today: dt.
 
 def _liaisons(region, admin, password: str) -> list[str]:
     from accounts.services import account_create, liaison_grant
+    from bianzhi.models import Profile
 
     made = []
     for unit_name, full_name, username, phone in LIAISONS:
         unit = Unit.objects.filter(region=region, name=unit_name, status="正常").first()
         if unit is None:
             continue
-        user = account_create(
+        user, _password = account_create(
             actor=admin,
             username=username,
             full_name=full_name,
             phone=phone,
             department=unit_name,
             role=Role.LIAISON,
-            regions=[],
+            regions=[region],
             password=password,
-            must_change_password=False,
         )
-        liaison_grant(actor=admin, user=user, unit=unit)
+        # the demo's accounts share a published password, so they are not asked to change it
+        Profile.objects.filter(user=user).update(must_change_password=False)
+        liaison_grant(account=user, unit=unit, actor=admin)
         made.append(username)
     return made
 
@@ -161,12 +163,15 @@ def _campaign(region, staff, data_dir: Path, today: dt.date) -> dict:
     """This year's 核查 (cut-off: the end of last year), walked as far as the calendar allows."""
     cutoff = dt.date(today.year - 1, 12, 31)
     windows = campaign_windows(today)
+    # the year is replayed in one go today: every stage is open while the units are walked, then the
+    # plan's windows are recorded as the office set them
+    first, last = windows[Stage.SELF_CHECK][0], max(b for _a, b in windows.values())
     campaign = cs.campaign_create(
         region=region,
         name=f"{today.year}年度机构编制核查",
         kind=CampaignKind.ANNUAL,
         cutoff=cutoff,
-        windows=windows,
+        windows={stage: (first, last) for stage in windows},
         actor=staff,
         members=[{"role": r, "name": n, "department": d, "post": p} for r, n, d, p in cs.SEED_WORKING_GROUP],
     )
@@ -196,14 +201,21 @@ def _campaign(region, staff, data_dir: Path, today: dt.date) -> dict:
                 cs.selfcheck_answer(cu=cu, item=item, answer=answer, actor=liaison)
             cs.selfcheck_submit(cu=cu, actor=liaison)
         else:
-            cs.selfcheck_save(cu=cu, answers=answers, actor=staff, on_behalf_reason="纸质报送")
-            cs.selfcheck_submit(cu=cu, actor=staff)
+            cs.selfcheck_save(cu=cu, answers=answers, actor=staff, on_behalf_reason="纸质报送", submit=True)
     made = {"campaign": campaign.name, "selfchecked": len(on_time), "units": len(units)}
+    try:
+        return made | _notices_and_comparison(campaign, on_time, staff, data_dir, selfcheck_start)
+    finally:
+        cs.windows_set(campaign=campaign, windows=windows, actor=staff, reason="按县实施方案安排各环节时间")
+
+
+def _notices_and_comparison(campaign, on_time, staff, data_dir: Path, selfcheck_start: dt.date) -> dict:
+    region = campaign.region
     try:
         posted = workdays.nth_working_day(selfcheck_start + dt.timedelta(days=16), 1)
         removed = workdays.nth_working_day(posted, 6)
     except workdays.CalendarMissing:
-        return made  # a year without calendar data: the notices wait for the office's calendar
+        return {}  # a year without calendar data: the notices wait for the office's calendar
     noticed = 0
     for cu in on_time:
         cu.refresh_from_db()
@@ -219,5 +231,5 @@ def _campaign(region, staff, data_dir: Path, today: dt.date) -> dict:
     try:
         run = cs.campaign_compare(campaign=campaign, actor=staff)
     except ValidationError:
-        return made | {"noticed": noticed}
-    return made | {"noticed": noticed, "findings": run.finding_count}
+        return {"noticed": noticed}
+    return {"noticed": noticed, "findings": run.finding_count}

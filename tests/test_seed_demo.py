@@ -26,5 +26,26 @@ def test_seed_demo(tmp_path, settings, capsys):
     )
     for name in ("组织部门", "财政部门", "人社部门", "机构", "实有人员"):
         assert (tmp_path / "demo" / f"{name}.xlsx").stat().st_size > 1000
+    # a year in progress (issue 11 point 9): several liaisons, minutes, 请示, a campaign with findings
+    from archives.models import MinuteEntry, Request
+    from bianzhi import demo_year
+    from verification.campaign_models import Campaign, CampaignUnit, Stage
+
+    for _unit, _name, username, _phone in demo_year.LIAISONS:
+        assert user_roles(get_user_model().objects.get(username=username)) == {Role.LIAISON}
+        assert username in out
+    assert MinuteEntry.objects.values("kind").distinct().count() >= 2 and Request.objects.count() == 2
+    campaign = Campaign.objects.get()
+    assert campaign.comparison_run is not None and campaign.comparison_run.finding_count > 0
+    stages = set(CampaignUnit.objects.filter(campaign=campaign).values_list("stage", flat=True))
+    assert {Stage.SELF_CHECK, Stage.COMPARISON} <= stages  # some units still owe their self-check
+    assert CampaignUnit.objects.filter(campaign=campaign, selfcheck_on_behalf=True).exists()
+    assert CampaignUnit.objects.filter(
+        campaign=campaign, selfcheck_on_behalf=False, stage=Stage.COMPARISON
+    ).exists()
+    windows = {w.stage: w for w in campaign.windows.all()}
+    assert (
+        windows[Stage.SELF_CHECK].ends_on < windows[Stage.COMPARISON].ends_on
+    )  # the plan's windows, in order
     call_command("seed_demo")  # a second run leaves the county as it is
     assert "已有机构数据" in capsys.readouterr().out

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from archives.services import document_create, find_document
-from bianzhi import demo
+from bianzhi import demo, demo_year
 from bianzhi.lib.testing import make_region
 from bianzhi.lib.xlsx import SheetSpec, write_workbook
-from bianzhi.models import Profile
+from bianzhi.models import Profile, Region
 from bianzhi.roles import Role, ensure_groups
 from units import services
 from units.models import Person, Unit
@@ -92,6 +93,19 @@ that already holds units (use a fresh database)."""
         for key, rows in demo.partner_rows(county).items():
             name = {"org": "组织部门", "finance": "财政部门", "si": "人社部门"}[key]
             write_workbook(out / f"{name}.xlsx", [SheetSpec(name, demo.PARTNER_HEADERS[key], rows)])
+        with transaction.atomic():
+            year = demo_year.load_year(
+                Region.objects.get(code=demo.REGION_CODE),
+                admin=get_user_model().objects.get(username="admin"),
+                staff=get_user_model().objects.get(username="staff"),
+                data_dir=out,
+                password=DEMO_PASSWORD,
+            )
+        self.stdout.write(
+            f"本年度核查“{year['campaign']}”：{year['units']} 个单位，已自查 {year['selfchecked']} 个，"
+            f"已公示 {year.get('noticed', 0)} 个，比对发现问题 {year.get('findings', 0)} 条；"
+            f"会议记录 {year['minutes']} 条，请示 {year['requests']} 件。"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示县载入完成：{Unit.objects.count()} 个机构，{Person.objects.filter(in_establishment=True).count()} 名在编人员，"
@@ -218,3 +232,5 @@ def print_accounts(stdout) -> None:
     stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, role, full_name, dept in DEMO_ACCOUNTS:
         stdout.write(f"  {username:<8} {role.value}（{full_name}，{dept}）")
+    for unit, full_name, username, _phone in demo_year.LIAISONS:
+        stdout.write(f"  {username:<8} {Role.LIAISON.value}（{full_name}，{unit}）")
