@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from bianzhi.lib.testing import make_person
+from bianzhi.lib.testing import make_person, office_approver
 from bianzhi.models import AuditEntry
 from units import printing, services
 
@@ -44,7 +44,7 @@ def test_slip_pdf(unit_a, office_staff, tmp_path):
         planned_on=TODAY,
         actor=office_staff,
     )
-    (slip,) = services.request_approve(request=req, actor=office_staff)
+    (slip,) = services.request_approve(request=req, actor=office_approver(unit_a.region))
     text, fonts = pdf_text(printing.slip_pdf(slip, actor=office_staff), tmp_path)
     assert (
         "核准使用编制通知单" in text
