@@ -26,7 +26,7 @@ def test_office_fills_in_the_selfcheck_of_a_unit_without_liaison(
     page, unit_a, unit_b, liaison_a, office_staff
 ):
     today = dt.date.today()
-    workdays.seed_from_package(range(today.year - 1, today.year + 1))  # a transactional test starts empty
+    workdays.seed_from_package(range(2021, today.year + 1))  # a transactional test may start empty
     campaign = make_campaign(unit_a.region, office_staff)
     cu_b = CampaignUnit.objects.get(campaign=campaign, unit=unit_b)
 
