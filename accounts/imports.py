@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.services.common import PHONE, USERNAME, authorize_account, user_model
-from bianzhi.lib.xlsx import RowError, UnreadableWorkbook, load_source, map_headers, read_sheet
+from bianzhi.lib.xlsx import RowError, map_headers
 from bianzhi.roles import Role, user_roles
 from units.choices import Nature, UnitStatus
 from units.imports import RowReader
+from units.imports.common import open_sheet
 from units.models import Unit, UnitAlias
 
 SHEET = "联络员"
@@ -68,15 +69,10 @@ class _Units:
 
 
 def plan_liaisons(source, *, filename: str, region, actor, report) -> list[PlannedLiaison] | None:
-    try:
-        data = load_source(source, filename=filename)
-        sheet = read_sheet(data, filename=filename, preferred=(SHEET,))
-    except UnreadableWorkbook as exc:
-        report.fatal = str(exc)
+    opened = open_sheet(source, filename, SHEET, report)
+    if opened is None:
         return None
-    if not sheet.rows:
-        report.fatal = f"工作表“{sheet.name}”没有数据行。"
-        return None
+    _data, sheet = opened
     headers = map_headers(sheet.header, {c: ALIASES.get(c, ()) for c in HEADERS}, HEADERS)
     report.warnings += [f"工作表“{sheet.name}”的列“{t[:50]}”无法识别，已忽略。" for t in headers.unknown]
     if headers.missing:

@@ -251,7 +251,9 @@ def _header_problems(
     return None if headers.missing else headers.index
 
 
-def _open(source: Source, filename: str, preferred: str, report: ImportReport) -> tuple[bytes, Sheet] | None:
+def open_sheet(source: Source, filename: str, preferred: str, report) -> tuple[bytes, Sheet] | None:
+    """The bytes and the preferred sheet (else the first) of an upload, read within the bounds; an
+    unreadable or empty workbook sets ``report.fatal`` and gives None."""
     try:
         data = load_source(source, filename=filename)
         sheet = read_sheet(data, filename=filename, preferred=(preferred,))

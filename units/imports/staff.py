@@ -41,9 +41,9 @@ from units.imports.common import (
     _chunks,
     _header_problems,
     _max_length,
-    _open,
     _too_many_errors,
     _write,
+    open_sheet,
 )
 from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias, UseSlip
 from units.selectors import occupancy_by_type, post_holders_by_category
@@ -229,7 +229,7 @@ def import_staff_file(
     authorize(actor, "import", region=region)
     basis = check_baseline(region, actor, document=document, reason=reason) if baseline else None
     report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
-    opened = _open(source, filename, STAFF_SHEET, report)
+    opened = open_sheet(source, filename, STAFF_SHEET, report)
     if opened is None:
         return report
     _, sheet = opened

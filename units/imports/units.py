@@ -52,9 +52,9 @@ from units.imports.common import (
     _chunks,
     _header_problems,
     _max_length,
-    _open,
     _too_many_errors,
     _write,
+    open_sheet,
 )
 from units.models import LeaderPostQuota, Quota, QuotaLimitEntry, Unit, UnitAlias
 from units.selectors import occupancy_by_type, post_holders_by_category
@@ -256,7 +256,7 @@ def import_units_file(
     authorize(actor, "import", region=region)
     as_of = check_as_of(as_of)
     report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
-    opened = _open(source, filename, UNITS_SHEET, report)
+    opened = open_sheet(source, filename, UNITS_SHEET, report)
     if opened is None:
         return report
     data, sheet = opened
