@@ -18,6 +18,7 @@ from bianzhi import audit
 from bianzhi.lib.xlsx import RowError
 from bianzhi.roles import Role, authorize, user_roles
 from units.choices import Nature, UnitStatus
+from units.imports.common import FileReport
 
 PERMISSION = "units.liaise_unit"
 
@@ -101,38 +102,19 @@ class IssuedPassword:
 
 
 @dataclass
-class LiaisonImportReport:
-    filename: str = ""
-    dry_run: bool = False
-    fatal: str | None = None
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rows_read: int = 0
+class LiaisonImportReport(FileReport):
+    """What the 联络员 workbook import found and did (the first passwords it issued, once)."""
+
     created: int = 0
     reused: int = 0
     granted: int = 0
     issued: list[IssuedPassword] = field(default_factory=list)
 
-    @property
-    def exit_code(self) -> int:
-        return 2 if self.fatal else 1 if self.errors else 0
-
-    @property
-    def ok(self) -> bool:
-        return self.exit_code == 0
-
     def summary_lines(self) -> list[str]:
-        if self.fatal:
-            return [self.fatal]
-        head = (
+        return self._summary(
             f"读取行数 {self.rows_read}，新建账号 {self.created}，沿用已有账号 {self.reused}，"
             f"授权单位 {self.granted}，警告 {len(self.warnings)}"
         )
-        lines = [("仅校验（未写入）：" if self.dry_run else "") + head]
-        if self.errors:
-            lines.append(f"发现 {len(self.errors)} 个错误，未写入任何数据。")
-        lines += [f"警告：{w}" for w in self.warnings]
-        return lines
 
 
 def liaisons_import(source, *, filename: str, region, actor, dry_run: bool = False) -> LiaisonImportReport:

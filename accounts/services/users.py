@@ -131,43 +131,32 @@ def _actor_regions(actor):
     return profile_of(actor).regions.all()
 
 
-@transaction.atomic
 def account_disable(*, account, actor, reason: str = ""):
     """Disable an account (it can no longer log in; its history stays). Not one's own account."""
-    region = authorize_account(actor, account)
-    if actor is not None and actor.pk == account.pk:
-        raise PermissionDenied("不能停用自己的账号。")
-    if not account.is_active:
-        raise ValidationError("该账号已停用。")
-    account.is_active = False
-    account.save(update_fields=["is_active"])
-    audit.record(
-        actor=actor,
-        action="账号.停用",
-        target=account,
-        region=region,
-        before={"is_active": True},
-        after={"is_active": False},
-        reason=reason,
-    )
-    return account
+    return _set_active(account, False, actor=actor, reason=reason)
+
+
+def account_enable(*, account, actor, reason: str = ""):
+    """Enable a disabled account again."""
+    return _set_active(account, True, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def account_enable(*, account, actor, reason: str = ""):
-    """Enable a disabled account again."""
+def _set_active(account, active: bool, *, actor, reason: str):
     region = authorize_account(actor, account)
-    if account.is_active:
-        raise ValidationError("该账号已是启用状态。")
-    account.is_active = True
+    if not active and actor is not None and actor.pk == account.pk:
+        raise PermissionDenied("不能停用自己的账号。")
+    if account.is_active == active:
+        raise ValidationError("该账号已是启用状态。" if active else "该账号已停用。")
+    account.is_active = active
     account.save(update_fields=["is_active"])
     audit.record(
         actor=actor,
-        action="账号.启用",
+        action="账号.启用" if active else "账号.停用",
         target=account,
         region=region,
-        before={"is_active": False},
-        after={"is_active": True},
+        before={"is_active": not active},
+        after={"is_active": active},
         reason=reason,
     )
     return account

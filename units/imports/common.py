@@ -101,8 +101,9 @@ def _max_length(model, name: str) -> int:
 
 
 @dataclass
-class ImportReport:
-    """What an import found and did; ``exit_code`` is the command's exit status (FORMATS §0)."""
+class FileReport:
+    """What reading a workbook found: ``exit_code`` is the command's exit status (FORMATS §0), and the
+    summary's frame (dry-run prefix, the all-or-nothing line, warnings) is the same for every import."""
 
     filename: str = ""
     dry_run: bool = False
@@ -110,14 +111,6 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    over_quota: list[str] = field(default_factory=list)
-    over_posts: list[str] = field(default_factory=list)
-    notes: list[str] = field(
-        default_factory=list
-    )  # what the load did beyond the counts (dates, mode, people)
 
     @property
     def exit_code(self) -> int:
@@ -129,22 +122,39 @@ class ImportReport:
     def ok(self) -> bool:
         return self.exit_code == 0
 
-    def summary_lines(self) -> list[str]:
+    def _summary(self, head: str, done: list[str] = ()) -> list[str]:
+        """``head`` (the counts), then the error line or ``done`` (lines that hold only without errors),
+        then the warnings."""
         if self.fatal:
             return [self.fatal]
+        lines = [("仅校验（未写入）：" if self.dry_run else "") + head]
+        if self.errors:
+            lines.append(f"发现 {len(self.errors)} 个错误，未写入任何数据。")
+        else:
+            lines += done
+        return lines + [f"警告：{w}" for w in self.warnings]
+
+
+@dataclass
+class ImportReport(FileReport):
+    """What an import found and did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    over_quota: list[str] = field(default_factory=list)
+    over_posts: list[str] = field(default_factory=list)
+    notes: list[str] = field(
+        default_factory=list
+    )  # what the load did beyond the counts (dates, mode, people)
+
+    def summary_lines(self) -> list[str]:
         head = (
             f"读取行数 {self.rows_read}，新增 {self.created}，更新 {self.updated}，未变化 {self.unchanged}，"
             f"警告 {len(self.warnings)}"
         )
-        lines = [("仅校验（未写入）：" if self.dry_run else "") + head]
-        if self.errors:
-            lines.append(f"发现 {len(self.errors)} 个错误，未写入任何数据。")
-        elif self.dry_run:
-            lines.append("校验通过；这是仅校验，未写入任何数据。")
-        if not self.errors:
-            lines += self.notes
-        lines += [f"警告：{w}" for w in self.warnings]
-        return lines
+        checked = ["校验通过；这是仅校验，未写入任何数据。"] if self.dry_run else []
+        return self._summary(head, checked + self.notes)
 
 
 def _too_many_errors(report: ImportReport) -> bool:

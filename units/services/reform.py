@@ -204,6 +204,63 @@ def _shortfall(approved_before: int, approved_after: int, held: int, adding: int
     return max(0, held + adding - approved_after) - max(0, held - approved_before)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """How the refusals name what moves: 编制 (types) or 领导职数 (categories)."""
+
+    what: str  # 编制 / 领导职数
+    short: str  # 编制 / 职数
+    approved: str  # 核定编制 / 领导职数
+    used: str  # 已用 / 已配备
+    leftover: str  # 人员将超编 / 领导将超职数
+
+
+QUOTA_WORDS = _Words("编制", "编制", "核定编制", "已用", "人员将超编")
+POST_WORDS = _Words("领导职数", "职数", "领导职数", "已配备", "领导将超职数")
+
+
+def _move_lines(
+    plan: MergePlan,
+    keys,
+    have: dict[str, int],
+    moves: dict[str, int],
+    target_rows: dict,
+    people: Counter,
+    held,
+    kept,
+    words: _Words,
+) -> list[MoveLine]:
+    """One MoveLine per type (category) that the source has, moves or whose holders move, refusing a
+    target (or, after the move, a source) that would end further over than it was."""
+    lines, gaps, source_gaps = [], [], []
+    for key in keys:
+        if not (have.get(key) or moves.get(key) or people.get(key)):
+            continue
+        target_row = target_rows.get(key)
+        line = MoveLine(key, have.get(key, 0), moves.get(key, 0), target_row.approved if target_row else 0)
+        line.people, line.held = people.get(key, 0), held(key)
+        line.shortfall = _shortfall(line.target_before, line.target_after, line.held, line.people)
+        if line.shortfall > 0:
+            gaps.append(
+                f"{key}缺{line.shortfall}名（核定{line.target_after}名，{words.used}{line.held}名，转入{line.people}名）"
+            )
+        short = _shortfall(line.source_before, line.source_after, kept(key), 0) if line.moved else 0
+        if short > 0:
+            source_gaps.append(f"{key}缺{short}名")
+        lines.append(line)
+    if gaps:
+        plan.refuse(
+            f"并入单位{words.what}不足：{plan.target.name}"
+            + "；".join(gaps)
+            + f"。请依据文件一并转出相应{words.short}，或先调整并入单位的{words.approved}。"
+        )
+    if source_gaps:
+        plan.refuse(
+            f"{plan.source.name}转出{words.short}后，留下的{words.leftover}：" + "；".join(source_gaps) + "。"
+        )
+    return lines
+
+
 def _plan_quotas(plan: MergePlan, wanted: Amounts, lock: bool) -> None:
     source_rows = _rows(Quota, plan.source, "establishment_type", lock)
     target_rows = _rows(Quota, plan.target, "establishment_type", lock)
@@ -211,34 +268,18 @@ def _plan_quotas(plan: MergePlan, wanted: Amounts, lock: bool) -> None:
     moves = _amounts(plan, wanted, have, "编制")
     for etype in moves:
         _check(plan, check_type_allowed, plan.target, etype)
-    people = plan.people_by_type
     staying = Counter(p.establishment_type for p in plan.staying)
-    gaps, source_gaps = [], []
-    for etype in ESTABLISHMENT_ORDER:
-        if not (have.get(etype) or moves.get(etype) or people.get(etype)):
-            continue
-        target_q = target_rows.get(etype)
-        line = MoveLine(etype, have.get(etype, 0), moves.get(etype, 0), target_q.approved if target_q else 0)
-        line.people = people.get(etype, 0)
-        line.held = occupied(plan.target.pk, etype) + reserved(plan.target.pk, etype)
-        line.shortfall = _shortfall(line.target_before, line.target_after, line.held, line.people)
-        if line.shortfall > 0:
-            gaps.append(
-                f"{etype}缺{line.shortfall}名（核定{line.target_after}名，已用{line.held}名，转入{line.people}名）"
-            )
-        kept = staying[etype] + (0 if plan.abolish_source else reserved(plan.source.pk, etype))
-        short = _shortfall(line.source_before, line.source_after, kept, 0) if line.moved else 0
-        if short > 0:
-            source_gaps.append(f"{etype}缺{short}名")
-        plan.quotas.append(line)
-    if gaps:
-        plan.refuse(
-            f"并入单位编制不足：{plan.target.name}"
-            + "；".join(gaps)
-            + "。请依据文件一并转出相应编制，或先调整并入单位的核定编制。"
-        )
-    if source_gaps:
-        plan.refuse(f"{plan.source.name}转出编制后，留下的人员将超编：" + "；".join(source_gaps) + "。")
+    plan.quotas += _move_lines(
+        plan,
+        ESTABLISHMENT_ORDER,
+        have,
+        moves,
+        target_rows,
+        plan.people_by_type,
+        held=lambda t: occupied(plan.target.pk, t) + reserved(plan.target.pk, t),
+        kept=lambda t: staying[t] + (0 if plan.abolish_source else reserved(plan.source.pk, t)),
+        words=QUOTA_WORDS,
+    )
 
 
 def _post_category(person: Person) -> str | None:
@@ -250,34 +291,18 @@ def _plan_posts(plan: MergePlan, wanted: Amounts, lock: bool) -> None:
     target_rows = _rows(LeaderPostQuota, plan.target, "category", lock)
     have = {c: p.approved for c, p in source_rows.items()}
     moves = _amounts(plan, wanted, have, "职数")
-    holders = Counter(c for p in plan.people if (c := _post_category(p)))
     staying = Counter(c for p in plan.staying if (c := POST_CATEGORY_OF.get(p.leader_post)))
-    gaps, source_gaps = [], []
-    for category in PostCategory.values:
-        if not (have.get(category) or moves.get(category) or holders.get(category)):
-            continue
-        target_p = target_rows.get(category)
-        line = MoveLine(
-            category, have.get(category, 0), moves.get(category, 0), target_p.approved if target_p else 0
-        )
-        line.people, line.held = holders.get(category, 0), post_holders(plan.target.pk, category)
-        line.shortfall = _shortfall(line.target_before, line.target_after, line.held, line.people)
-        if line.shortfall > 0:
-            gaps.append(
-                f"{category}缺{line.shortfall}名（核定{line.target_after}名，已配备{line.held}名，转入{line.people}名）"
-            )
-        short = _shortfall(line.source_before, line.source_after, staying[category], 0) if line.moved else 0
-        if short > 0:
-            source_gaps.append(f"{category}缺{short}名")
-        plan.posts.append(line)
-    if gaps:
-        plan.refuse(
-            f"并入单位领导职数不足：{plan.target.name}"
-            + "；".join(gaps)
-            + "。请依据文件一并转出相应职数，或先调整并入单位的领导职数。"
-        )
-    if source_gaps:
-        plan.refuse(f"{plan.source.name}转出职数后，留下的领导将超职数：" + "；".join(source_gaps) + "。")
+    plan.posts += _move_lines(
+        plan,
+        PostCategory.values,
+        have,
+        moves,
+        target_rows,
+        Counter(c for p in plan.people if (c := _post_category(p))),
+        held=lambda c: post_holders(plan.target.pk, c),
+        kept=lambda c: staying[c],
+        words=POST_WORDS,
+    )
 
 
 def _plan_abolition(plan: MergePlan) -> None:
