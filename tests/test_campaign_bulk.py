@@ -6,8 +6,6 @@ unit's result, with the same number of queries whatever the number of units."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -191,16 +189,3 @@ def test_units_page_queries_do_not_grow(n, client, region, office_staff, django_
     with django_assert_max_num_queries(10):
         r = client.get(url, {"liaison": "无"})
     assert r.status_code == 200 and r.content.decode().count('name="cu"') == n - 1
-
-
-@pytest.mark.skipif(not os.environ.get("BIANZHI_BENCH"), reason="timing run: BIANZHI_BENCH=1")
-def test_bulk_selfcheck_200_units_timing(region, office_staff):
-    campaign = _campaign_of(200, region, office_staff)
-    ids = list(campaign.units.values_list("pk", flat=True))
-    start = time.perf_counter()
-    results = bulk.bulk_apply(
-        campaign, ids, "selfcheck_clean", office_staff, {"on_behalf_reason": "无联络员"}
-    )
-    elapsed = time.perf_counter() - start
-    print(f"\nbulk 代填自查 for {len(ids)} units: {elapsed:.1f}s")
-    assert all(r.done for r in results) and len(results) == 200
