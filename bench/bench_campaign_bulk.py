@@ -12,7 +12,6 @@ ratio, and the queries per unit of the bulk path.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -22,29 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def setup(db: str) -> None:
-    if db == "sqlite":
-        path = Path("/tmp/bench_campaign_bulk.sqlite3")
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    else:
-        import psycopg
+    from bench._database import fresh_database
 
-        base = (os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres").rsplit(
-            "/", 1
-        )[0]
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench_campaign_bulk")
-            conn.execute("CREATE DATABASE bench_campaign_bulk")
-        os.environ["DATABASE_URL"] = base + "/bench_campaign_bulk"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bianzhi.settings")
-    os.environ["BIANZHI_DATA_DIR"] = "/tmp/bench_campaign_bulk_data"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    fresh_database("bench_campaign_bulk", db)
 
 
 def main() -> None:
