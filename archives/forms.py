@@ -98,8 +98,20 @@ class DocumentCreateForm(FilingFields):
     scan = forms.FileField(
         label="扫描件", required=False, help_text="可选：PDF、JPG、PNG 或 TIFF，单个文件不超过上传上限。"
     )
-    field_order = ["region", "number", "title", "issuer", "issued_on", "kind", "catalogue_class",
-                   "retention", "box_number", "volume_number", "note", "scan"]  # fmt: skip
+    field_order = [
+        "region",
+        "number",
+        "title",
+        "issuer",
+        "issued_on",
+        "kind",
+        "catalogue_class",
+        "retention",
+        "box_number",
+        "volume_number",
+        "note",
+        "scan",
+    ]
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,8 +125,18 @@ class DocumentEditForm(FilingFields):
     kind = forms.ChoiceField(label="文件类别", choices=DocumentKind.choices)
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label="修改原因", required=False, max_length=200)
-    field_order = ["title", "issuer", "issued_on", "kind", "catalogue_class", "retention", "box_number",
-                   "volume_number", "note", "reason"]  # fmt: skip
+    field_order = [
+        "title",
+        "issuer",
+        "issued_on",
+        "kind",
+        "catalogue_class",
+        "retention",
+        "box_number",
+        "volume_number",
+        "note",
+        "reason",
+    ]
 
 
 class ScanForm(forms.Form):

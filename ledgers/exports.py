@@ -24,20 +24,84 @@ from units.models import Person, Quota, UnitEvent
 ITER = 2000
 LIMIT_FILE, UNIT_FILE, ELECTRONIC_FILE = "限额台账.xlsx", "单位台账.xlsx", "电子台账.xlsx"
 
-TABLE_ONE_HEADERS = ["机构名称", "机构性质"] + [
-    f"{t}{suffix}" for t in ESTABLISHMENT_ORDER for suffix in ("核定数", "实有数", "空编数")
-] + ["单位正职核定数", "单位正职实配数", "单位副职核定数", "单位副职实配数", "内设机构领导核定数", "内设机构领导实配数"]
-UNIT_LEDGER_HEADERS = ["机构名称", "日期", "变化原因", "批准文号", "编制类型", "增编数", "减编数", "结余数", "备注"]
-TABLE_TWO_HEADERS = ["机构名称", "日期", "变化类型", "批准文号", "编制类型", "职数类别", "增减数", "结余数",
-                     "变更前", "变更后", "变化原因", "登记时间"]
-ROSTER_HEADERS = ["单位名称", "内设机构", "姓名", "公民身份号码", "性别", "出生日期", "民族", "政治面貌", "学历",
-                  "职务", "职级", "编制类型", "人员类别", "领导职务", "入编时间", "入编文号", "进入方式",
-                  "是否军转干部", "参加工作时间", "在岗状态"]
+TABLE_ONE_HEADERS = (
+    ["机构名称", "机构性质"]
+    + [f"{t}{suffix}" for t in ESTABLISHMENT_ORDER for suffix in ("核定数", "实有数", "空编数")]
+    + [
+        "单位正职核定数",
+        "单位正职实配数",
+        "单位副职核定数",
+        "单位副职实配数",
+        "内设机构领导核定数",
+        "内设机构领导实配数",
+    ]
+)
+UNIT_LEDGER_HEADERS = [
+    "机构名称",
+    "日期",
+    "变化原因",
+    "批准文号",
+    "编制类型",
+    "增编数",
+    "减编数",
+    "结余数",
+    "备注",
+]
+TABLE_TWO_HEADERS = [
+    "机构名称",
+    "日期",
+    "变化类型",
+    "批准文号",
+    "编制类型",
+    "职数类别",
+    "增减数",
+    "结余数",
+    "变更前",
+    "变更后",
+    "变化原因",
+    "登记时间",
+]
+ROSTER_HEADERS = [
+    "单位名称",
+    "内设机构",
+    "姓名",
+    "公民身份号码",
+    "性别",
+    "出生日期",
+    "民族",
+    "政治面貌",
+    "学历",
+    "职务",
+    "职级",
+    "编制类型",
+    "人员类别",
+    "领导职务",
+    "入编时间",
+    "入编文号",
+    "进入方式",
+    "是否军转干部",
+    "参加工作时间",
+    "在岗状态",
+]
 LIMIT_HEADERS = ["区划", "日期", "文号", "编制类型", "增加数", "减少数", "结余数", "说明"]
-GENERAL_HEADERS = ["区划", "日期", "文号", "编制类型", "增加数", "减少数", "行政编制限额", "事业编制限额", "限额合计", "说明"]
+GENERAL_HEADERS = [
+    "区划",
+    "日期",
+    "文号",
+    "编制类型",
+    "增加数",
+    "减少数",
+    "行政编制限额",
+    "事业编制限额",
+    "限额合计",
+    "说明",
+]
 USAGE_HEADERS = ["区划", "编制类型", "限额", "已核定", "未核定"]
-ROW_COLUMNS = (["name", "nature"] + [f"{TYPE_PREFIX[t]}_{s}" for t in ESTABLISHMENT_ORDER for s in ("approved", "occupied")]
-               + [f"{POST_PREFIX[c]}_{s}" for c in PostCategory.values for s in ("approved", "held")])
+ROW_COLUMNS = (
+    ["name", "nature"]
+    + [f"{TYPE_PREFIX[t]}_{s}" for t in ESTABLISHMENT_ORDER for s in ("approved", "occupied")]
+    + [f"{POST_PREFIX[c]}_{s}" for c in PostCategory.values for s in ("approved", "held")]
+)
 
 
 # ---- 电子台账 -----------------------------------------------------------------------------------------
@@ -45,14 +109,18 @@ ROW_COLUMNS = (["name", "nature"] + [f"{TYPE_PREFIX[t]}_{s}" for t in ESTABLISHM
 
 def table_one_rows(rows: QuerySet[EstablishmentRow]) -> Iterator[list]:
     """表一 rows from the stored ledger: live 法人 units only."""
-    qs = rows.filter(status=UnitStatus.ACTIVE).order_by("unit__sort_order", "unit_id").values_list(*ROW_COLUMNS)
+    qs = (
+        rows.filter(status=UnitStatus.ACTIVE)
+        .order_by("unit__sort_order", "unit_id")
+        .values_list(*ROW_COLUMNS)
+    )
     for values in qs.iterator(chunk_size=ITER):
         name, nature, rest = values[0], values[1], values[2:]
         out = [name, nature]
         for i in range(len(ESTABLISHMENT_ORDER)):
             approved, occupied = rest[2 * i], rest[2 * i + 1]
             out += [approved, occupied, approved - occupied]
-        out += list(rest[2 * len(ESTABLISHMENT_ORDER):])
+        out += list(rest[2 * len(ESTABLISHMENT_ORDER) :])
         yield out
 
 
@@ -61,21 +129,68 @@ def _json(value) -> str:
 
 
 def table_two_rows(events: QuerySet[UnitEvent]) -> Iterator[list]:
-    columns = ("unit__name", "occurred_on", "kind", "document__number", "establishment_type", "post_category",
-               "delta", "balance", "before", "after", "reason", "recorded_at")
+    columns = (
+        "unit__name",
+        "occurred_on",
+        "kind",
+        "document__number",
+        "establishment_type",
+        "post_category",
+        "delta",
+        "balance",
+        "before",
+        "after",
+        "reason",
+        "recorded_at",
+    )
     for name, day, kind, number, etype, cat, delta, balance, before, after, reason, at in (
-            events.order_by("occurred_on", "id").values_list(*columns).iterator(chunk_size=ITER)):
-        yield [name, day, kind, number or "", etype, cat, delta if (etype or cat) else None, balance,
-               _json(before), _json(after), reason, at]
+        events.order_by("occurred_on", "id").values_list(*columns).iterator(chunk_size=ITER)
+    ):
+        yield [
+            name,
+            day,
+            kind,
+            number or "",
+            etype,
+            cat,
+            delta if (etype or cat) else None,
+            balance,
+            _json(before),
+            _json(after),
+            reason,
+            at,
+        ]
 
 
 def roster_rows(people: QuerySet[Person], *, masked: bool = False) -> Iterator[list]:
     """表三: people in establishment with the staff-workbook columns, so the sheet re-imports."""
-    columns = ("unit__name", "division__name", "name", "id_number", "sex", "birth_date", "ethnicity",
-               "political_status", "education", "title", "grade", "establishment_type", "category", "leader_post",
-               "entered_on", "entry_doc_number", "entry_method", "is_military_transfer", "work_started_on",
-               "duty_status")
-    qs = people.filter(in_establishment=True).order_by("unit__sort_order", "unit_id", "id").values_list(*columns)
+    columns = (
+        "unit__name",
+        "division__name",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "political_status",
+        "education",
+        "title",
+        "grade",
+        "establishment_type",
+        "category",
+        "leader_post",
+        "entered_on",
+        "entry_doc_number",
+        "entry_method",
+        "is_military_transfer",
+        "work_started_on",
+        "duty_status",
+    )
+    qs = (
+        people.filter(in_establishment=True)
+        .order_by("unit__sort_order", "unit_id", "id")
+        .values_list(*columns)
+    )
     for values in qs.iterator(chunk_size=ITER):
         row = list(values)
         row[1] = row[1] or ""
@@ -96,14 +211,30 @@ def electronic_sheets(rows, events, people, *, masked: bool = False) -> list[She
 
 
 def unit_ledger_rows(entries: QuerySet[UnitLedgerEntry]) -> Iterator[list]:
-    for e in entries.select_related("unit").order_by("unit__sort_order", "unit_id", "occurred_on", "id").iterator(
-            chunk_size=ITER):
-        yield [e.unit.name, e.occurred_on, e.reason_text, e.doc_number, e.item,
-               e.increase if e.item else None, e.decrease if e.item else None, e.balance, e.note]
+    for e in (
+        entries.select_related("unit")
+        .order_by("unit__sort_order", "unit_id", "occurred_on", "id")
+        .iterator(chunk_size=ITER)
+    ):
+        yield [
+            e.unit.name,
+            e.occurred_on,
+            e.reason_text,
+            e.doc_number,
+            e.item,
+            e.increase if e.item else None,
+            e.decrease if e.item else None,
+            e.balance,
+            e.note,
+        ]
 
 
 def unit_ledger_sheets(entries: QuerySet[UnitLedgerEntry]) -> list[SheetSpec]:
-    return [SheetSpec("单位台账", UNIT_LEDGER_HEADERS, unit_ledger_rows(entries), widths={1: 30, 3: 30, 4: 24, 9: 50})]
+    return [
+        SheetSpec(
+            "单位台账", UNIT_LEDGER_HEADERS, unit_ledger_rows(entries), widths={1: 30, 3: 30, 4: 24, 9: 50}
+        )
+    ]
 
 
 # ---- 限额台账 -----------------------------------------------------------------------------------------
@@ -112,17 +243,33 @@ def unit_ledger_sheets(entries: QuerySet[UnitLedgerEntry]) -> list[SheetSpec]:
 def limit_usage(region_ids: Iterable[int]) -> list[dict]:
     """Per region and limit type: the limit, the sum of unit quotas it covers, and what is left."""
     out = []
-    balances = {(r, t): b for r, t, b in LimitLedgerEntry.objects.filter(region_id__in=region_ids)
-                .order_by("id").values_list("region_id", "limit_type", "balance")}
+    balances = {
+        (r, t): b
+        for r, t, b in LimitLedgerEntry.objects.filter(region_id__in=region_ids)
+        .order_by("id")
+        .values_list("region_id", "limit_type", "balance")
+    }
     names = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name"))
     for region_id in sorted(names):
         for limit_type in LimitType.values:
-            allocated = Quota.objects.filter(unit__region_id=region_id, unit__status=UnitStatus.ACTIVE,
-                                             establishment_type__in=LIMIT_COVERS[limit_type]
-                                             ).aggregate(n=Sum("approved"))["n"] or 0
+            allocated = (
+                Quota.objects.filter(
+                    unit__region_id=region_id,
+                    unit__status=UnitStatus.ACTIVE,
+                    establishment_type__in=LIMIT_COVERS[limit_type],
+                ).aggregate(n=Sum("approved"))["n"]
+                or 0
+            )
             limit = balances.get((region_id, limit_type))
-            out.append({"region": names[region_id], "limit_type": limit_type, "limit": limit,
-                        "allocated": allocated, "unallocated": None if limit is None else limit - allocated})
+            out.append(
+                {
+                    "region": names[region_id],
+                    "limit_type": limit_type,
+                    "limit": limit,
+                    "allocated": allocated,
+                    "unallocated": None if limit is None else limit - allocated,
+                }
+            )
     return out
 
 
@@ -132,27 +279,54 @@ def general_rows(entries: QuerySet[LimitLedgerEntry]) -> Iterator[list]:
     for e in entries.select_related("region").order_by("region_id", "occurred_on", "id"):
         current[(e.region_id, e.limit_type)] = e.balance
         admin, public = current[(e.region_id, LimitType.ADMIN)], current[(e.region_id, LimitType.PUBLIC)]
-        yield [e.region.name, e.occurred_on, e.doc_number, e.limit_type, e.increase, e.decrease, admin, public,
-               admin + public, e.note]
+        yield [
+            e.region.name,
+            e.occurred_on,
+            e.doc_number,
+            e.limit_type,
+            e.increase,
+            e.decrease,
+            admin,
+            public,
+            admin + public,
+            e.note,
+        ]
 
 
 def limit_rows(entries: QuerySet[LimitLedgerEntry]) -> Iterator[list]:
     for e in entries.select_related("region").order_by("region_id", "occurred_on", "id"):
-        yield [e.region.name, e.occurred_on, e.doc_number, e.limit_type, e.increase, e.decrease, e.balance, e.note]
+        yield [
+            e.region.name,
+            e.occurred_on,
+            e.doc_number,
+            e.limit_type,
+            e.increase,
+            e.decrease,
+            e.balance,
+            e.note,
+        ]
 
 
 def limit_sheets(entries: QuerySet[LimitLedgerEntry], region_ids: Iterable[int]) -> list[SheetSpec]:
-    usage = ([u["region"], u["limit_type"], u["limit"], u["allocated"], u["unallocated"]]
-             for u in limit_usage(list(region_ids)))
+    usage = (
+        [u["region"], u["limit_type"], u["limit"], u["allocated"], u["unallocated"]]
+        for u in limit_usage(list(region_ids))
+    )
     return [
         SheetSpec("总账", GENERAL_HEADERS, general_rows(entries)),
-        SheetSpec("分账1 行政编制限额", LIMIT_HEADERS, limit_rows(entries.filter(limit_type=LimitType.ADMIN))),
-        SheetSpec("分账2 事业编制限额", LIMIT_HEADERS, limit_rows(entries.filter(limit_type=LimitType.PUBLIC))),
+        SheetSpec(
+            "分账1 行政编制限额", LIMIT_HEADERS, limit_rows(entries.filter(limit_type=LimitType.ADMIN))
+        ),
+        SheetSpec(
+            "分账2 事业编制限额", LIMIT_HEADERS, limit_rows(entries.filter(limit_type=LimitType.PUBLIC))
+        ),
         SheetSpec("限额使用情况", USAGE_HEADERS, usage),
     ]
 
 
-def export_all(out_dir: str | Path, *, region_ids: list[int] | None = None, exported_by: str = "") -> list[Path]:
+def export_all(
+    out_dir: str | Path, *, region_ids: list[int] | None = None, exported_by: str = ""
+) -> list[Path]:
     """Write the three workbooks into ``out_dir`` (every region, or the given ones); returns the paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,9 @@ POST_PREFIX: dict[str, str] = {
     PostCategory.DEPUTY: "deputy",
     PostCategory.DIVISION: "division_lead",
 }
-QUOTA_FIELDS = [f"{p}_approved" for p in TYPE_PREFIX.values()] + [f"{p}_approved" for p in POST_PREFIX.values()]
+QUOTA_FIELDS = [f"{p}_approved" for p in TYPE_PREFIX.values()] + [
+    f"{p}_approved" for p in POST_PREFIX.values()
+]
 STAFF_FIELDS = [f"{p}_occupied" for p in TYPE_PREFIX.values()] + [f"{p}_held" for p in POST_PREFIX.values()]
 INFO_FIELDS = ["region_id", "name", "nature", "status"]
 ROW_FIELDS = INFO_FIELDS + QUOTA_FIELDS + STAFF_FIELDS
@@ -53,7 +55,6 @@ class AppendOnly(models.Model):
         raise ValidationError("台账不能删除；请以冲销分录更正。")
 
 
-
 class EstablishmentRow(models.Model):
     """表一: one 法人 unit's approved, actual and vacant slots per type, and leader posts approved and held.
 
@@ -62,7 +63,10 @@ class EstablishmentRow(models.Model):
     """
 
     unit = models.OneToOneField(
-        "units.Unit", primary_key=True, on_delete=models.PROTECT, related_name="establishment_row",
+        "units.Unit",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="establishment_row",
         verbose_name="机构",
     )
     region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
@@ -119,24 +123,36 @@ class UnitLedgerEntry(AppendOnly):
     (``reverses`` set) repeats the amounts of the reversed line with the opposite sign (红字冲销).
     """
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="ledger_entries",
-                             verbose_name="机构")
-    subject = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="变更对象")
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="ledger_entries", verbose_name="机构"
+    )
+    subject = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="变更对象"
+    )
     region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
-    event = models.OneToOneField("units.UnitEvent", on_delete=models.PROTECT, related_name="ledger_entry",
-                                 verbose_name="变更记录")
+    event = models.OneToOneField(
+        "units.UnitEvent", on_delete=models.PROTECT, related_name="ledger_entry", verbose_name="变更记录"
+    )
     occurred_on = models.DateField("日期")
     kind = models.CharField("变化类型", max_length=10, choices=UnitEventKind.choices)
     reason = models.CharField("变化原因", max_length=500, blank=True)
     doc_number = models.CharField("批准文号", max_length=100, blank=True)
-    establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices, blank=True)
+    establishment_type = models.CharField(
+        "编制类型", max_length=10, choices=EstablishmentType.choices, blank=True
+    )
     post_category = models.CharField("职数类别", max_length=10, choices=PostCategory.choices, blank=True)
     increase = models.IntegerField("增编数", default=0)
     decrease = models.IntegerField("减编数", default=0)
     balance = models.IntegerField("结余数", null=True, blank=True)
     note = models.CharField("备注", max_length=500, blank=True)
-    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="reversed_by", verbose_name="冲销的分录")
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name="冲销的分录",
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -172,8 +188,12 @@ class LimitLedgerEntry(AppendOnly):
     ``balance`` is the limit of that type after the line, in recording order.
     """
 
-    source = models.OneToOneField("units.QuotaLimitEntry", on_delete=models.PROTECT, related_name="ledger_entry",
-                                  verbose_name="限额记录")
+    source = models.OneToOneField(
+        "units.QuotaLimitEntry",
+        on_delete=models.PROTECT,
+        related_name="ledger_entry",
+        verbose_name="限额记录",
+    )
     region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
     limit_type = models.CharField("编制类型", max_length=10)
     occurred_on = models.DateField("日期")
@@ -202,8 +222,9 @@ class LedgerCheck(AppendOnly):
     difference_count = models.PositiveIntegerField("差异数", default=0)
     differences = models.JSONField("差异", default=list, blank=True)
     summary = models.JSONField("概况", default=dict, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              verbose_name="执行人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="执行人"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "台账核对记录"

@@ -65,7 +65,8 @@ def check_rows(report: Report, names: dict[int, str]) -> None:
         for key, value in want.items():
             if stored[key] != value:
                 report.differences.append(
-                    f"表一 {names.get(pk, pk)} {FIELD_LABELS[key]}：台账为{stored[key]}，重算为{value}")
+                    f"表一 {names.get(pk, pk)} {FIELD_LABELS[key]}：台账为{stored[key]}，重算为{value}"
+                )
     for pk in expected.keys() - seen:
         report.differences.append(f"表一 缺少 {names.get(pk, pk)} 的行")
     report.summary["表一行数"] = len(expected)
@@ -73,18 +74,52 @@ def check_rows(report: Report, names: dict[int, str]) -> None:
 
 def check_unit_ledger(report: Report, names: dict[int, str]) -> None:
     """Each change record has its 明细账 line with the same amount; balances run and end at the register."""
-    missing = (UnitEvent.objects.filter(ledger_entry__isnull=True).order_by("id")
-               .values_list("unit_id", "occurred_on", "kind"))
+    missing = (
+        UnitEvent.objects.filter(ledger_entry__isnull=True)
+        .order_by("id")
+        .values_list("unit_id", "occurred_on", "kind")
+    )
     for unit_id, occurred_on, kind in missing.iterator(chunk_size=ITER):
-        report.differences.append(f"单位台账 {names.get(unit_id, unit_id)}：缺少{occurred_on:%Y-%m-%d}“{kind}”的分录")
-    columns = ("id", "unit_id", "establishment_type", "post_category", "increase", "decrease", "balance",
-               "occurred_on", "event__unit_id", "event__unit__nature", "event__unit__parent_id",
-               "event__establishment_type", "event__post_category", "event__delta", "event__balance")
+        report.differences.append(
+            f"单位台账 {names.get(unit_id, unit_id)}：缺少{occurred_on:%Y-%m-%d}“{kind}”的分录"
+        )
+    columns = (
+        "id",
+        "unit_id",
+        "establishment_type",
+        "post_category",
+        "increase",
+        "decrease",
+        "balance",
+        "occurred_on",
+        "event__unit_id",
+        "event__unit__nature",
+        "event__unit__parent_id",
+        "event__establishment_type",
+        "event__post_category",
+        "event__delta",
+        "event__balance",
+    )
     running: dict[tuple[int, str, str], int] = defaultdict(int)
     count = 0
     for row in UnitLedgerEntry.objects.order_by("id").values_list(*columns).iterator(chunk_size=ITER):
-        (pk, unit_id, etype, category, inc, dec, balance, day, ev_unit, ev_nature, ev_parent, ev_type, ev_cat,
-         ev_delta, ev_balance) = row
+        (
+            pk,
+            unit_id,
+            etype,
+            category,
+            inc,
+            dec,
+            balance,
+            day,
+            ev_unit,
+            ev_nature,
+            ev_parent,
+            ev_type,
+            ev_cat,
+            ev_delta,
+            ev_balance,
+        ) = row
         count += 1
         label = f"单位台账 {names.get(unit_id, unit_id)} {day:%Y-%m-%d}分录（第{pk}号）"
         legal = ev_parent if ev_nature == Nature.DIVISION else ev_unit
@@ -104,18 +139,26 @@ def check_unit_ledger(report: Report, names: dict[int, str]) -> None:
     report.summary["单位台账分录数"] = count
 
 
-def _check_final_balances(report: Report, names: dict[int, str], running: dict[tuple[int, str, str], int]) -> None:
+def _check_final_balances(
+    report: Report, names: dict[int, str], running: dict[tuple[int, str, str], int]
+) -> None:
     approved: dict[tuple[int, str, str], int] = {}
-    for unit_id, etype, n in Quota.objects.order_by().values_list("unit_id", "establishment_type", "approved"):
+    for unit_id, etype, n in Quota.objects.order_by().values_list(
+        "unit_id", "establishment_type", "approved"
+    ):
         approved[(unit_id, etype, "")] = n
-    for unit_id, category, n in LeaderPostQuota.objects.order_by().values_list("unit_id", "category", "approved"):
+    for unit_id, category, n in LeaderPostQuota.objects.order_by().values_list(
+        "unit_id", "category", "approved"
+    ):
         approved[(unit_id, "", category)] = n
     for key in sorted(approved.keys() | running.keys()):
         have, want = running.get(key, 0), approved.get(key, 0)
         if have != want:
             unit_id, etype, category = key
             item = etype or f"{category}职数"
-            report.differences.append(f"单位台账 {names.get(unit_id, unit_id)} {item}：结余数为{have}，核定数为{want}")
+            report.differences.append(
+                f"单位台账 {names.get(unit_id, unit_id)} {item}：结余数为{have}，核定数为{want}"
+            )
 
 
 def check_limit_ledger(report: Report) -> None:
@@ -123,25 +166,55 @@ def check_limit_ledger(report: Report) -> None:
     region_names = dict(Region.objects.values_list("pk", "name"))
     missing = QuotaLimitEntry.objects.filter(ledger_entry__isnull=True).order_by("id")
     for region_id, limit_type, day in missing.values_list("region_id", "limit_type", "occurred_on"):
-        report.differences.append(f"限额台账 {region_names.get(region_id)} {limit_type}：缺少{day:%Y-%m-%d}的分录")
+        report.differences.append(
+            f"限额台账 {region_names.get(region_id)} {limit_type}：缺少{day:%Y-%m-%d}的分录"
+        )
     running: dict[tuple[int, str], int] = defaultdict(int)
-    columns = ("id", "region_id", "limit_type", "increase", "decrease", "balance", "occurred_on",
-               "source__region_id", "source__limit_type", "source__delta")
-    for pk, region_id, ltype, inc, dec, balance, day, s_region, s_type, s_delta in (
-            LimitLedgerEntry.objects.order_by("id").values_list(*columns)):
+    columns = (
+        "id",
+        "region_id",
+        "limit_type",
+        "increase",
+        "decrease",
+        "balance",
+        "occurred_on",
+        "source__region_id",
+        "source__limit_type",
+        "source__delta",
+    )
+    for (
+        pk,
+        region_id,
+        ltype,
+        inc,
+        dec,
+        balance,
+        day,
+        s_region,
+        s_type,
+        s_delta,
+    ) in LimitLedgerEntry.objects.order_by("id").values_list(*columns):
         label = f"限额台账 {region_names.get(region_id)} {ltype} {day:%Y-%m-%d}分录（第{pk}号）"
         if (region_id, ltype) != (s_region, s_type) or inc - dec != s_delta:
             report.differences.append(f"{label}：与限额记录不符")
         running[(region_id, ltype)] += inc - dec
         if balance != running[(region_id, ltype)]:
-            report.differences.append(f"{label}：结余数为{balance}，按分录累计应为{running[(region_id, ltype)]}")
+            report.differences.append(
+                f"{label}：结余数为{balance}，按分录累计应为{running[(region_id, ltype)]}"
+            )
     for (region_id, ltype), limit in sorted(running.items()):
-        allocated = Quota.objects.filter(
-            unit__region_id=region_id, unit__status=UnitStatus.ACTIVE, establishment_type__in=LIMIT_COVERS[ltype]
-        ).aggregate(n=Sum("approved"))["n"] or 0
+        allocated = (
+            Quota.objects.filter(
+                unit__region_id=region_id,
+                unit__status=UnitStatus.ACTIVE,
+                establishment_type__in=LIMIT_COVERS[ltype],
+            ).aggregate(n=Sum("approved"))["n"]
+            or 0
+        )
         if allocated > limit:
             report.differences.append(
-                f"限额台账 {region_names.get(region_id)} {ltype}：已核定{allocated}名，超出限额{limit}名")
+                f"限额台账 {region_names.get(region_id)} {ltype}：已核定{allocated}名，超出限额{limit}名"
+            )
 
 
 def differences() -> Report:
@@ -159,7 +232,9 @@ def run_check(*, actor=None, limit: int = 2000) -> tuple[LedgerCheck, Report]:
     started = timezone.now()
     report = differences()
     check = LedgerCheck.objects.create(
-        started_at=started, ok=report.ok, difference_count=len(report.differences),
+        started_at=started,
+        ok=report.ok,
+        difference_count=len(report.differences),
         differences=report.differences[:limit],
         summary=report.summary | {"耗时毫秒": int((timezone.now() - started) / dt.timedelta(milliseconds=1))},
         actor=actor if actor is not None and actor.pk else None,

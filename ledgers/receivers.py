@@ -39,6 +39,8 @@ def on_registry_bulk_loaded(sender, region=None, unit_ids=(), **kwargs) -> None:
 
 
 def connect() -> None:
-    signals.establishment_changed.connect(on_establishment_changed, dispatch_uid="ledgers.establishment_changed")
+    signals.establishment_changed.connect(
+        on_establishment_changed, dispatch_uid="ledgers.establishment_changed"
+    )
     signals.staff_moved.connect(on_staff_moved, dispatch_uid="ledgers.staff_moved")
     signals.registry_bulk_loaded.connect(on_registry_bulk_loaded, dispatch_uid="ledgers.registry_bulk_loaded")

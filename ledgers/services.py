@@ -51,7 +51,7 @@ def enabled() -> bool:
 def chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
     ids = sorted(set(ids))
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 # ---- 表一 ---------------------------------------------------------------------------------------------
@@ -88,16 +88,20 @@ def compute_rows(unit_ids: Sequence[int] | None = None) -> dict[int, dict[str, A
         units = units.filter(pk__in=unit_ids)
         quotas, posts = quotas.filter(unit_id__in=unit_ids), posts.filter(unit_id__in=unit_ids)
     out: dict[int, dict[str, Any]] = {}
-    for pk, region_id, name, nature, status in units.values_list(*(["pk"] + INFO_FIELDS)).iterator(chunk_size=2000):
+    for pk, region_id, name, nature, status in units.values_list(*(["pk"] + INFO_FIELDS)).iterator(
+        chunk_size=2000
+    ):
         out[pk] = {"region_id": region_id, "name": name, "nature": nature, "status": status} | _zero_row()
     if not out:
         return out
     for unit_id, etype, approved in quotas.values_list("unit_id", "establishment_type", "approved").iterator(
-            chunk_size=5000):
+        chunk_size=5000
+    ):
         if unit_id in out and etype in TYPE_PREFIX:
             out[unit_id][f"{TYPE_PREFIX[etype]}_approved"] = approved
     for unit_id, category, approved in posts.values_list("unit_id", "category", "approved").iterator(
-            chunk_size=5000):
+        chunk_size=5000
+    ):
         if unit_id in out and category in POST_PREFIX:
             out[unit_id][f"{POST_PREFIX[category]}_approved"] = approved
     _add_staff(out, _staff_rows(unit_ids).iterator(chunk_size=5000))
@@ -143,8 +147,11 @@ def refresh_staff(unit_ids: Iterable[int]) -> None:
     counts = {pk: dict.fromkeys(STAFF_FIELDS, 0) for pk in ids}
     _add_staff(counts, _staff_rows(ids))
     now = timezone.now()
-    missing = [pk for pk, vals in counts.items()
-               if not EstablishmentRow.objects.filter(pk=pk).update(updated_at=now, **vals)]
+    missing = [
+        pk
+        for pk, vals in counts.items()
+        if not EstablishmentRow.objects.filter(pk=pk).update(updated_at=now, **vals)
+    ]
     if missing:
         refresh_rows(missing)
 
@@ -174,19 +181,28 @@ def _describe(event: UnitEvent) -> str:
         if old is None and event.kind in (UnitEventKind.FOUNDED, UnitEventKind.IMPORTED):
             continue
         if old != new:
-            parts.append(f"{key}：{old if old not in (None, '') else '（空）'}→{new if new not in (None, '') else '（空）'}")
+            parts.append(
+                f"{key}：{old if old not in (None, '') else '（空）'}→{new if new not in (None, '') else '（空）'}"
+            )
     if event.unit.nature == Nature.DIVISION:
         parts.insert(0, f"内设机构“{event.unit.name}”")
-    if event.kind == UnitEventKind.QUOTA and "military_earmark" in after and \
-            before.get("military_earmark") != after.get("military_earmark"):
+    if (
+        event.kind == UnitEventKind.QUOTA
+        and "military_earmark" in after
+        and before.get("military_earmark") != after.get("military_earmark")
+    ):
         parts.append(f"其中军转行政编制：{before.get('military_earmark', 0)}→{after['military_earmark']}")
     return "；".join(parts)[:500]
 
 
 def _reason(event: UnitEvent) -> str:
     reason = (event.reason or "").strip()
-    if event.unit.nature == Nature.DIVISION and event.kind in (UnitEventKind.FOUNDED, UnitEventKind.ABOLISHED,
-                                                               UnitEventKind.MERGED, UnitEventKind.RENAMED):
+    if event.unit.nature == Nature.DIVISION and event.kind in (
+        UnitEventKind.FOUNDED,
+        UnitEventKind.ABOLISHED,
+        UnitEventKind.MERGED,
+        UnitEventKind.RENAMED,
+    ):
         prefix = f"{event.kind}内设机构"
         return (prefix if not reason or reason == event.kind else f"{prefix}：{reason}")[:500]
     return (reason or event.kind)[:500]
@@ -195,8 +211,11 @@ def _reason(event: UnitEvent) -> str:
 def _last_balances(unit_ids: Sequence[int]) -> dict[tuple[int, str, str], int]:
     balances: dict[tuple[int, str, str], int] = {}
     for chunk in chunks(unit_ids):
-        rows = (UnitLedgerEntry.objects.filter(unit_id__in=chunk, balance__isnull=False).order_by("id")
-                .values_list("unit_id", "establishment_type", "post_category", "balance"))
+        rows = (
+            UnitLedgerEntry.objects.filter(unit_id__in=chunk, balance__isnull=False)
+            .order_by("id")
+            .values_list("unit_id", "establishment_type", "post_category", "balance")
+        )
         for unit_id, etype, category, balance in rows.iterator(chunk_size=5000):
             balances[(unit_id, etype, category)] = balance
     return balances
@@ -206,7 +225,9 @@ def append_entries(events: Sequence[UnitEvent]) -> list[UnitLedgerEntry]:
     """One 明细账 line per change record not yet in the ledger, with running balances per type."""
     if not events:
         return []
-    done = set(UnitLedgerEntry.objects.filter(event_id__in=[e.pk for e in events]).values_list("event_id", flat=True))
+    done = set(
+        UnitLedgerEntry.objects.filter(event_id__in=[e.pk for e in events]).values_list("event_id", flat=True)
+    )
     events = sorted((e for e in events if e.pk not in done), key=lambda e: e.pk)
     if not events:
         return []
@@ -217,11 +238,19 @@ def append_entries(events: Sequence[UnitEvent]) -> list[UnitLedgerEntry]:
     for event in events:
         unit_id = ledger_of[event.pk]
         entry = UnitLedgerEntry(
-            unit_id=unit_id, subject_id=event.unit_id, region_id=event.unit.region_id, event=event,
-            occurred_on=event.occurred_on, kind=event.kind, reason=_reason(event),
+            unit_id=unit_id,
+            subject_id=event.unit_id,
+            region_id=event.unit.region_id,
+            event=event,
+            occurred_on=event.occurred_on,
+            kind=event.kind,
+            reason=_reason(event),
             doc_number=event.document.number if event.document_id else "",
-            establishment_type=event.establishment_type or "", post_category=event.post_category or "",
-            increase=max(event.delta, 0), decrease=max(-event.delta, 0), note=_describe(event),
+            establishment_type=event.establishment_type or "",
+            post_category=event.post_category or "",
+            increase=max(event.delta, 0),
+            decrease=max(-event.delta, 0),
+            note=_describe(event),
         )
         if reversing is not None and _reverses(reversing[0], entry):
             original, why = reversing
@@ -237,8 +266,12 @@ def append_entries(events: Sequence[UnitEvent]) -> list[UnitLedgerEntry]:
 
 
 def _reverses(original: UnitLedgerEntry, entry: UnitLedgerEntry) -> bool:
-    return (original.unit_id == entry.unit_id and original.establishment_type == entry.establishment_type
-            and original.post_category == entry.post_category and entry.increase - entry.decrease == -original.net)
+    return (
+        original.unit_id == entry.unit_id
+        and original.establishment_type == entry.establishment_type
+        and original.post_category == entry.post_category
+        and entry.increase - entry.decrease == -original.net
+    )
 
 
 def sync_events(unit_ids: Iterable[int] | None = None) -> int:
@@ -264,18 +297,27 @@ def sync_limit_entries(region=None) -> int:
     if not pending:
         return 0
     balances: dict[tuple[int, str], int] = {}
-    for region_id, limit_type, balance in (LimitLedgerEntry.objects.order_by("id")
-                                           .values_list("region_id", "limit_type", "balance")):
+    for region_id, limit_type, balance in LimitLedgerEntry.objects.order_by("id").values_list(
+        "region_id", "limit_type", "balance"
+    ):
         balances[(region_id, limit_type)] = balance
     lines = []
     for src in pending:
         key = (src.region_id, src.limit_type)
         balances[key] = balances.get(key, 0) + src.delta
-        lines.append(LimitLedgerEntry(
-            source=src, region_id=src.region_id, limit_type=src.limit_type, occurred_on=src.occurred_on,
-            doc_number=src.document.number, increase=max(src.delta, 0), decrease=max(-src.delta, 0),
-            balance=balances[key], note=src.note,
-        ))
+        lines.append(
+            LimitLedgerEntry(
+                source=src,
+                region_id=src.region_id,
+                limit_type=src.limit_type,
+                occurred_on=src.occurred_on,
+                doc_number=src.document.number,
+                increase=max(src.delta, 0),
+                decrease=max(-src.delta, 0),
+                balance=balances[key],
+                note=src.note,
+            )
+        )
     LimitLedgerEntry.objects.bulk_create(lines)
     return len(lines)
 
@@ -299,8 +341,11 @@ def ledger_entry_reverse(*, entry: UnitLedgerEntry, reason: str, actor, document
     from units import services as unit_services
     from units.services.common import check_document_of
 
-    entry = (UnitLedgerEntry.objects.select_for_update(of=("self",)).select_related("unit", "event__document")
-             .get(pk=entry.pk))
+    entry = (
+        UnitLedgerEntry.objects.select_for_update(of=("self",))
+        .select_related("unit", "event__document")
+        .get(pk=entry.pk)
+    )
     authorize(actor, "edit_registry", region=entry.unit.region_id)
     check_document_of(document, entry.unit.region_id, "冲销")
     reason = (reason or "").strip()
@@ -324,8 +369,14 @@ def ledger_entry_reverse(*, entry: UnitLedgerEntry, reason: str, actor, document
         _fail(f"冲销后{entry.item}将为{target}，不能为负数；请先处理其后的变动。")
     token = _reversing.set((entry, reason))
     try:
-        common = {"unit": entry.unit, "approved": target, "document": document, "actor": actor,
-                  "occurred_on": timezone.localdate(), "reason": f"冲销：{reason}"}
+        common = {
+            "unit": entry.unit,
+            "approved": target,
+            "document": document,
+            "actor": actor,
+            "occurred_on": timezone.localdate(),
+            "reason": f"冲销：{reason}",
+        }
         if entry.establishment_type:
             unit_services.quota_set(establishment_type=entry.establishment_type, **common)
         else:
@@ -333,8 +384,18 @@ def ledger_entry_reverse(*, entry: UnitLedgerEntry, reason: str, actor, document
     finally:
         _reversing.reset(token)
     reversal = UnitLedgerEntry.objects.get(reverses=entry)
-    audit.record(actor=actor, action="台账.冲销", target=reversal, region=entry.unit.region,
-                 before={"分录": entry.pk, "增编数": entry.increase, "减编数": entry.decrease},
-                 after={"分录": reversal.pk, "增编数": reversal.increase, "减编数": reversal.decrease,
-                        "结余数": reversal.balance}, reason=reason)
+    audit.record(
+        actor=actor,
+        action="台账.冲销",
+        target=reversal,
+        region=entry.unit.region,
+        before={"分录": entry.pk, "增编数": entry.increase, "减编数": entry.decrease},
+        after={
+            "分录": reversal.pk,
+            "增编数": reversal.increase,
+            "减编数": reversal.decrease,
+            "结余数": reversal.balance,
+        },
+        reason=reason,
+    )
     return reversal

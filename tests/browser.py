@@ -10,10 +10,19 @@ import pytest
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("BIANZHI_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-needs_chromium = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian chromium is installed by scripts/test")
+needs_chromium = pytest.mark.skipif(
+    not shutil.which(CHROMIUM), reason="Debian chromium is installed by scripts/test"
+)
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +38,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.base = live_server.url

@@ -438,20 +438,33 @@ def test_import_unreadable_and_missing_headers(region, office_admin):
 
 
 def test_import_dry_run(region, office_admin, unit_a):
-    report = liaisons_import(book([["漳县财政局", "甲", "13800000002", "jia"]]), filename="x.xlsx", region=region,
-                             actor=office_admin, dry_run=True)  # fmt: skip
+    report = liaisons_import(
+        book([["漳县财政局", "甲", "13800000002", "jia"]]),
+        filename="x.xlsx",
+        region=region,
+        actor=office_admin,
+        dry_run=True,
+    )
     assert report.ok and not User.objects.filter(username="jia").exists()
 
 
 @pytest.mark.parametrize("persona", NOT_ADMINS)
 def test_import_refused_for_other_roles(request, region, persona, unit_a):
     with pytest.raises(PermissionDenied):
-        liaisons_import(book([["漳县财政局", "甲", "13800000002", "jia"]]), filename="x.xlsx", region=region,
-                        actor=request.getfixturevalue(persona))  # fmt: skip
+        liaisons_import(
+            book([["漳县财政局", "甲", "13800000002", "jia"]]),
+            filename="x.xlsx",
+            region=region,
+            actor=request.getfixturevalue(persona),
+        )
     assert not User.objects.filter(username="jia").exists()
 
 
 def test_import_into_another_region_refused(other_region, office_admin):
     with pytest.raises(PermissionDenied):
-        liaisons_import(book([["x", "甲", "13800000002", "jia"]]), filename="x.xlsx", region=other_region,
-                        actor=office_admin)  # fmt: skip
+        liaisons_import(
+            book([["x", "甲", "13800000002", "jia"]]),
+            filename="x.xlsx",
+            region=other_region,
+            actor=office_admin,
+        )

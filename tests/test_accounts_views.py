@@ -143,9 +143,14 @@ def test_create_shows_the_first_password_once(client, region, office_admin):
     client.force_login(office_admin)
     response = client.post(
         reverse("accounts:account_create"),
-        {"username": "wang5", "full_name": "王五", "phone": "13800000005", "role": "编办工作人员",
-         "regions": [region.pk]},
-    )  # fmt: skip
+        {
+            "username": "wang5",
+            "full_name": "王五",
+            "phone": "13800000005",
+            "role": "编办工作人员",
+            "regions": [region.pk],
+        },
+    )
     assert response.status_code == 200
     password = response.context["password"]
     assert password in response.content.decode()
@@ -163,8 +168,10 @@ def test_edit(client, region, office_admin, target):
     client.force_login(office_admin)
     url = reverse("accounts:account_edit", args=[target.pk])
     assert "刘联络" in client.get(url).content.decode()
-    response = client.post(url, {"full_name": "刘联络员", "phone": "13900000001", "role": "编委/编办领导",
-                                 "regions": [region.pk]})  # fmt: skip
+    response = client.post(
+        url,
+        {"full_name": "刘联络员", "phone": "13900000001", "role": "编委/编办领导", "regions": [region.pk]},
+    )
     assert response.status_code == 302
     target = fresh(target)
     assert target.profile.full_name == "刘联络员" and user_roles(target) == {Role.SUPERVISOR}
@@ -249,8 +256,15 @@ def test_liaison_workbook_and_the_password_list(client, office_admin, unit_a, un
     assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
     response = client.post(
         reverse("accounts:liaison_import"),
-        {"file": upload([["漳县财政局", "钱一", "13800000001", "qian1"], ["漳县疾病预防控制中心", "孙二", "13800000002", "sun2"]])},
-    )  # fmt: skip
+        {
+            "file": upload(
+                [
+                    ["漳县财政局", "钱一", "13800000001", "qian1"],
+                    ["漳县疾病预防控制中心", "孙二", "13800000002", "sun2"],
+                ]
+            )
+        },
+    )
     assert response.status_code == 302
     listing = client.get(response["Location"])
     body = listing.content.decode()
@@ -297,8 +311,9 @@ def test_issued_list_belongs_to_the_session(client, office_admin, region, unit_a
 
 
 def test_first_password_must_be_changed(client, region, office_admin, unit_a):
-    user, password = account_create(username="new1", full_name="新人", role=Role.LIAISON, regions=[region],
-                                    actor=office_admin)  # fmt: skip
+    user, password = account_create(
+        username="new1", full_name="新人", role=Role.LIAISON, regions=[region], actor=office_admin
+    )
     assert client.login(username="new1", password=password)
     change = reverse("accounts:password_change")
     for url in (reverse("units:dashboard"), reverse("units:unit_list"), "/admin/"):

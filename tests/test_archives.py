@@ -25,9 +25,15 @@ def media(settings, tmp_path):
 
 def doc(region, number, *, issuer=ISSUER, issued_on=dt.date(2021, 3, 1), kind=DocumentKind.COMMITTEE, **kw):
     return services.document_create(
-        region=region, number=number, title="关于机构编制事项的通知", issuer=issuer, issued_on=issued_on,
-        kind=kind, actor=None, **kw,
-    )  # fmt: skip
+        region=region,
+        number=number,
+        title="关于机构编制事项的通知",
+        issuer=issuer,
+        issued_on=issued_on,
+        kind=kind,
+        actor=None,
+        **kw,
+    )
 
 
 def messages_of(exc: pytest.ExceptionInfo) -> str:
@@ -172,14 +178,19 @@ def test_verification_materials_file_themselves_into_the_check_folder(region):
     first = services.file_into_dedicated("核查", document=d, note="核查实施方案", actor=None)
     again = services.file_into_dedicated("核查", document=d, actor=None)
     record = services.file_into_dedicated(
-        "核查", region=region, title="核查情况报告", occurred_on=dt.date(2021, 12, 1), actor=None,
+        "核查",
+        region=region,
+        title="核查情况报告",
+        occurred_on=dt.date(2021, 12, 1),
+        actor=None,
         upload=SimpleUploadedFile("报告.pdf", PDF),
-    )  # fmt: skip
+    )
     assert first == again and first.dedicated_file.kind == "核查" == record.dedicated_file.kind
     assert DedicatedEntry.objects.filter(dedicated_file=first.dedicated_file).count() == 2
     with pytest.raises(ValidationError):
-        services.file_into_dedicated("核查", region=region, title="假附件", actor=None,
-                                     upload=SimpleUploadedFile("x.png", b"not png"))  # fmt: skip
+        services.file_into_dedicated(
+            "核查", region=region, title="假附件", actor=None, upload=SimpleUploadedFile("x.png", b"not png")
+        )
 
 
 # ---- minute books ------------------------------------------------------------------------------------
@@ -197,9 +208,13 @@ def test_joint_meeting_names_its_departments(region, office_staff):
     assert "参会部门" in messages_of(exc)
     d = doc(region, "漳编发〔2021〕9号")
     minute = services.minute_create(
-        region=region, kind=MinuteKind.JOINT, departments="纪检、组织、编办、财政、人社", documents=[d],
-        actor=office_staff, **base,
-    )  # fmt: skip
+        region=region,
+        kind=MinuteKind.JOINT,
+        departments="纪检、组织、编办、财政、人社",
+        documents=[d],
+        actor=office_staff,
+        **base,
+    )
     assert list(minute.documents.all()) == [d]
     services.minute_update(minute=minute, decisions="限期整改", actor=office_staff)
     assert AuditEntry.objects.get(action="会议记录.修改").after == {"decisions": "限期整改"}
@@ -223,9 +238,13 @@ FULL = {
 
 def make_request(region, basis=(), **content):
     return services.request_create(
-        region=region, title="关于设立漳县融媒体中心的请示", requesting_body="县委宣传部", basis=list(basis),
-        actor=None, **content,
-    )  # fmt: skip
+        region=region,
+        title="关于设立漳县融媒体中心的请示",
+        requesting_body="县委宣传部",
+        basis=list(basis),
+        actor=None,
+        **content,
+    )
 
 
 @pytest.mark.parametrize("missing", [name for name, _ in services.REQUEST_CONTENT] + ["basis"])

@@ -20,15 +20,35 @@ HEADERS = ["单位名称", "姓名", "公民身份号码", "编制类型", "人�
 def roster(unit_name: str, bad: bool, slips: list[str]) -> bytes:
     """Two new people after the county's 建账: each enters with an 编制使用单 (核编在先)."""
     rows = [
-        [unit_name, "王晓燕", make_id("621125", dt.date(1991, 4, 12), 3, "女"), "行政编制", "公务员", "2019-08-01", "无", slips[0]],
-        [unit_name, "马建国", make_id("621125", dt.date(1986, 11, 2), 4, "男"), "行政编制", "公务员", "2016年7月1日", "无", slips[1]],
+        [
+            unit_name,
+            "王晓燕",
+            make_id("621125", dt.date(1991, 4, 12), 3, "女"),
+            "行政编制",
+            "公务员",
+            "2019-08-01",
+            "无",
+            slips[0],
+        ],
+        [
+            unit_name,
+            "马建国",
+            make_id("621125", dt.date(1986, 11, 2), 4, "男"),
+            "行政编制",
+            "公务员",
+            "2016年7月1日",
+            "无",
+            slips[1],
+        ],
     ]
     if bad:
         rows[1][2] = rows[1][2][:-1] + ("0" if rows[1][2][-1] != "0" else "1")  # wrong check character
     return workbook_bytes([SheetSpec("实有人员", HEADERS, rows)])
 
 
-def test_staff_uploads_roster_and_liaison_sees_only_own_unit(page, region, office_staff, liaison_a, unit_a, tmp_path):
+def test_staff_uploads_roster_and_liaison_sees_only_own_unit(
+    page, region, office_staff, liaison_a, unit_a, tmp_path
+):
     other = make_unit(region, "漳县审计局", quotas={"行政编制": 6})
     make_person(other, name="审计员甲")
     login(page, "staff1")

@@ -159,9 +159,13 @@ def test_window_closed_refused(campaign, unit_a, liaison_a, office_staff):
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     start = cs.window(campaign, Stage.SELF_CHECK).starts_on
     cs.window_set(
-        campaign=campaign, stage=Stage.SELF_CHECK, starts_on=start, ends_on=yesterday,
-        actor=office_staff, reason="测试",
-    )  # fmt: skip
+        campaign=campaign,
+        stage=Stage.SELF_CHECK,
+        starts_on=start,
+        ends_on=yesterday,
+        actor=office_staff,
+        reason="测试",
+    )
     refused(cs.selfcheck_answer, "已于", cu=cu, item="机构清", answer="相符", actor=liaison_a)
     assert not cu.items.exclude(answer="").exists()
 
@@ -211,9 +215,16 @@ def test_person_proposal_and_decline_needs_note(campaign, unit_a, liaison_a, off
 def test_proposal_refuses_other_units_person(campaign, unit_a, unit_b, liaison_a):
     other = make_person(unit_b)
     refused(
-        cs.proposal_create, "本单位", cu=cu_of(campaign, unit_a), kind="人员", person=other, target="title",
-        proposed_value="x", reason="y", actor=liaison_a,
-    )  # fmt: skip
+        cs.proposal_create,
+        "本单位",
+        cu=cu_of(campaign, unit_a),
+        kind="人员",
+        person=other,
+        target="title",
+        proposed_value="x",
+        reason="y",
+        actor=liaison_a,
+    )
     assert not CorrectionProposal.objects.exists()
 
 
@@ -284,8 +295,13 @@ def test_open_finding_blocks_until_answered_or_owned(campaign, unit_a, liaison_a
     assert campaign.comparison_run.cutoff == CUTOFF
     finding = cs.unit_findings(cu).get(id_number=person.id_number)
     refused(cs.comparison_finish, "既未答复也未明确责任人", cu=cu, actor=office_staff)
-    cs.followup_set(campaign=campaign, finding=finding, owner="财政局 王某", due_on=dt.date(2026, 12, 31),
-                    actor=office_staff)  # fmt: skip
+    cs.followup_set(
+        campaign=campaign,
+        finding=finding,
+        owner="财政局 王某",
+        due_on=dt.date(2026, 12, 31),
+        actor=office_staff,
+    )
     cs.comparison_finish(cu=cu, actor=office_staff)
     assert cu_of(campaign, unit_a).stage == Stage.ONSITE
 
@@ -341,8 +357,14 @@ def test_visit_only_for_selected_unit_and_once(campaign, unit_a, unit_b, liaison
     a.refresh_from_db(), b.refresh_from_db()
     chosen, other = (a, b) if a.onsite_selected else (b, a)
     assert not other.onsite_selected  # 30% of 2 → 1
-    kw = {"kind": VisitKind.ONSITE, "method": "现场查验", "visited_on": timezone.localdate(), "inspectors": "甲",
-          "findings": "账实相符", "actor": office_staff}  # fmt: skip
+    kw = {
+        "kind": VisitKind.ONSITE,
+        "method": "现场查验",
+        "visited_on": timezone.localdate(),
+        "inspectors": "甲",
+        "findings": "账实相符",
+        "actor": office_staff,
+    }
     refused(cs.visit_record, "未列入", cu=other, **kw)
     refused(cs.onsite_finish, "尚未登记", cu=chosen, actor=office_staff)
     cs.visit_record(cu=chosen, **kw)
@@ -362,8 +384,14 @@ def test_full_walk_and_update_requirements(campaign, unit_a, liaison_a, office_s
     refused(
         cs.unit_report_confirm, "联络员", cu=cu, leader_name="王局长", commitment=True, actor=office_staff
     )
-    cs.unit_report_confirm(cu=cu, leader_name="王局长", commitment=True, outside_staff=3,
-                           problems={"超编进人": "超编1人，已消化"}, actor=liaison_a)  # fmt: skip
+    cs.unit_report_confirm(
+        cu=cu,
+        leader_name="王局长",
+        commitment=True,
+        outside_staff=3,
+        problems={"超编进人": "超编1人，已消化"},
+        actor=liaison_a,
+    )
     refused(cs.unit_report_confirm, "重复", cu=cu, leader_name="王局长", commitment=True, actor=liaison_a)
     refused(cs.update_finish, "预审核", cu=cu, actor=office_staff)
     refused(cs.unit_prereview, "意见", cu=cu, passed=False, actor=office_staff)
@@ -372,8 +400,14 @@ def test_full_walk_and_update_requirements(campaign, unit_a, liaison_a, office_s
     cu.refresh_from_db()
     assert cu.stage == Stage.DONE
     assert [t.to_stage for t in cu.transitions.all()] == [
-        "单位自查", "群众监督", "数据比对", "实地核实", "随机抽查", "数据更新", "已完成"
-    ]  # fmt: skip
+        "单位自查",
+        "群众监督",
+        "数据比对",
+        "实地核实",
+        "随机抽查",
+        "数据更新",
+        "已完成",
+    ]
 
 
 def test_return_needs_reason_and_only_goes_back(campaign, unit_a, liaison_a, office_staff):
@@ -399,8 +433,13 @@ def test_stages_cannot_be_skipped(campaign, unit_a, liaison_a, office_staff):
 
 
 def test_joint_check_runs_only_comparison_and_update(office_staff, unit_a, liaison_a):
-    campaign = make_campaign(unit_a.region, office_staff, name="2026年11月联合检查", kind=CampaignKind.JOINT,
-                             windows=open_windows(CampaignKind.JOINT))  # fmt: skip
+    campaign = make_campaign(
+        unit_a.region,
+        office_staff,
+        name="2026年11月联合检查",
+        kind=CampaignKind.JOINT,
+        windows=open_windows(CampaignKind.JOINT),
+    )
     cu = cu_of(campaign, unit_a)
     assert cu.stage == Stage.COMPARISON and not cu.items.exists()
     compare(campaign, office_staff)

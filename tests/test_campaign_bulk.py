@@ -46,8 +46,9 @@ def cus(campaign) -> list[CampaignUnit]:
 def test_bulk_selfcheck_on_behalf_refuses_one_unit_and_does_the_others(campaign, office_staff, liaison_a):
     a, b, c = cus(campaign)
     cs.selfcheck_answer(cu=a, item="机构清", answer="不相符", text="少一个股室", actor=liaison_a)
-    results = bulk.bulk_apply(campaign, [a.pk, b.pk, c.pk], "selfcheck_clean", office_staff,
-                              {"on_behalf_reason": "纸质报送"})  # fmt: skip
+    results = bulk.bulk_apply(
+        campaign, [a.pk, b.pk, c.pk], "selfcheck_clean", office_staff, {"on_behalf_reason": "纸质报送"}
+    )
     assert [(r.cu_id, r.done) for r in results] == [(a.pk, False), (b.pk, True), (c.pk, True)]
     assert "联络员已填写了部分自查事项" in results[0].message
     stages = dict(CampaignUnit.objects.filter(campaign=campaign).values_list("pk", "stage"))
@@ -91,8 +92,9 @@ def test_bulk_notice_post_remove_and_advance(campaign, office_staff, liaison_a):
     ids = [a.pk, b.pk, c.pk]
     future = bulk.bulk_apply(campaign, ids, "notice_post", office_staff, {"posted_on": dt.date(2099, 1, 1)})
     assert not any(r.done for r in future)
-    posted = bulk.bulk_apply(campaign, ids, "notice_post", office_staff,
-                             {"posted_on": POSTED, "place": "公示栏"})  # fmt: skip
+    posted = bulk.bulk_apply(
+        campaign, ids, "notice_post", office_staff, {"posted_on": POSTED, "place": "公示栏"}
+    )
     assert [r.done for r in posted] == [False, True, True]
     assert "当前处于“单位自查”环节" in posted[0].message
     assert (
@@ -101,11 +103,13 @@ def test_bulk_notice_post_remove_and_advance(campaign, office_staff, liaison_a):
         ).count()
         == 2
     )
-    early = bulk.bulk_apply(campaign, [b.pk, c.pk], "notice_remove", office_staff,
-                            {"removed_on": dt.date(2026, 11, 19)})  # fmt: skip
+    early = bulk.bulk_apply(
+        campaign, [b.pk, c.pk], "notice_remove", office_staff, {"removed_on": dt.date(2026, 11, 19)}
+    )
     assert all("期满后才能撤除" in r.message for r in early)
-    removed = bulk.bulk_apply(campaign, [b.pk, c.pk], "notice_remove", office_staff,
-                              {"removed_on": dt.date(2026, 11, 20)})  # fmt: skip
+    removed = bulk.bulk_apply(
+        campaign, [b.pk, c.pk], "notice_remove", office_staff, {"removed_on": dt.date(2026, 11, 20)}
+    )
     assert all(r.done for r in removed)
     assert AuditEntry.objects.filter(action="核查.撤除公示").count() == 2
     advanced = bulk.bulk_apply(campaign, ids, "advance", office_staff, {})
@@ -159,8 +163,10 @@ def test_units_page_bulk_on_the_filtered_units_shows_results(client, campaign, o
     assert "漳县三岔镇人民政府" not in client.get(url, {"liaison": "有"}).content.decode()
     r = client.post(url, {"action": "selfcheck_clean", "scope": "filtered", "f_liaison": "无"})
     assert "批量代填须选择代填原因" in r.content.decode()
-    r = client.post(url, {"action": "selfcheck_clean", "scope": "filtered", "f_liaison": "无",
-                          "on_behalf_reason": "无联络员"})  # fmt: skip
+    r = client.post(
+        url,
+        {"action": "selfcheck_clean", "scope": "filtered", "f_liaison": "无", "on_behalf_reason": "无联络员"},
+    )
     page = r.content.decode()
     assert r.status_code == 200 and "2 个单位已办理，0 个未办理" in page
     a, b, c = cus(campaign)

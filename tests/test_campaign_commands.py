@@ -70,9 +70,17 @@ def test_start_every_live_legal_unit_with_plan_windows(county, unit_a, unit_b):
 
 def test_start_joint_check_as_a_user(county, office_staff):
     code, out, err = run(
-        "campaign_start", "2022年6月联合检查", "--cutoff", "2022-05-31", "--kind", "联合检查",
-        "--user", office_staff.username, "--region", county.code,
-    )  # fmt: skip
+        "campaign_start",
+        "2022年6月联合检查",
+        "--cutoff",
+        "2022-05-31",
+        "--kind",
+        "联合检查",
+        "--user",
+        office_staff.username,
+        "--region",
+        county.code,
+    )
     assert code == 0, err
     campaign = Campaign.objects.get()
     assert campaign.kind == CampaignKind.JOINT and campaign.created_by == office_staff
@@ -165,8 +173,11 @@ def test_export_writes_the_workbook_and_the_county_report(county, unit_a, unit_b
     ]
     row = dict(zip(organ[0], organ[1], strict=False))
     assert (row["机构名称"], row["行政编制核定数"], row["行政编制实有数"], row["工勤编制核定数"]) == (
-        unit_a.name, 5, 1, 1,
-    )  # fmt: skip
+        unit_a.name,
+        5,
+        1,
+        1,
+    )
     assert row["组织部门人数"] == "" and row["问题数"] == 0  # no comparison yet
     public = book.get_sheet_by_name("附件4 事业单位").to_python()
     assert [r[0] for r in public[1:]] == [unit_b.name]

@@ -57,8 +57,9 @@ def refused(fn, match: str, **kw):
 
 def test_posting_date_not_in_the_future_nor_before_the_campaign(cu, liaison_a):
     refused(cs.notice_post, "不能晚于今天", cu=cu, posted_on=TODAY + dt.timedelta(days=1), actor=liaison_a)
-    refused(cs.notice_post, "不能早于本次核查开始", cu=cu, posted_on=START - dt.timedelta(days=1),
-            actor=liaison_a)  # fmt: skip
+    refused(
+        cs.notice_post, "不能早于本次核查开始", cu=cu, posted_on=START - dt.timedelta(days=1), actor=liaison_a
+    )
     refused(cs.notice_post, "请填写公示日期", cu=cu, posted_on=None, actor=liaison_a)
     assert not hasattr(CampaignUnit.objects.get(pk=cu.pk), "notice")
     notice = cs.notice_post(cu=cu, posted_on=START, actor=liaison_a)
@@ -96,14 +97,27 @@ def test_removal_not_in_the_future(cu, liaison_a):
 
 def test_feedback_received_while_the_notice_was_up(cu, liaison_a, office_staff):
     cs.notice_post(cu=cu, posted_on=dt.date(2026, 11, 13), actor=liaison_a)
-    refused(cs.feedback_add, "不能晚于今天", cu=cu, received_on=TODAY + dt.timedelta(days=1), text="x",
-            actor=liaison_a)  # fmt: skip
-    refused(cs.feedback_add, "应在公示期间", cu=cu, received_on=dt.date(2026, 11, 12), text="x",
-            actor=liaison_a)  # fmt: skip
+    refused(
+        cs.feedback_add,
+        "不能晚于今天",
+        cu=cu,
+        received_on=TODAY + dt.timedelta(days=1),
+        text="x",
+        actor=liaison_a,
+    )
+    refused(
+        cs.feedback_add, "应在公示期间", cu=cu, received_on=dt.date(2026, 11, 12), text="x", actor=liaison_a
+    )
     cs.feedback_add(cu=cu, received_on=dt.date(2026, 11, 13), text="张某已调出", actor=liaison_a)
     cs.notice_remove(cu=cu, removed_on=dt.date(2026, 11, 23), actor=office_staff)
-    refused(cs.feedback_add, "应在公示期间", cu=cu, received_on=dt.date(2026, 11, 24), text="y",
-            actor=office_staff)  # fmt: skip
+    refused(
+        cs.feedback_add,
+        "应在公示期间",
+        cu=cu,
+        received_on=dt.date(2026, 11, 24),
+        text="y",
+        actor=office_staff,
+    )
     cs.feedback_add(cu=cu, received_on=dt.date(2026, 11, 23), text="李某岗位有误", actor=office_staff)
     notice = CampaignUnit.objects.get(pk=cu.pk).notice
     assert [f.text for f in notice.feedback.all()] == ["张某已调出", "李某岗位有误"]
@@ -113,8 +127,13 @@ def test_feedback_received_while_the_notice_was_up(cu, liaison_a, office_staff):
 def test_year_without_calendar_data_is_refused(cu, liaison_a):
     CalendarYear.objects.filter(year=2026).delete()
     workdays.clear_cache()
-    refused(cs.notice_post, "2026年的法定节假日安排尚未录入", cu=cu, posted_on=dt.date(2026, 11, 13),
-            actor=liaison_a)  # fmt: skip
+    refused(
+        cs.notice_post,
+        "2026年的法定节假日安排尚未录入",
+        cu=cu,
+        posted_on=dt.date(2026, 11, 13),
+        actor=liaison_a,
+    )
     assert not hasattr(CampaignUnit.objects.get(pk=cu.pk), "notice")
 
 
@@ -138,8 +157,11 @@ def test_create_without_windows_follows_the_county_plan(office_staff, unit_a):
     got = _windows(campaign)
     assert got[Stage.SELF_CHECK] == (cutoff - dt.timedelta(days=97), cutoff - dt.timedelta(days=82))
     assert got[Stage.NOTICE] == (cutoff - dt.timedelta(days=82), cutoff - dt.timedelta(days=72))
-    assert got[Stage.UPDATE] == got[Stage.SAMPLING] == (cutoff - dt.timedelta(days=30),
-                                                       cutoff - dt.timedelta(days=16))  # fmt: skip
+    assert (
+        got[Stage.UPDATE]
+        == got[Stage.SAMPLING]
+        == (cutoff - dt.timedelta(days=30), cutoff - dt.timedelta(days=16))
+    )
     assert got == cs.default_windows(CampaignKind.ANNUAL, cutoff)
 
 
@@ -156,30 +178,68 @@ def test_create_refuses_windows_out_of_order(office_staff, unit_a):
     windows = cs.default_windows(CampaignKind.ANNUAL, dt.date(2021, 12, 31))
     a, b = windows[Stage.NOTICE]
     bad = windows | {Stage.COMPARISON: (a - dt.timedelta(days=1), b)}
-    refused(cs.campaign_create, "不能早于“群众监督”环节开始", region=unit_a.region, name="乱序",
-            cutoff=dt.date(2021, 12, 31), windows=bad, actor=office_staff)  # fmt: skip
+    refused(
+        cs.campaign_create,
+        "不能早于“群众监督”环节开始",
+        region=unit_a.region,
+        name="乱序",
+        cutoff=dt.date(2021, 12, 31),
+        windows=bad,
+        actor=office_staff,
+    )
     assert not Campaign.objects.exists()
 
 
 def test_window_set_keeps_the_plan_order(office_staff, unit_a):
-    campaign = cs.campaign_create(region=unit_a.region, name="调整", cutoff=dt.date(2021, 12, 31),
-                                  actor=office_staff)  # fmt: skip
+    campaign = cs.campaign_create(
+        region=unit_a.region, name="调整", cutoff=dt.date(2021, 12, 31), actor=office_staff
+    )
     w = _windows(campaign)
     s_start, s_end = w[Stage.SELF_CHECK]
     n_start, n_end = w[Stage.NOTICE]
     # 群众监督 starting before 单位自查 starts
-    refused(cs.window_set, "不能早于“单位自查”环节开始", campaign=campaign, stage=Stage.NOTICE,
-            starts_on=s_start - dt.timedelta(days=1), ends_on=n_end, actor=office_staff, reason="x")  # fmt: skip
+    refused(
+        cs.window_set,
+        "不能早于“单位自查”环节开始",
+        campaign=campaign,
+        stage=Stage.NOTICE,
+        starts_on=s_start - dt.timedelta(days=1),
+        ends_on=n_end,
+        actor=office_staff,
+        reason="x",
+    )
     # 单位自查 extended past the end of 群众监督
-    refused(cs.window_set, "不能早于“单位自查”环节结束", campaign=campaign, stage=Stage.SELF_CHECK,
-            starts_on=s_start, ends_on=n_end + dt.timedelta(days=1), actor=office_staff, reason="x")  # fmt: skip
-    refused(cs.window_set, "结束日期早于开始日期", campaign=campaign, stage=Stage.NOTICE,
-            starts_on=n_end, ends_on=n_start, actor=office_staff, reason="x")  # fmt: skip
+    refused(
+        cs.window_set,
+        "不能早于“单位自查”环节结束",
+        campaign=campaign,
+        stage=Stage.SELF_CHECK,
+        starts_on=s_start,
+        ends_on=n_end + dt.timedelta(days=1),
+        actor=office_staff,
+        reason="x",
+    )
+    refused(
+        cs.window_set,
+        "结束日期早于开始日期",
+        campaign=campaign,
+        stage=Stage.NOTICE,
+        starts_on=n_end,
+        ends_on=n_start,
+        actor=office_staff,
+        reason="x",
+    )
     assert _windows(campaign) == w
     assert not AuditEntry.objects.filter(action="核查.调整环节时间").exists()
     # overlapping as the plan's 压茬推进 allows: 单位自查 extended to the end of 群众监督
-    cs.window_set(campaign=campaign, stage=Stage.SELF_CHECK, starts_on=s_start, ends_on=n_end,
-                  actor=office_staff, reason="部分单位延期")  # fmt: skip
+    cs.window_set(
+        campaign=campaign,
+        stage=Stage.SELF_CHECK,
+        starts_on=s_start,
+        ends_on=n_end,
+        actor=office_staff,
+        reason="部分单位延期",
+    )
     assert _windows(campaign)[Stage.SELF_CHECK] == (s_start, n_end)
     entry = AuditEntry.objects.get(action="核查.调整环节时间")
     assert entry.reason == "部分单位延期"
@@ -190,8 +250,14 @@ def test_create_page_with_empty_windows_uses_the_plan(client, office_staff, unit
     page = client.get(reverse("verification:campaign_create")).content.decode()
     plan = cs.default_windows(CampaignKind.ANNUAL, dt.date(TODAY.year, 12, 31))
     assert f'placeholder="{plan[Stage.NOTICE][0]:%Y-%m-%d}"' in page
-    data = {"name": "2026年度机构编制核查", "kind": "年度核查", "cutoff": "2027-03-31", "onsite_ratio": "0.30",
-            "sample_ratio": "0.05", "members": "组长,成和平,县委组织部,副部长"}  # fmt: skip
+    data = {
+        "name": "2026年度机构编制核查",
+        "kind": "年度核查",
+        "cutoff": "2027-03-31",
+        "onsite_ratio": "0.30",
+        "sample_ratio": "0.05",
+        "members": "组长,成和平,县委组织部,副部长",
+    }
     r = client.post(reverse("verification:campaign_create"), data)
     assert r.status_code == 302
     campaign = Campaign.objects.get()

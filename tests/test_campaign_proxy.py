@@ -75,8 +75,14 @@ def test_units_with_liaison(cu_a, cu_b, unit_a, unit_b):
 
 
 def test_office_answers_one_line_on_behalf(cu_b, office_staff):
-    row = cs.selfcheck_answer(cu=cu_b, item="编制清", answer="不相符", text="纸质材料：少核1名",
-                              on_behalf_reason="无联络员", actor=office_staff)  # fmt: skip
+    row = cs.selfcheck_answer(
+        cu=cu_b,
+        item="编制清",
+        answer="不相符",
+        text="纸质材料：少核1名",
+        on_behalf_reason="无联络员",
+        actor=office_staff,
+    )
     assert (row.answer, row.on_behalf, row.answered_by_name) == ("不相符", True, "李编办")
     assert row.answered_at is not None
     entry = audits(cu_b, "核查.代填自查").get()
@@ -88,20 +94,55 @@ def test_refusals(cu_a, cu_b, office_staff, liaison_a, supervisor, other_office_
     # the office without a reason
     refused(cs.selfcheck_answer, "代填原因", cu=cu_b, item="机构清", answer="相符", actor=office_staff)
     # a liaison cannot 代填 (not even for its own unit, and not for another)
-    refused(cs.selfcheck_answer, "不能代填", cu=cu_a, item="机构清", answer="相符", actor=liaison_a,
-            on_behalf_reason="纸质报送")  # fmt: skip
-    refused(cs.selfcheck_answer, "不能代填", cu=cu_b, item="机构清", answer="相符", actor=liaison_a,
-            on_behalf_reason="无联络员")  # fmt: skip
+    refused(
+        cs.selfcheck_answer,
+        "不能代填",
+        cu=cu_a,
+        item="机构清",
+        answer="相符",
+        actor=liaison_a,
+        on_behalf_reason="纸质报送",
+    )
+    refused(
+        cs.selfcheck_answer,
+        "不能代填",
+        cu=cu_b,
+        item="机构清",
+        answer="相符",
+        actor=liaison_a,
+        on_behalf_reason="无联络员",
+    )
     # read-only and other regions
     for user in (supervisor, other_office_staff):
-        refused(cs.selfcheck_answer, "编办工作人员", cu=cu_b, item="机构清", answer="相符", actor=user,
-                on_behalf_reason="无联络员")  # fmt: skip
+        refused(
+            cs.selfcheck_answer,
+            "编办工作人员",
+            cu=cu_b,
+            item="机构清",
+            answer="相符",
+            actor=user,
+            on_behalf_reason="无联络员",
+        )
         refused(cs.selfcheck_save, "联络员", cu=cu_b, answers=CLEAN, actor=user)
     # a reason outside the list; 无联络员 for a unit that has one
-    refused(cs.selfcheck_answer, "代填原因应为", cu=cu_b, item="机构清", answer="相符", actor=office_staff,
-            on_behalf_reason="忙")  # fmt: skip
-    refused(cs.selfcheck_answer, "已有联络员", cu=cu_a, item="机构清", answer="相符", actor=office_staff,
-            on_behalf_reason="无联络员")  # fmt: skip
+    refused(
+        cs.selfcheck_answer,
+        "代填原因应为",
+        cu=cu_b,
+        item="机构清",
+        answer="相符",
+        actor=office_staff,
+        on_behalf_reason="忙",
+    )
+    refused(
+        cs.selfcheck_answer,
+        "已有联络员",
+        cu=cu_a,
+        item="机构清",
+        answer="相符",
+        actor=office_staff,
+        on_behalf_reason="无联络员",
+    )
     # the office cannot submit without a reason either
     refused(cs.selfcheck_submit, "代填原因", cu=cu_b, actor=office_staff)
     assert not SelfCheckItem.objects.exclude(answer="").exists()

@@ -288,9 +288,15 @@ def test_campaign_run_is_recorded_as_the_campaigns_comparison(campaign, staffed,
     )
     out = tmp_path / "r.xlsx"
     code, stdout, err = compare(
-        "--finance", str(finance_file(tmp_path, [p1])), "--out", str(out), "--campaign", campaign.name,
-        "--user", office_staff.username,
-    )  # fmt: skip
+        "--finance",
+        str(finance_file(tmp_path, [p1])),
+        "--out",
+        str(out),
+        "--campaign",
+        campaign.name,
+        "--user",
+        office_staff.username,
+    )
     assert code == 0, err
     assert f"已记为核查工作“{campaign.name}”的数据比对" in stdout
     campaign.refresh_from_db()
@@ -331,10 +337,16 @@ def test_campaign_refusals_are_one_line(campaign, staffed, other_region, supervi
         assert code == 1 and message in err and len(err.strip().splitlines()) == 1, (args, err)
     today = dt.date.today()
     joint = make_campaign(
-        p1.unit.region, None, name="联合检查", kind=CampaignKind.JOINT, cutoff=today - dt.timedelta(days=1),
-        windows={Stage.COMPARISON: (today + dt.timedelta(days=5), today + dt.timedelta(days=9)),
-                 Stage.UPDATE: (today + dt.timedelta(days=10), today + dt.timedelta(days=20))},
-    )  # fmt: skip
+        p1.unit.region,
+        None,
+        name="联合检查",
+        kind=CampaignKind.JOINT,
+        cutoff=today - dt.timedelta(days=1),
+        windows={
+            Stage.COMPARISON: (today + dt.timedelta(days=5), today + dt.timedelta(days=9)),
+            Stage.UPDATE: (today + dt.timedelta(days=10), today + dt.timedelta(days=20)),
+        },
+    )
     code, _, err = compare("--finance", path, "--out", out, "--campaign", joint.name)
     assert code == 1 and "尚未开始" in err and "Traceback" not in err
     make_unit(other_region, "安定区财政局")

@@ -189,7 +189,11 @@ def test_known_id_at_same_unit_is_an_update_recorded_as_a_change(tmp_path, regio
     person = make_person(unit_a, name="老张")
     heard.clear()
     row = person_row(
-        name="老张", id_number=person.id_number, 职务="科员", 领导职务="无", 入编时间=person.entered_on,
+        name="老张",
+        id_number=person.id_number,
+        职务="科员",
+        领导职务="无",
+        入编时间=person.entered_on,
         入编文号=person.entry_doc_number,
     )
     report = run(xlsx(tmp_path / "s.xlsx", [row]), region)

@@ -59,8 +59,9 @@ def test_unknown_while_the_year_is_missing_then_computed_when_entered(year_missi
     late, timely = _late_and_timely(unit_a)
     assert (late.is_late, timely.is_late) == (None, None)
     holidays, make_up = _official(YEAR)
-    workdays.calendar_year_enter(year=YEAR, holidays=holidays, workdays=make_up, actor=office_staff,
-                                 source="国办发明电〔2025〕7号")  # fmt: skip
+    workdays.calendar_year_enter(
+        year=YEAR, holidays=holidays, workdays=make_up, actor=office_staff, source="国办发明电〔2025〕7号"
+    )
     late.refresh_from_db()
     timely.refresh_from_db()
     assert (late.is_late, timely.is_late) == (True, False)
@@ -95,8 +96,9 @@ def test_entering_a_calendar_is_for_office_writers(year_missing, supervisor, lia
         with pytest.raises(PermissionDenied):
             workdays.calendar_year_enter(year=YEAR, holidays=holidays, workdays=make_up, actor=user)
     with pytest.raises(ValidationError, match="须在2026年内"):
-        workdays.calendar_year_enter(year=YEAR, holidays={dt.date(2027, 1, 1): "元旦"}, workdays={},
-                                     actor=office_staff)  # fmt: skip
+        workdays.calendar_year_enter(
+            year=YEAR, holidays={dt.date(2027, 1, 1): "元旦"}, workdays={}, actor=office_staff
+        )
     day = next(iter(holidays))
     with pytest.raises(ValidationError, match="既是放假日又是调休上班日"):
         workdays.calendar_year_enter(year=YEAR, holidays={day: "x"}, workdays={day: "x"}, actor=office_staff)
@@ -115,7 +117,9 @@ def test_admin_entry_of_the_year_recomputes(year_missing, client, unit_a):
     assert late.is_late is True  # weekends alone already make it late; holidays entered next refine it
     entry = AuditEntry.objects.filter(action="人员变动.重算逾期标记").latest("id")
     assert entry.actor == admin and entry.after["changed"] >= 1
-    r = client.post(reverse("admin:bianzhi_calendarday_add"),
-                    {"date": "2026-10-01", "kind": CalendarDay.Kind.HOLIDAY, "name": "国庆节"})  # fmt: skip
+    r = client.post(
+        reverse("admin:bianzhi_calendarday_add"),
+        {"date": "2026-10-01", "kind": CalendarDay.Kind.HOLIDAY, "name": "国庆节"},
+    )
     assert r.status_code == 302
     assert AuditEntry.objects.filter(action="人员变动.重算逾期标记").count() == 2

@@ -105,22 +105,35 @@ def test_a_real_county_year(page, tmp_path):
         from accounts.services import account_create, liaisons_import
 
         admin, _ = account_create(
-            actor=None, username="jt_admin", full_name="景泰管理员", role=Role.OFFICE_ADMIN, regions=[region],
+            actor=None,
+            username="jt_admin",
+            full_name="景泰管理员",
+            role=Role.OFFICE_ADMIN,
+            regions=[region],
             password="Jingtai#2026a",
-        )  # fmt: skip
+        )
         staff, _ = account_create(
-            actor=admin, username="jt_staff", full_name="景泰经办", role=Role.OFFICE_STAFF, regions=[region],
+            actor=admin,
+            username="jt_staff",
+            full_name="景泰经办",
+            role=Role.OFFICE_STAFF,
+            regions=[region],
             password="Jingtai#2026b",
-        )  # fmt: skip
+        )
         from accounts.services import password_change
 
         for user, first in ((admin, "Jingtai#2026a"), (staff, "Jingtai#2026b")):  # their first login
             password_change(user=user, old_password=first, new_password=first + "!x9", actor=user)
         for number, title, issued_on in county.documents:
             document_create(
-                region=region, number=number, title=title, issued_on=issued_on, kind="编委文件",
-                issuer="中共景泰县委机构编制委员会", actor=admin,
-            )  # fmt: skip
+                region=region,
+                number=number,
+                title=title,
+                issued_on=issued_on,
+                kind="编委文件",
+                issuer="中共景泰县委机构编制委员会",
+                actor=admin,
+            )
         assert run("import_units", str(paths["units"]), "--as-of", "2026-09-15") == 1  # not in the future
     with at(dt.date(2026, 9, 15)):
         assert run("import_units", str(paths["units"]), "--as-of", "2026-09-15") == 0
@@ -232,9 +245,13 @@ def test_a_real_county_year(page, tmp_path):
     # the notice stage's window ends before the fifth working day: the office extends it, with a reason
     with at(dt.date(2026, 10, 9)):
         cs.window_set(
-            campaign=campaign, stage=Stage.NOTICE, starts_on=dt.date(2026, 9, 30), ends_on=fifth,
-            actor=staff, reason="国庆、中秋假期顺延公示期",
-        )  # fmt: skip
+            campaign=campaign,
+            stage=Stage.NOTICE,
+            starts_on=dt.date(2026, 9, 30),
+            ends_on=fifth,
+            actor=staff,
+            reason="国庆、中秋假期顺延公示期",
+        )
     with at(fifth - dt.timedelta(days=1)):
         early = bulk_apply(
             campaign, all_ids[:1], "notice_remove", staff, params={"removed_on": fifth - dt.timedelta(days=1)}
@@ -251,9 +268,20 @@ def test_a_real_county_year(page, tmp_path):
     with at(dt.date(2026, 10, 21)):
         out = tmp_path / "比对结果.xlsx"
         code = run(
-            "compare", "--org", str(paths["org"]), "--finance", str(paths["finance"]), "--si", str(paths["si"]),
-            "--out", str(out), "--campaign", NAME, "--user", "jt_staff",
-        )  # fmt: skip
+            "compare",
+            "--org",
+            str(paths["org"]),
+            "--finance",
+            str(paths["finance"]),
+            "--si",
+            str(paths["si"]),
+            "--out",
+            str(out),
+            "--campaign",
+            NAME,
+            "--user",
+            "jt_staff",
+        )
         assert code == 0
         campaign.refresh_from_db()
         assert campaign.comparison_run_id is not None
@@ -279,9 +307,14 @@ def test_a_real_county_year(page, tmp_path):
         assert selected.count() >= 9  # 30% of 30
         for cu in selected:
             cs.visit_record(
-                cu=cu, kind="实地核实", method="集中对账", visited_on=dt.date(2026, 11, 12),
-                inspectors="蔡海军、张澜", findings="账实相符", actor=staff,
-            )  # fmt: skip
+                cu=cu,
+                kind="实地核实",
+                method="集中对账",
+                visited_on=dt.date(2026, 11, 12),
+                inspectors="蔡海军、张澜",
+                findings="账实相符",
+                actor=staff,
+            )
         moved = bulk_apply(campaign, all_ids, "advance", staff)
         assert all(r.done for r in moved), [r.message for r in moved if not r.done]
     with at(dt.date(2026, 12, 2)):
@@ -289,9 +322,14 @@ def test_a_real_county_year(page, tmp_path):
         assert draw is not None
         for cu in CampaignUnit.objects.filter(campaign=campaign, sample_selected=True):
             cs.visit_record(
-                cu=cu, kind="随机抽查", method="现场查验", visited_on=dt.date(2026, 12, 2),
-                inspectors="蔡海军", findings="抽查无问题", actor=staff,
-            )  # fmt: skip
+                cu=cu,
+                kind="随机抽查",
+                method="现场查验",
+                visited_on=dt.date(2026, 12, 2),
+                inspectors="蔡海军",
+                findings="抽查无问题",
+                actor=staff,
+            )
         moved = bulk_apply(campaign, all_ids, "advance", staff)
         assert all(r.done for r in moved), [r.message for r in moved if not r.done]
         assert CampaignUnit.objects.filter(campaign=campaign, stage=Stage.UPDATE).count() == 30
@@ -300,15 +338,24 @@ def test_a_real_county_year(page, tmp_path):
     target = next(c for c in CampaignUnit.objects.filter(campaign=campaign) if c.unit.name == no_liaison[3])
     with at(dt.date(2026, 12, 3)):
         doc = document_create(
-            region=region, number="景编委发〔2026〕9号", title="关于调整编制的批复", issued_on=dt.date(2026, 12, 1),
-            kind="编委文件", issuer="中共景泰县委机构编制委员会", actor=admin,
-        )  # fmt: skip
+            region=region,
+            number="景编委发〔2026〕9号",
+            title="关于调整编制的批复",
+            issued_on=dt.date(2026, 12, 1),
+            kind="编委文件",
+            issuer="中共景泰县委机构编制委员会",
+            actor=admin,
+        )
         main_type = cy.NATURE_TYPES[county.unit(target.unit.name).nature][0]
         before = target.snapshot["quotas"][main_type]
         proposal = cs.proposal_create(
-            cu=target, kind="编制", target=main_type, proposed_value=str(before + 2), reason="核查发现编制底数有误",
+            cu=target,
+            kind="编制",
+            target=main_type,
+            proposed_value=str(before + 2),
+            reason="核查发现编制底数有误",
             actor=staff,
-        )  # fmt: skip
+        )
         cs.proposal_decide(proposal=proposal, accept=True, document=doc, actor=admin)
         target.refresh_from_db()
         assert target.snapshot["quotas"][main_type] == before + 2

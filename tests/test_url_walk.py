@@ -122,11 +122,18 @@ def archive_objects(unit) -> dict:
         upload=SimpleUploadedFile("p.pdf", b"%PDF-1.4\n"),
     )
     minute = archives_services.minute_create(
-        region=region, kind="室务会议", met_on=document.issued_on, subject="室务会", attendees="甲、乙",
-        items="研究编制事项", documents=[document], actor=None,
-    )  # fmt: skip
-    request = archives_services.request_create(region=region, title="关于设立某中心的请示", requesting_body="某局",
-                                               actor=None)  # fmt: skip
+        region=region,
+        kind="室务会议",
+        met_on=document.issued_on,
+        subject="室务会",
+        attendees="甲、乙",
+        items="研究编制事项",
+        documents=[document],
+        actor=None,
+    )
+    request = archives_services.request_create(
+        region=region, title="关于设立某中心的请示", requesting_body="某局", actor=None
+    )
     return {
         "catalogue_class": CatalogueClass.objects.order_by("id").first(),
         "dedicated_file": entry.dedicated_file,

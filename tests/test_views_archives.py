@@ -160,9 +160,14 @@ from archives.models import CatalogueClass, DedicatedFile, MinuteEntry, Request 
 def records(region, doc_a):
     """One of each office record, for the permission matrix."""
     minute = services.minute_create(
-        region=region, kind="室务会议", met_on=dt.date(2021, 5, 1), subject="室务会", attendees="甲、乙",
-        items="研究编制事项", actor=None,
-    )  # fmt: skip
+        region=region,
+        kind="室务会议",
+        met_on=dt.date(2021, 5, 1),
+        subject="室务会",
+        attendees="甲、乙",
+        items="研究编制事项",
+        actor=None,
+    )
     req = services.request_create(
         region=region, title="关于设立某中心的请示", requesting_body="某局", actor=None
     )
@@ -261,8 +266,16 @@ def test_no_delete_path_even_for_the_administrator(client, office_admin, doc_a):
 def test_staff_files_a_document_and_filters_the_list(client, region, office_staff, doc_a):
     cls = CatalogueClass.objects.get(code="0201")
     client.force_login(office_staff)
-    data = {"title": doc_a.title, "issuer": doc_a.issuer, "kind": doc_a.kind, "catalogue_class": cls.pk,
-            "retention": "永久", "box_number": "12", "volume_number": "3", "note": "原件存档案室"}  # fmt: skip
+    data = {
+        "title": doc_a.title,
+        "issuer": doc_a.issuer,
+        "kind": doc_a.kind,
+        "catalogue_class": cls.pk,
+        "retention": "永久",
+        "box_number": "12",
+        "volume_number": "3",
+        "note": "原件存档案室",
+    }
     assert client.post(reverse("archives:document_edit", args=[doc_a.pk]), data).status_code == 302
     assert AuditEntry.objects.filter(action="文件.修改", actor=office_staff).exists()
     make_document(region, "漳编发〔2019〕4号", issued_on=dt.date(2019, 4, 1))
@@ -293,12 +306,24 @@ def test_document_list_queries_do_not_grow(client, region, office_staff, django_
 def shelf(region):
     cls = CatalogueClass.objects.get(code="0101")
     other = CatalogueClass.objects.get(code="0601")
-    specs = [("漳编发〔2021〕3号", "2", "1", cls), ("漳编发〔2021〕1号", "1", "1", cls),
-             ("漳编发〔2021〕2号", "10", "1", other), ("漳编发〔2021〕4号", "", "", cls)]  # fmt: skip
+    specs = [
+        ("漳编发〔2021〕3号", "2", "1", cls),
+        ("漳编发〔2021〕1号", "1", "1", cls),
+        ("漳编发〔2021〕2号", "10", "1", other),
+        ("漳编发〔2021〕4号", "", "", cls),
+    ]
     for number, box, vol, c in specs:
-        services.document_create(region=region, number=number, title=f"关于{number}的通知", issuer="漳县编委",
-                                 issued_on=dt.date(2021, 3, 1), catalogue_class=c, box_number=box,
-                                 volume_number=vol, actor=None)  # fmt: skip
+        services.document_create(
+            region=region,
+            number=number,
+            title=f"关于{number}的通知",
+            issuer="漳县编委",
+            issued_on=dt.date(2021, 3, 1),
+            catalogue_class=c,
+            box_number=box,
+            volume_number=vol,
+            actor=None,
+        )
     return cls
 
 
@@ -364,8 +389,15 @@ def test_unit_history_lists_documents_in_date_order(
 
 def test_staff_keeps_minutes_dedicated_files_and_requests(client, region, office_staff, doc_a):
     client.force_login(office_staff)
-    joint = {"region": region.pk, "kind": "联席会议", "met_on": "2021-06-01", "subject": "编制联席会",
-             "attendees": "张三", "items": "研究", "documents": doc_a.number}  # fmt: skip
+    joint = {
+        "region": region.pk,
+        "kind": "联席会议",
+        "met_on": "2021-06-01",
+        "subject": "编制联席会",
+        "attendees": "张三",
+        "items": "研究",
+        "documents": doc_a.number,
+    }
     refused = client.post(reverse("archives:minute_create"), joint)
     assert refused.status_code == 400 and "参会部门" in refused.content.decode()
     assert (

@@ -59,8 +59,14 @@ def test_create_page_posts_a_campaign(client, office_staff, unit_a):
     client.force_login(office_staff)
     assert "成和平" in client.get(reverse("verification:campaign_create")).content.decode()
     today = dt.date.today().isoformat()
-    data = {"name": "2021年度机构编制核查", "kind": "年度核查", "cutoff": "2021-12-31", "onsite_ratio": "0.30",
-            "sample_ratio": "0.05", "members": "组长,成和平,县委组织部,副部长"}  # fmt: skip
+    data = {
+        "name": "2021年度机构编制核查",
+        "kind": "年度核查",
+        "cutoff": "2021-12-31",
+        "onsite_ratio": "0.30",
+        "sample_ratio": "0.05",
+        "members": "组长,成和平,县委组织部,副部长",
+    }
     for s in ("单位自查", "群众监督", "数据比对", "实地核实", "随机抽查", "数据更新"):
         data[f"start_{s}"] = data[f"end_{s}"] = today
     r = client.post(reverse("verification:campaign_create"), data)

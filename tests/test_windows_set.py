@@ -32,8 +32,14 @@ def test_a_whole_plan_moves_in_one_step(unit_a, office_staff):
     plan = _plan(dt.date(2026, 9, 1))
     # one stage at a time this plan could not be reached (each step would break the order)
     with pytest.raises(ValidationError):
-        cs.window_set(campaign=campaign, stage=Stage.ONSITE, starts_on=plan[Stage.ONSITE][0],
-                      ends_on=dt.date(2026, 9, 2), actor=office_staff, reason="调整")  # fmt: skip
+        cs.window_set(
+            campaign=campaign,
+            stage=Stage.ONSITE,
+            starts_on=plan[Stage.ONSITE][0],
+            ends_on=dt.date(2026, 9, 2),
+            actor=office_staff,
+            reason="调整",
+        )
     cs.windows_set(campaign=campaign, windows=plan, actor=office_staff, reason="按县实施方案")
     assert {w.stage: (w.starts_on, w.ends_on) for w in campaign.windows.all()} == plan
     entry = AuditEntry.objects.filter(action="核查.调整环节时间").latest("pk")
@@ -50,8 +56,12 @@ def test_refusals_leave_every_window_as_it_was(unit_a, office_staff, supervisor,
     with pytest.raises(ValidationError, match="原因"):
         cs.windows_set(campaign=campaign, windows=plan, actor=office_staff, reason=" ")
     with pytest.raises(ValidationError, match="结束日期早于开始日期"):
-        cs.windows_set(campaign=campaign, windows={Stage.NOTICE: (dt.date(2026, 9, 20), dt.date(2026, 9, 1))},
-                       actor=office_staff, reason="调整")  # fmt: skip
+        cs.windows_set(
+            campaign=campaign,
+            windows={Stage.NOTICE: (dt.date(2026, 9, 20), dt.date(2026, 9, 1))},
+            actor=office_staff,
+            reason="调整",
+        )
     for actor in (supervisor, liaison_a):
         with pytest.raises((PermissionDenied, ValidationError), match="编办工作人员"):
             cs.windows_set(campaign=campaign, windows=plan, actor=actor, reason="调整")

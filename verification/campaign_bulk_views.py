@@ -49,8 +49,9 @@ def campaign_units(request: HttpRequest, pk: int) -> HttpResponse:
             "place": post.get("place", ""),
         }
         try:
-            results = bulk.bulk_apply(campaign, _targets(request, campaign), post.get("action", ""),
-                                      request.user, params)  # fmt: skip
+            results = bulk.bulk_apply(
+                campaign, _targets(request, campaign), post.get("action", ""), request.user, params
+            )
         except ValidationError as exc:
             errors = exc.messages
     source = post if request.method == "POST" else request.GET

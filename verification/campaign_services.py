@@ -1426,7 +1426,7 @@ def unit_report_confirm(
             "problems": problems,
             "outside_staff": outside_staff,
             "on_behalf": bool(reason),
-        },  # fmt: skip
+        },
         reason=reason,
     )
     _file_unit_report(cu, report, actor)

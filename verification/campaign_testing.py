@@ -79,8 +79,15 @@ def walk_to(cu: CampaignUnit, stage: str, *, liaison, staff, people=()) -> Campa
                 campaign.refresh_from_db()
             cu.refresh_from_db()
             if cu.onsite_selected:
-                cs.visit_record(cu=cu, kind=VisitKind.ONSITE, method="集中对账", visited_on=timezone.localdate(),
-                                inspectors="蔡海军、张澜", findings="账实相符", actor=staff)  # fmt: skip
+                cs.visit_record(
+                    cu=cu,
+                    kind=VisitKind.ONSITE,
+                    method="集中对账",
+                    visited_on=timezone.localdate(),
+                    inspectors="蔡海军、张澜",
+                    findings="账实相符",
+                    actor=staff,
+                )
             cs.onsite_finish(cu=cu, actor=staff)
         elif cu.stage == Stage.SAMPLING:
             if not hasattr(campaign, "draw"):
@@ -88,8 +95,15 @@ def walk_to(cu: CampaignUnit, stage: str, *, liaison, staff, people=()) -> Campa
                 campaign.refresh_from_db()
             cu.refresh_from_db()
             if cu.sample_selected:
-                cs.visit_record(cu=cu, kind=VisitKind.SAMPLING, method="现场查验", visited_on=timezone.localdate(),
-                                inspectors="蔡海军", findings="抽查无问题", actor=staff)  # fmt: skip
+                cs.visit_record(
+                    cu=cu,
+                    kind=VisitKind.SAMPLING,
+                    method="现场查验",
+                    visited_on=timezone.localdate(),
+                    inspectors="蔡海军",
+                    findings="抽查无问题",
+                    actor=staff,
+                )
             cs.sampling_finish(cu=cu, actor=staff)
         elif cu.stage == Stage.UPDATE:
             cs.unit_report_confirm(cu=cu, leader_name="王局长", commitment=True, actor=liaison)

@@ -186,7 +186,7 @@ def campaign_action(request: HttpRequest, pk: int) -> HttpResponse:
                 selected_ids=[_int(v) for v in post.getlist("selected")],
                 actor=user,
                 reason=post.get("reason", ""),
-            ),  # fmt: skip
+            ),
             "已调整实地核实名单。",
         ),
         "draw": (
@@ -203,7 +203,7 @@ def campaign_action(request: HttpRequest, pk: int) -> HttpResponse:
                 ends_on=_date(post.get("ends_on")),
                 reason=post.get("reason", ""),
                 actor=user,
-            ),  # fmt: skip
+            ),
             "已调整环节时间。",
         ),
         "close": (lambda: cs.campaign_close(campaign=campaign, actor=user), "核查工作已结束。"),
@@ -277,7 +277,7 @@ def cu_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for s in cu.campaign.stages
             if s in cs.TRANSITIONS[cu.campaign.kind].get(cu.stage, ())
             and cu.campaign.stages.index(s) < ([*cu.campaign.stages, Stage.DONE]).index(cu.stage)
-        ],  # fmt: skip
+        ],
         "today": timezone.localdate(),
         "proxy": proxy_notes(cu),
         "proxy_reasons": ProxyReason.values,
@@ -323,7 +323,7 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 actor=user,
             ),
             "已保存。",
-        ),  # fmt: skip
+        ),
         "attach": (
             lambda: [cs.attachment_add(cu=cu, upload=f, actor=user) for f in files.getlist("files")],
             "已上传附件。",
@@ -339,7 +339,7 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 actor=user,
             ),
             "已提交更正申请，等待编办审核。",
-        ),  # fmt: skip
+        ),
         "decide": (
             lambda: cs.proposal_decide(
                 proposal=proposal(),
@@ -349,13 +349,13 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 actor=user,
             ),
             "已审核。",
-        ),  # fmt: skip
+        ),
         "notice_post": (
             lambda: cs.notice_post(
                 cu=cu, posted_on=_date(post.get("posted_on")), place=post.get("place", ""), actor=user
             ),
             "已登记公示。",
-        ),  # fmt: skip
+        ),
         "notice_remove": (
             lambda: cs.notice_remove(cu=cu, removed_on=_date(post.get("removed_on")), actor=user),
             "已登记撤除。",
@@ -365,7 +365,7 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 cu=cu, received_on=_date(post.get("received_on")), text=post.get("text", ""), actor=user
             ),
             "已登记反馈。",
-        ),  # fmt: skip
+        ),
         "feedback_reply": (
             lambda: cs.feedback_reply(feedback=feedback(), reply=post.get("reply", ""), actor=user),
             "已答复。",
@@ -379,7 +379,7 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 actor=user,
             ),
             "已明确责任人和期限。",
-        ),  # fmt: skip
+        ),
         "visit": (
             lambda: cs.visit_record(
                 cu=cu,
@@ -392,13 +392,13 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 actor=user,
             ),
             "已登记核查情况。",
-        ),  # fmt: skip
+        ),
         "prereview": (
             lambda: cs.unit_prereview(
                 cu=cu, passed=post.get("passed") == "1", note=post.get("note", ""), actor=user
             ),
             "已预审核。",
-        ),  # fmt: skip
+        ),
         "report": (
             lambda: cs.unit_report_confirm(
                 cu=cu,
@@ -413,14 +413,14 @@ def _cu_actions(request: HttpRequest, cu) -> dict[str, tuple[Callable[[], object
                 actor=user,
             ),
             "核查情况报告已确认提交。",
-        ),  # fmt: skip
+        ),
         "advance": (lambda: cs.stage_advance(cu=cu, actor=user), "已进入下一环节。"),
         "return": (
             lambda: cs.stage_return(
                 cu=cu, to_stage=post.get("to_stage", ""), reason=post.get("reason", ""), actor=user
             ),
             "已退回。",
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -445,10 +445,21 @@ def cu_notice(request: HttpRequest, pk: int) -> HttpResponse:
     cu = sel.campaign_unit_for(request.user, pk)
     if cu.snapshot["unit"].get("confidential"):
         raise Http404("涉密单位不公示。")
-    context = {"cu": cu, "snap": cu.snapshot, "notice": getattr(cu, "notice", None), "lines": sel.snapshot_lines(cu.snapshot),
-               "divisions": [d for d in cu.snapshot.get("divisions", []) if not d.get("confidential")]}  # fmt: skip
-    data = render_pdf("verification/campaign/print/notice.html", context, actor=request.user,
-                      action="核查.打印公示", target=cu, region=cu.campaign.region)  # fmt: skip
+    context = {
+        "cu": cu,
+        "snap": cu.snapshot,
+        "notice": getattr(cu, "notice", None),
+        "lines": sel.snapshot_lines(cu.snapshot),
+        "divisions": [d for d in cu.snapshot.get("divisions", []) if not d.get("confidential")],
+    }
+    data = render_pdf(
+        "verification/campaign/print/notice.html",
+        context,
+        actor=request.user,
+        action="核查.打印公示",
+        target=cu,
+        region=cu.campaign.region,
+    )
     return _pdf(data, f"{cu.name}机构编制公示.pdf")
 
 
@@ -478,8 +489,13 @@ def cu_selfcheck(request: HttpRequest, pk: int) -> HttpResponse:
         submit = post.get("submit") == "1"
         ok = "已代填并提交自查，进入群众监督环节。" if submit else "已保存代填的自查。"
         try:
-            cs.selfcheck_save(cu=cu, answers=answers, on_behalf_reason=post.get("on_behalf_reason", ""),
-                              submit=submit, actor=request.user)  # fmt: skip
+            cs.selfcheck_save(
+                cu=cu,
+                answers=answers,
+                on_behalf_reason=post.get("on_behalf_reason", ""),
+                submit=submit,
+                actor=request.user,
+            )
         except ValidationError as exc:
             for m in exc.messages:
                 messages.error(request, m)
@@ -498,7 +514,7 @@ def cu_selfcheck(request: HttpRequest, pk: int) -> HttpResponse:
                 post.get(f"text_{i.item}", i.text),
             )
             for i in items
-        ],  # fmt: skip
+        ],
         "reasons": ProxyReason.values,
         "reason": post.get("on_behalf_reason", ""),
         "has_liaison": bool(units_with_liaison([cu.unit_id])),
@@ -511,8 +527,19 @@ def cu_selfcheck_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's self-check as printed (a blank form for a paper return, or the answers with who filled
     them in, 代填 marked)."""
     cu = sel.campaign_unit_for(request.user, pk)
-    context = {"cu": cu, "snap": cu.snapshot, "items": cu.items.all(), "proxy": proxy_notes(cu),
-               "lines": sel.snapshot_lines(cu.snapshot)}  # fmt: skip
-    data = render_pdf("verification/campaign/print/selfcheck.html", context, actor=request.user,
-                      action="核查.打印自查表", target=cu, region=cu.campaign.region)  # fmt: skip
+    context = {
+        "cu": cu,
+        "snap": cu.snapshot,
+        "items": cu.items.all(),
+        "proxy": proxy_notes(cu),
+        "lines": sel.snapshot_lines(cu.snapshot),
+    }
+    data = render_pdf(
+        "verification/campaign/print/selfcheck.html",
+        context,
+        actor=request.user,
+        action="核查.打印自查表",
+        target=cu,
+        region=cu.campaign.region,
+    )
     return _pdf(data, f"{cu.name}单位自查表.pdf")

@@ -79,9 +79,14 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"类目“{cls.code}”已修改。")
             return redirect("archives:catalogue")
     return form_page(
-        request, form, title="修改类目", subject=str(cls), crumbs=_crumbs(), cancel=reverse("archives:catalogue"),
+        request,
+        form,
+        title="修改类目",
+        subject=str(cls),
+        crumbs=_crumbs(),
+        cancel=reverse("archives:catalogue"),
         lead="已归档文件的类目不能删除，如不再使用请取消“启用”。",
-    )  # fmt: skip
+    )
 
 
 def class_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -116,8 +121,18 @@ def catalogue_rows(qs) -> list[tuple[str, list[list]]]:
         rows = []
         for doc in items:
             n += 1
-            rows.append([n, doc.number, doc.title, doc.issuer, doc.issued_on, doc.retention, doc.box_number,
-                         doc.volume_number])  # fmt: skip
+            rows.append(
+                [
+                    n,
+                    doc.number,
+                    doc.title,
+                    doc.issuer,
+                    doc.issued_on,
+                    doc.retention,
+                    doc.box_number,
+                    doc.volume_number,
+                ]
+            )
         groups.append((f"第 {box} 盒" if box else NO_BOX, rows))
     return groups
 
@@ -151,13 +166,27 @@ def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
             "headers": HEADERS,
             "total": sum(len(r) for _, r in groups),
         }
-        data = render_pdf("archives/print/catalogue.html", context, actor=request.user, action="档案目录.打印",
-                          region=region)  # fmt: skip
+        data = render_pdf(
+            "archives/print/catalogue.html",
+            context,
+            actor=request.user,
+            action="档案目录.打印",
+            region=region,
+        )
         return download(data, f"{title}.pdf", "application/pdf")
     rows = [row for _, rs in groups for row in rs]
-    sheet = SheetSpec(name="分目录" if cls else "总目录", headers=HEADERS, rows=rows,
-                      widths={1: 6, 2: 24, 3: 48, 4: 28, 5: 12, 6: 10, 7: 8, 8: 8})  # fmt: skip
+    sheet = SheetSpec(
+        name="分目录" if cls else "总目录",
+        headers=HEADERS,
+        rows=rows,
+        widths={1: 6, 2: 24, 3: 48, 4: 28, 5: 12, 6: 10, 7: 8, 8: 8},
+    )
     data = workbook_bytes([sheet], exported_by=actor_name(request.user), note=title)
-    audit.record(actor=request.user, action="档案目录.导出", region=region, target_repr=title,
-                 after={"文件": f"{title}.xlsx", "条数": len(rows)})  # fmt: skip
+    audit.record(
+        actor=request.user,
+        action="档案目录.导出",
+        region=region,
+        target_repr=title,
+        after={"文件": f"{title}.xlsx", "条数": len(rows)},
+    )
     return download(data, f"{title}.xlsx", XLSX)

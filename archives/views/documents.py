@@ -110,8 +110,19 @@ def document_create(request: HttpRequest) -> HttpResponse:
 @transaction.atomic
 def _create_with_scan(request: HttpRequest, d: dict):
     """Register the Document and its scan together: a refused scan leaves no half-registered Document."""
-    fields = ("region", "number", "title", "issuer", "issued_on", "kind", "note", "catalogue_class",
-              "retention", "box_number", "volume_number")  # fmt: skip
+    fields = (
+        "region",
+        "number",
+        "title",
+        "issuer",
+        "issued_on",
+        "kind",
+        "note",
+        "catalogue_class",
+        "retention",
+        "box_number",
+        "volume_number",
+    )
     document = services.document_create(actor=request.user, **{k: d[k] for k in fields})
     if d.get("scan"):
         try:
@@ -144,8 +155,14 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"文件“{document.number}”已修改。")
             return redirect("archives:document_detail", pk=pk)
     cancel = reverse("archives:document_detail", args=[pk])
-    return form_page(request, form, title="修改文件与归档信息", subject=document.number, crumbs=_crumbs(document),
-                     cancel=cancel)  # fmt: skip
+    return form_page(
+        request,
+        form,
+        title="修改文件与归档信息",
+        subject=document.number,
+        crumbs=_crumbs(document),
+        cancel=cancel,
+    )
 
 
 def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
@@ -165,11 +182,17 @@ def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     cited = services.citations(document)
     note = "；".join(f"{k} {v} 条" for k, v in cited.items())
     return form_page(
-        request, form, title="撤回文件", subject=document.number, crumbs=_crumbs(document), danger=True,
-        cancel=reverse("archives:document_detail", args=[pk]), submit_label="撤回",
+        request,
+        form,
+        title="撤回文件",
+        subject=document.number,
+        crumbs=_crumbs(document),
+        danger=True,
+        cancel=reverse("archives:document_detail", args=[pk]),
+        submit_label="撤回",
         lead="文件永久保存，不能删除。撤回后仍可查阅，原有记录保留，但不能再作为新的变更依据。"
         + (f"该文件已被引用：{note}。" if note else ""),
-    )  # fmt: skip
+    )
 
 
 def scan_add(request: HttpRequest, pk: int) -> HttpResponse:

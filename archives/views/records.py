@@ -279,9 +279,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
             return redirect("archives:request_detail", pk=item.pk)
     lead = "请示事项须有明确的政策依据，论证可行性和必要性，并写明机构名称、性质、规格、隶属关系、经费来源、主要职责、人员编制和领导职数；内容不全时可先保存草稿，但不能提交。"
     return form_page(
-        request, form, title="起草请示事项", crumbs=_request_crumbs(), cancel=reverse("archives:request_list"),
-        lead=lead, submit_label="保存草稿",
-    )  # fmt: skip
+        request,
+        form,
+        title="起草请示事项",
+        crumbs=_request_crumbs(),
+        cancel=reverse("archives:request_list"),
+        lead=lead,
+        submit_label="保存草稿",
+    )
 
 
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -359,9 +364,11 @@ def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
         number = (request.POST.get("number") or "").strip()
         found = services.resolve_numbers(item.region, number, field="document") if number else []
         services.request_decide(
-            request=item, document=found[0] if found else None, decision=request.POST.get("decision", ""),
+            request=item,
+            document=found[0] if found else None,
+            decision=request.POST.get("decision", ""),
             actor=request.user,
-        )  # fmt: skip
+        )
         return "已记录决定。"
 
     return _transition(request, pk, step)

@@ -30,7 +30,11 @@ class Command(BaseCommand):
                 raise CommandError(f"没有这些区划代码：{'、'.join(unknown)}", returncode=1)
             ids = list(found.values())
         paths = export_all(out, region_ids=ids, exported_by=by)
-        audit.record(actor=None, action="台账.导出", after={"文件": [str(p) for p in paths], "区划": region or "全部"},
-                     reason=by)
+        audit.record(
+            actor=None,
+            action="台账.导出",
+            after={"文件": [str(p) for p in paths], "区划": region or "全部"},
+            reason=by,
+        )
         for path in paths:
             self.stdout.write(f"已写出 {path}")
