@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts.signals import MUST_CHANGE_KEY
-from bianzhi.roles import has_capability
+from bianzhi.roles import can
 
 
 class FirstRunMiddleware:
@@ -36,7 +36,7 @@ class FirstRunMiddleware:
 
         if not user.is_authenticated:
             return setup_open()
-        return has_capability(user, "manage_users") and not Region.objects.exists()
+        return can(user, "manage_users") and not Region.objects.exists()
 
 
 class FirstPasswordMiddleware:

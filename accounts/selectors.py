@@ -10,14 +10,14 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
-from bianzhi.roles import has_capability, region_ids
+from bianzhi.roles import can, region_ids
 from units.choices import Nature, UnitStatus
 from units.models import Unit
 
 
 def manageable_regions(user) -> QuerySet[Region]:
     """Regions whose accounts the user manages (office administrators only)."""
-    if not has_capability(user, "manage_users"):
+    if not can(user, "manage_users"):
         return Region.objects.none()
     ids = region_ids(user)
     return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
@@ -34,7 +34,7 @@ def _liaison_grants(unit_ids) -> QuerySet[UserObjectPermission]:
 def accounts_for(user) -> QuerySet:
     """Accounts of the user's regions: their profile names one, or they are liaison of one of its
     units. Superuser accounts are listed only to superusers."""
-    if not has_capability(user, "manage_users"):
+    if not can(user, "manage_users"):
         return get_user_model().objects.none()
     users = get_user_model().objects.all()
     ids = region_ids(user)

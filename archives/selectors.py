@@ -18,11 +18,11 @@ from guardian.shortcuts import get_objects_for_user
 
 from archives.models import CatalogueClass, DedicatedEntry, DedicatedFile, Document, MinuteEntry, Request
 from bianzhi.models import Region
-from bianzhi.roles import Role, has_capability, user_roles
+from bianzhi.roles import Role, can, user_roles
 
 
 def office_regions(user) -> QuerySet[Region]:
-    if not has_capability(user, "view_registry"):
+    if not can(user, "view_registry"):
         return Region.objects.none()
     return Region.objects.all() if user.is_superuser else Region.objects.filter(profile__user=user)
 
@@ -40,14 +40,14 @@ def liaison_units(user) -> QuerySet:
 def units_for(user) -> QuerySet:
     """The units whose 沿革 the user may see (like the unit pages)."""
     Unit = apps.get_model("units", "Unit")
-    if has_capability(user, "view_registry"):
+    if can(user, "view_registry"):
         return Unit.objects.filter(region__in=office_regions(user))
     return liaison_units(user)
 
 
 def documents_for(user) -> QuerySet[Document]:
     """The Documents a user may see (see the module docstring)."""
-    if has_capability(user, "view_registry"):
+    if can(user, "view_registry"):
         return Document.objects.filter(region__in=office_regions(user))
     if Role.LIAISON not in user_roles(user):
         return Document.objects.none()
@@ -70,7 +70,7 @@ def document_for(user, pk) -> Document:
 
 def classes_for(user) -> QuerySet[CatalogueClass]:
     """The catalogue (shared by the deployment) is the office's: no one else sees it."""
-    if not has_capability(user, "view_registry"):
+    if not can(user, "view_registry"):
         return CatalogueClass.objects.none()
     return CatalogueClass.objects.all()
 
@@ -105,7 +105,7 @@ def unfiled_count(user) -> int:
 
 
 def dedicated_files_for(user) -> QuerySet[DedicatedFile]:
-    if not has_capability(user, "view_registry"):
+    if not can(user, "view_registry"):
         return DedicatedFile.objects.none()
     regions = office_regions(user)
     return DedicatedFile.objects.annotate(n=Count("entries", filter=Q(entries__region__in=regions)))

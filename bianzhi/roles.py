@@ -1,8 +1,18 @@
 """Roles (DOMAIN.md §1) as Django groups, and what each may do.
 
-Capabilities are checked by views (403) and by the services themselves (``authorize``), so a call that
-skips the view is refused the same way; what a user may *see* is decided by the selectors (404 for
-anything outside the user's scope).
+This module is the one permission vocabulary. Each role's capabilities are named once, in
+``CAPABILITIES``, and everything asks the same question the same way:
+
+- a predicate: ``can(user, "capability", region=…)`` (views, selectors, forms; templates read the
+  ``can`` dict that ``bianzhi.context_processors.roles`` puts in every page: ``{% if can.export %}``);
+- a view's guard: ``require(user, "capability", region=…)`` raises PermissionDenied (403) with the
+  capability's Chinese refusal;
+- a service's guard: ``authorize(actor, "capability", region=…)``, the same with ``actor=None`` (the
+  system) allowed.
+
+What a user may *see* is decided by the selectors (404 for anything outside the user's scope); which
+units a liaison acts for is object-level (guardian's ``units.liaise_unit``, read by
+``units.selectors.liaison_unit_ids``).
 
 ``actor=None`` is the system: a management command or the demo loader run on the server by its
 operator (who holds the database anyway). Every request carries a user (anonymous included), never None.
@@ -36,6 +46,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "view_full_id": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),
     "override": frozenset({Role.OFFICE_ADMIN}),
     "manage_users": frozenset({Role.OFFICE_ADMIN}),
+    "run_comparison": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # upload any source, run, decide
+    "run_campaign": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # the 核查 campaign's office work
+    "liaise": frozenset({Role.LIAISON}),  # act for the units granted to them (object-level)
+    "send_source": frozenset({Role.PARTNER}),  # a partner department's clerk sends its source
 }
 
 # What a refusal says, per capability (services raise PermissionDenied with it; views show 403).
@@ -48,7 +62,12 @@ REFUSALS: dict[str, str] = {
     "view_full_id": "您不能查看完整的公民身份号码。",
     "override": "只有编办管理员可以特批或建账。",
     "manage_users": "只有编办管理员可以管理账号。",
+    "run_comparison": "只有编办管理员和工作人员可以执行此操作。",
+    "run_campaign": "只有本区划的编办工作人员可以进行此操作。",
+    "liaise": "只有单位联络员可以进行此操作。",
+    "send_source": "只有协作部门经办人可以报送本部门数据。",
 }
+REFUSE_REGION = "您不能办理其他区划的事项。"
 
 
 def user_roles(user) -> frozenset[Role]:
@@ -65,14 +84,19 @@ def user_roles(user) -> frozenset[Role]:
     return cached
 
 
-def has_capability(user, capability: str) -> bool:
-    return bool(user_roles(user) & CAPABILITIES[capability])
+def can(user, capability: str, *, region=None) -> bool:
+    """The user holds ``capability`` and, when ``region`` (a Region or its id) is given, works for it."""
+    if not user_roles(user) & CAPABILITIES[capability]:
+        return False
+    return region is None or works_in(user, region)
 
 
-def require(user, capability: str) -> None:
-    """Raise PermissionDenied (403) unless the user has the capability."""
-    if not has_capability(user, capability):
-        raise PermissionDenied("您没有执行此操作的权限。")
+def require(user, capability: str, *, region=None) -> None:
+    """A view's guard: PermissionDenied (403, the capability's Chinese refusal) unless ``can``."""
+    if not user_roles(user) & CAPABILITIES[capability]:
+        raise PermissionDenied(REFUSALS[capability])
+    if region is not None and not works_in(user, region):
+        raise PermissionDenied(REFUSE_REGION)
 
 
 def region_ids(user) -> frozenset[int] | None:
@@ -101,12 +125,8 @@ def authorize(actor, capability: str, *, region=None) -> None:
     unless the actor holds ``capability`` and, when ``region`` is given, works for that region.
 
     ``actor=None`` is the system (see the module docstring) and is allowed."""
-    if actor is None:
-        return
-    if not has_capability(actor, capability):
-        raise PermissionDenied(REFUSALS[capability])
-    if region is not None and not works_in(actor, region):
-        raise PermissionDenied("您不能办理其他区划的事项。")
+    if actor is not None:
+        require(actor, capability, region=region)
 
 
 def ensure_groups() -> dict[Role, Group]:

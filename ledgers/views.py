@@ -20,7 +20,7 @@ from django.utils import timezone
 from bianzhi import audit
 from bianzhi.lib.pdf import render_pdf
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
-from bianzhi.roles import actor_name, has_capability, require
+from bianzhi.roles import actor_name, can, require
 from ledgers import exports, selectors
 from ledgers.forms import LedgerFilterForm
 from ledgers.models import EstablishmentRow
@@ -38,7 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _require_reader(user) -> None:
     """Ledgers are for office roles and liaisons; a partner clerk gets 403."""
-    if not (has_capability(user, "view_registry") or liaison_unit_ids(user)):
+    if not (can(user, "view_registry") or liaison_unit_ids(user)):
         raise PermissionDenied("您没有查看台账的权限。")
 
 
@@ -116,7 +116,7 @@ def _check_fmt(fmt: str) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_reader(user)
-    office = has_capability(user, "view_registry")
+    office = can(user, "view_registry")
     units = selectors.rows_for(user).order_by("unit__sort_order", "unit_id")
     return render(
         request,
@@ -211,7 +211,7 @@ def unit_ledger(request: HttpRequest, pk: int) -> HttpResponse:
             "form": f["form"],
             "page": _page(request, _unit_entries(unit, f)),
             "figures": _figures(row),
-            "can_export": has_capability(request.user, "export"),
+            "can_export": can(request.user, "export"),
         },
     )
 
@@ -291,7 +291,7 @@ def table(request: HttpRequest, table: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "headers": exports.TABLE_ONE_HEADERS,
-            "can_export": has_capability(request.user, "export"),
+            "can_export": can(request.user, "export"),
         },
     )
 
@@ -312,7 +312,7 @@ def table_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     require(request.user, "export")
     f = _filters(request)
     qs = _table_qs(request, table, f)
-    masked = not has_capability(request.user, "view_full_id")
+    masked = not can(request.user, "view_full_id")
     if fmt == "xlsx":
         build = {
             "one": lambda: SheetSpec("表一", exports.TABLE_ONE_HEADERS, exports.table_one_rows(qs)),

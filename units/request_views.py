@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from archives.models import Document
-from bianzhi.roles import has_capability, require
+from bianzhi.roles import can, require
 from units import printing, selectors, services
 from units.choices import Nature, RequestStatus, SlipStatus, UnitStatus
 from units.models import EstablishmentRequest, Movement, OrganLimit, Person, Unit, UseSlip
@@ -69,7 +69,7 @@ def slip_for(user, pk: int) -> UseSlip:
 
 def requestable_units(user) -> QuerySet[Unit]:
     """Office staff: every live 法人 unit of their regions; a liaison: their own units; others: 403."""
-    if has_capability(user, "edit_registry"):
+    if can(user, "edit_registry"):
         return _live_legal_units(user)
     ids = selectors.liaison_unit_ids(user)
     if not ids:
@@ -116,7 +116,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
     data = form.cleaned_data if form.is_valid() else {}
     page = _page(request, _filter_requests(request.user, data))
-    can_create = has_capability(request.user, "edit_registry") or bool(
+    can_create = can(request.user, "edit_registry") or bool(
         selectors.liaison_unit_ids(request.user)
     )
     return render(request, "units/requests/list.html", {"form": form, "page": page, "can_create": can_create})
@@ -171,7 +171,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 def _detail_ctx(request: HttpRequest, req: EstablishmentRequest, **forms: Any) -> dict[str, Any]:
     user, unit = request.user, req.unit
     pending = req.status == RequestStatus.PENDING
-    can_decide = pending and has_capability(user, "approve")
+    can_decide = pending and can(user, "approve")
     today = timezone.localdate()
     return {
         "req": req,
@@ -239,7 +239,7 @@ def request_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     req = request_for(request.user, pk)
-    if req.requested_by_id != request.user.pk and not has_capability(request.user, "edit_registry"):
+    if req.requested_by_id != request.user.pk and not can(request.user, "edit_registry"):
         raise PermissionDenied("只有申请人或编办工作人员可以撤回申请。")
 
     def run(d: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
-from bianzhi.roles import Role, has_capability, user_roles
+from bianzhi.roles import Role, can, user_roles
 from units.choices import (
     ALLOWED_TYPES,
     ESTABLISHMENT_ORDER,
@@ -29,7 +29,7 @@ from units.models import LeaderPostQuota, Person, Quota, Unit, UnitEvent, UseSli
 
 def regions_for(user) -> QuerySet[Region]:
     """Regions whose whole registry the user sees (office roles only)."""
-    if not has_capability(user, "view_registry"):
+    if not can(user, "view_registry"):
         return Region.objects.none()
     if user.is_superuser:
         return Region.objects.all()
@@ -53,7 +53,7 @@ def liaison_unit_ids(user) -> set[int]:
 
 def units_for(user) -> QuerySet[Unit]:
     """Every unit (live or not, divisions included) the user may see."""
-    if has_capability(user, "view_registry"):
+    if can(user, "view_registry"):
         return Unit.objects.filter(region__in=regions_for(user))
     ids = liaison_unit_ids(user)
     if not ids:
@@ -69,7 +69,7 @@ def unit_for(user, pk: int) -> Unit:
 
 
 def people_for(user) -> QuerySet[Person]:
-    if has_capability(user, "view_registry"):
+    if can(user, "view_registry"):
         return Person.objects.filter(unit__region__in=regions_for(user))
     ids = liaison_unit_ids(user)
     return Person.objects.filter(unit_id__in=ids) if ids else Person.objects.none()

@@ -25,7 +25,7 @@ from django.utils import timezone
 from archives.choices import DocumentStatus
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
-from bianzhi.roles import Role, has_capability, require, user_roles
+from bianzhi.roles import Role, can, require, user_roles
 from bianzhi.workdays import missing_years
 from units import selectors, services
 from units.choices import (
@@ -67,7 +67,7 @@ def _page(request: HttpRequest, qs: QuerySet, param: str = "page") -> Page:
 
 def _require_reader(user) -> None:
     """Registry lists are for office roles and liaisons; a partner clerk gets 403 (DOMAIN.md §1)."""
-    if not (has_capability(user, "view_registry") or selectors.liaison_unit_ids(user)):
+    if not (can(user, "view_registry") or selectors.liaison_unit_ids(user)):
         raise PermissionDenied("您没有查看机构编制数据的权限。")
 
 
@@ -164,7 +164,7 @@ def _workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
     late = Movement.objects.filter(
         person__in=selectors.people_for(user), is_late=True, recorded_at__gte=since
     ).select_related("person", "person__unit")
-    office = has_capability(user, "view_registry")
+    office = can(user, "view_registry")
     return {
         "pending_requests": EstablishmentRequest.objects.filter(
             unit__in=units, status=RequestStatus.PENDING
@@ -181,7 +181,7 @@ def _workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (has_capability(user, "view_registry") or selectors.liaison_unit_ids(user)):
+    if not (can(user, "view_registry") or selectors.liaison_unit_ids(user)):
         return render(
             request, "units/dashboard_partner.html", {"is_partner": Role.PARTNER in user_roles(user)}
         )
@@ -193,7 +193,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "units/dashboard.html",
         {
-            "is_liaison": not has_capability(user, "view_registry"),
+            "is_liaison": not can(user, "view_registry"),
             "by_nature": units.values("nature").annotate(n=Count("id")).order_by("nature"),
             "unit_total": units.count(),
             "rows": rows,
@@ -204,7 +204,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "over_quota": Unit.objects.filter(pk__in=over_quota).order_by("sort_order", "id"),
             "over_posts": Unit.objects.filter(pk__in=over_posts).order_by("sort_order", "id"),
             "my_units": units.order_by("sort_order", "id")[:20]
-            if not has_capability(user, "view_registry")
+            if not can(user, "view_registry")
             else None,
             **_workflow_panels(user, units),
         },
@@ -272,7 +272,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_request": unit.is_live
             and not unit.is_division
             and (
-                has_capability(request.user, "edit_registry")
+                can(request.user, "edit_registry")
                 or unit.pk in selectors.liaison_unit_ids(request.user)
             ),
             "aliases": [a.name for a in unit.aliases.all()],
@@ -553,7 +553,7 @@ def person_enter(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         unit=unit,
         documents=_documents(unit.region_id),
-        override=has_capability(request.user, "override"),
+        override=can(request.user, "override"),
         initial=_slip_initial(unit, request.GET.get("slip")),
     )
 
@@ -620,7 +620,7 @@ def person_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         divisions=divisions.select_related("parent"),
         documents=_documents(person.unit.region_id),
         initial={"establishment_type": person.establishment_type},
-        override=has_capability(request.user, "override"),
+        override=can(request.user, "override"),
     )
 
     def run(d: dict[str, Any]) -> Person:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from bianzhi.lib.xlsx import write_error_workbook
-from bianzhi.roles import has_capability, require
+from bianzhi.roles import can, require
 from units import selectors
 from units.exports import filter_units, staff_workbook, units_workbook
 from units.forms import StaffImportForm, UnitsImportForm
@@ -61,7 +61,7 @@ def _import_page(request: HttpRequest, *, function, title: str, kind: str) -> Ht
     if kind == "units":
         form = UnitsImportForm(request.POST or None, request.FILES or None, **kwargs)
     else:
-        may_baseline = has_capability(request.user, "override")
+        may_baseline = can(request.user, "override")
         form = StaffImportForm(
             request.POST or None, request.FILES or None, may_baseline=may_baseline, **kwargs
         )

@@ -14,7 +14,7 @@ from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from bianzhi.models import Region
-from bianzhi.roles import Role, has_capability, user_roles
+from bianzhi.roles import Role, can, user_roles
 from units.models import Unit
 from units.selectors import liaison_unit_ids, regions_for
 from verification.compare.data import FINANCE, ORG, SI
@@ -26,7 +26,7 @@ DEPARTMENT_WORDS = ((ORG, ("组织",)), (FINANCE, ("财政",)), (SI, ("人社", 
 
 
 def is_office(user) -> bool:
-    return has_capability(user, "view_registry")
+    return can(user, "view_registry")
 
 
 def is_office_writer(user) -> bool:

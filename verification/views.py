@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from bianzhi.lib.idnumbers import mask_id
 from bianzhi.lib.xlsx import RowError, write_error_workbook
-from bianzhi.roles import has_capability, require
+from bianzhi.roles import can, require
 from units import services as unit_services
 from units.choices import Nature, UnitStatus
 from units.models import Unit, UnitAlias
@@ -133,7 +133,7 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview(user, preview: dict) -> dict:
     """The stored preview, ID numbers masked for roles without ``view_full_id`` (DOMAIN.md §7)."""
     header = preview.get("header", [])
-    if has_capability(user, "view_full_id"):
+    if can(user, "view_full_id"):
         return preview
     id_columns = {i + 1 for i, h in enumerate(header) if h in ID_HEADERS}
     rows = [

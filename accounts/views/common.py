@@ -7,20 +7,20 @@ from django.forms import Form
 from django.http import Http404
 
 from accounts import selectors
-from bianzhi.roles import REFUSALS, has_capability
+from bianzhi.roles import REFUSALS, can
 
 
 def require_manager(user) -> None:
     """Pages without an object: 403 unless the user manages accounts."""
-    if not has_capability(user, "manage_users"):
+    if not can(user, "manage_users"):
         raise PermissionDenied(REFUSALS["manage_users"])
 
 
 def account_or_404(user, user_id: int):
     """An account page: office users without the capability get 403, anyone else 404 (they do not learn
     which accounts exist); an administrator gets 404 outside their regions."""
-    if not has_capability(user, "manage_users"):
-        if has_capability(user, "view_registry"):
+    if not can(user, "manage_users"):
+        if can(user, "view_registry"):
             raise PermissionDenied(REFUSALS["manage_users"])
         raise Http404("没有找到该账号。")
     return selectors.account_for(user, user_id)

@@ -24,7 +24,7 @@ from accounts.imports import HEADERS, SHEET
 from accounts.views.common import account_or_404, posted, require_manager
 from bianzhi.lib.pdf import render_pdf
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
-from bianzhi.roles import REFUSALS, has_capability
+from bianzhi.roles import REFUSALS, can
 from units import selectors as unit_selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,7 +36,7 @@ SHOWN_ERRORS = 500
 def _unit(request: HttpRequest, unit_id: int):
     """The unit (404 outside the user's scope), then the capability (403)."""
     unit = unit_selectors.unit_for(request.user, unit_id)
-    if not has_capability(request.user, "manage_users"):
+    if not can(request.user, "manage_users"):
         raise PermissionDenied(REFUSALS["manage_users"])
     return unit
 

@@ -19,7 +19,7 @@ from accounts import services
 from accounts.forms import RegionForm, SetupForm
 from accounts.views.common import add_service_errors, posted
 from bianzhi.models import Region
-from bianzhi.roles import has_capability
+from bianzhi.roles import can
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -33,7 +33,7 @@ def _closed(request: HttpRequest) -> HttpResponse:
 def _admin_without_region(request: HttpRequest) -> bool:
     return (
         request.user.is_authenticated
-        and has_capability(request.user, "manage_users")
+        and can(request.user, "manage_users")
         and not Region.objects.exists()
     )
 

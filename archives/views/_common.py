@@ -9,14 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from bianzhi.roles import has_capability
+from bianzhi.roles import can
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def require_office(user) -> None:
     """The archives beyond Documents are the office's own: anyone else is refused (403)."""
-    if not has_capability(user, "view_registry"):
+    if not can(user, "view_registry"):
         raise PermissionDenied("您没有查看档案的权限。")
 
 

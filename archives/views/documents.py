@@ -17,7 +17,7 @@ from archives.forms import DocumentCreateForm, DocumentEditForm, DocumentFilterF
 from archives.models import DocumentFile
 from archives.selectors import documents_for, office_regions
 from archives.views._common import add_errors, form_page
-from bianzhi.roles import Role, has_capability, require, user_roles
+from bianzhi.roles import Role, can, require, user_roles
 
 
 def _crumbs(document=None):
@@ -52,7 +52,7 @@ def filter_documents(qs, data: dict):
 
 
 def document_list(request: HttpRequest) -> HttpResponse:
-    if not (has_capability(request.user, "view_registry") or Role.LIAISON in user_roles(request.user)):
+    if not (can(request.user, "view_registry") or Role.LIAISON in user_roles(request.user)):
         raise PermissionDenied("您没有查看文件的权限。")
     form = DocumentFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -65,7 +65,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.document_for(request.user, pk)
     events = document.unitevent_set.select_related("unit").order_by("occurred_on", "id")
     movements = document.movement_set.select_related("person", "person__unit").order_by("occurred_on", "id")
-    office = has_capability(request.user, "view_registry")
+    office = can(request.user, "view_registry")
     if not office:  # a liaison sees only their own units' records
         units = selectors.liaison_units(request.user).values("pk")
         events = events.filter(unit__in=units)
@@ -76,7 +76,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": events,
         "movements": movements,
         "scan_form": ScanForm()
-        if has_capability(request.user, "edit_registry") and document.is_citable
+        if can(request.user, "edit_registry") and document.is_citable
         else None,
     }
     if office:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from archives import selectors
 from archives.views.documents import filter_documents
-from bianzhi.roles import Role, has_capability, user_roles
+from bianzhi.roles import Role, can, user_roles
 
 SHOWN = 20
 
@@ -32,7 +32,7 @@ def _year(value: str) -> int | None:
 
 def archive_search(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (has_capability(user, "view_registry") or Role.LIAISON in user_roles(user)):
+    if not (can(user, "view_registry") or Role.LIAISON in user_roles(user)):
         raise PermissionDenied("您没有检索档案的权限。")
     q = (request.GET.get("q") or "").strip()[:100]
     words, year = q.split(), _year((request.GET.get("year") or "").strip())

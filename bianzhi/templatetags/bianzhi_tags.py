@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bianzhi.lib.dates import format_cn
 from bianzhi.lib.idnumbers import mask_id
-from bianzhi.roles import has_capability, user_roles
+from bianzhi.roles import can, user_roles
 
 register = template.Library()
 
@@ -35,7 +35,7 @@ def show_id(context, number: str) -> str:
     """The full ID number for roles with ``view_full_id``, else masked."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return number if user is not None and has_capability(user, "view_full_id") else mask_id(number or "")
+    return number if user is not None and can(user, "view_full_id") else mask_id(number or "")
 
 
 @register.filter

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from archives.models import Document
 from archives.services import require_citable
-from bianzhi.roles import has_capability, works_in
+from bianzhi.roles import can, works_in
 from units.choices import (
     UnitEventKind,
 )
@@ -120,7 +120,7 @@ def authorize_unit(actor, unit: Unit, *, capability: str = "edit_registry") -> N
 
     if actor is None:
         return
-    if has_capability(actor, capability) and works_in(actor, unit.region_id):
+    if can(actor, capability) and works_in(actor, unit.region_id):
         return
     if unit.legal_unit.pk in liaison_unit_ids(actor):
         return

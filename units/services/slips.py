@@ -17,7 +17,7 @@ from django.utils import timezone
 from archives.models import Document
 from bianzhi import audit
 from bianzhi.models import Region
-from bianzhi.roles import authorize, has_capability, works_in
+from bianzhi.roles import authorize, can, works_in
 from units.choices import REQUEST_TRANSITIONS, EntryMethod, OverrideKind, RequestStatus, SlipStatus
 from units.models import EstablishmentRequest, Override, Person, Quota, RequestEvent, Unit, UseSlip
 from units.services.common import _fail, _today, authorize_unit, require_document_of
@@ -194,7 +194,7 @@ def _lock_request(
     if capability is not None:
         authorize(actor, capability, region=region)
     elif actor is not None and request.requested_by_id != actor.pk:
-        if not (has_capability(actor, "edit_registry") and works_in(actor, region)):
+        if not (can(actor, "edit_registry") and works_in(actor, region)):
             raise PermissionDenied("只有申请人或本区划的编办工作人员可以撤回申请。")
     if to_status not in REQUEST_TRANSITIONS[request.status]:
         _fail(f"该申请当前状态为“{request.status}”，不能改为“{to_status}”。")
