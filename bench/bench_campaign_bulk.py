@@ -36,11 +36,11 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from bianzhi.lib.testing import make_region, make_unit, make_user
     from bianzhi.roles import Role
-    from verification import campaign_bulk as bulk
-    from verification import campaign_services as cs
-    from verification.campaign_testing import make_campaign
+    from tests.builders.campaign import make_campaign
+    from tests.builders.registry import make_region, make_unit, make_user
+    from verification.campaign import services as cs
+    from verification.campaign.services import bulk
 
     region = make_region()
     staff = make_user("bench_staff", Role.OFFICE_STAFF, regions=[region], full_name="李编办")

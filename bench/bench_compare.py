@@ -179,7 +179,7 @@ def gen_partner_rows(register, scale: str):
 
 def write_files(rows, fmt: str, outdir: Path) -> dict[str, Path]:
     from bianzhi.lib.xlsx import SheetSpec
-    from verification.compare.testing import HEADERS
+    from tests.builders.compare import HEADERS
     from verification.compare.xlsxout import write_fast_workbook
 
     files = {}
@@ -223,7 +223,7 @@ def populate_db(register) -> None:
     """The register into the database with bulk inserts (the thing measured is the comparison)."""
     from itertools import islice
 
-    from bianzhi.lib.testing import make_region
+    from tests.builders.registry import make_region
     from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias
 
     region = make_region()

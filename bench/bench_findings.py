@@ -11,7 +11,7 @@ province comparison (1,000,000 people, three partner files of 1,000,000 rows) fi
 problems; their shape here is synthetic (the 17 codes, a fixed mix, sources org/finance/si/register,
 units of real Unit rows so townships resolve), the paths are the real ones:
 
-1. ``verification.services.comparison_record`` (the thing measured; units are bulk-inserted): a first
+1. ``verification.findings.services.comparison_record`` (the thing measured; units are bulk-inserted): a first
    run where every finding is new, then a second run where ~10% are gone and ~10% are new (before it,
    ~5% of the findings are 已说明 and ~3% closed, so the gone path skips closed ones).
 2. ``verification:finding_list`` through Django's test Client as an office staff user: unfiltered, by
@@ -116,8 +116,8 @@ def setup(db: str) -> str:
 def fill(code: str, name: str, n_units: int, username: str):
     """A region with ``n_units`` units (every 4th in one of 10 townships, the rest 县直) and an office
     staff user of that region."""
-    from bianzhi.lib.testing import make_region, make_user
     from bianzhi.roles import Role
+    from tests.builders.registry import make_region, make_user
     from units.models import Unit
 
     region = make_region(code, name)
@@ -195,7 +195,7 @@ def record(region, findings, user) -> tuple[float, int, object]:
     from django.db import connection
 
     from verification.compare.engine import Result
-    from verification.services import comparison_record
+    from verification.findings.services import comparison_record
 
     result = Result(findings=findings, register_people=1_000_000)
     counter = QueryCounter()
@@ -212,7 +212,7 @@ def set_statuses(region) -> None:
     """Before the second run: ~5% 已说明, ~2% 已整改, ~1% 不属实 (not measured)."""
     from django.db.models.functions import Mod
 
-    from verification.models import Finding
+    from verification.findings.models import Finding
 
     findings = Finding.objects.filter(region=region).alias(m20=Mod("id", 20), m50=Mod("id", 50))
     findings.filter(m20=1).update(status="已说明")
@@ -277,7 +277,7 @@ def matched(user, params: dict) -> int:
     """How many findings the filters select (outside the timing)."""
     from django.test import RequestFactory
 
-    from verification import selectors, views
+    from verification.findings import selectors, views
 
     request = RequestFactory().get("/", {k: v for k, v in params.items() if k != "page"})
     request.user = user
@@ -303,7 +303,7 @@ def capture_once(user, units) -> dict:
 def measure_pages(data: dict, repeat: int) -> dict:
     from django.urls import reverse
 
-    from verification.models import Finding, FindingEvent
+    from verification.findings.models import Finding, FindingEvent
 
     client = logged_in(data["user"])
     url = reverse("verification:finding_list")

@@ -157,7 +157,7 @@ def _bench(db: str, people: int) -> None:
     from python_calamine import CalamineWorkbook
 
     from bianzhi.lib.idnumbers import id_info
-    from bianzhi.lib.testing import make_region
+    from tests.builders.registry import make_region
     from units.exports import staff_workbook
     from units.imports import STAFF_HEADERS, import_staff_file, import_units_file
     from units.models import Person, Unit

@@ -41,10 +41,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from bianzhi.lib.idnumbers import make_id  # noqa: E402
-from bianzhi.lib.testing import make_document, make_person, make_region, make_unit, make_user  # noqa: E402
 from bianzhi.roles import Role  # noqa: E402
-from ledgers import rebuild  # noqa: E402
 from ledgers.models import EstablishmentRow, UnitLedgerEntry  # noqa: E402
+from ledgers.services import rebuild  # noqa: E402
+from tests.builders.registry import make_document, make_person, make_region, make_unit, make_user  # noqa: E402
 from units.choices import EstablishmentType, Nature, PostCategory, UnitEventKind  # noqa: E402
 from units.models import LeaderPostQuota, Person, Quota, Unit, UnitEvent  # noqa: E402
 

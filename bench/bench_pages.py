@@ -30,7 +30,7 @@ def setup(db: str) -> None:
 
 def fill(n_units: int, start: int):
     from bianzhi.lib.idnumbers import make_id
-    from bianzhi.lib.testing import make_document, make_region
+    from tests.builders.registry import make_document, make_region
     from units.models import Person, Quota, Unit
 
     region = make_region()
@@ -96,8 +96,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from bianzhi.lib.testing import make_user
     from bianzhi.roles import Role
+    from tests.builders.registry import make_user
     from units.models import Unit
 
     region, units = fill(10, 0)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ledgers",
     "verification",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [

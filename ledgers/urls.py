@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledgers import views
+from ledgers.views import ledgers as views
 
 app_name = "ledgers"
 urlpatterns = [

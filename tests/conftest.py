@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from bianzhi.lib.testing import make_region, make_unit, make_user
 from bianzhi.roles import Role
+from tests.builders.registry import make_region, make_unit, make_user
 from units.choices import Nature
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

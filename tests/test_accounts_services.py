@@ -20,9 +20,9 @@ from accounts.services import (
     password_change,
     password_reset,
 )
-from bianzhi.lib.testing import make_unit, make_user
 from bianzhi.models import AuditEntry, Profile
 from bianzhi.roles import Role, user_roles
+from tests.builders.registry import make_unit, make_user
 from units.choices import Nature
 from units.models import Unit
 from units.selectors import liaison_unit_ids

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.services import account_create
-from bianzhi.lib.testing import make_unit, make_user
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role, user_roles
+from tests.builders.registry import make_unit, make_user
 from units.selectors import liaison_unit_ids
 
 User = get_user_model()

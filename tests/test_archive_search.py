@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from archives import services
 from archives.choices import MinuteKind
-from bianzhi.lib.testing import make_document
+from tests.builders.registry import make_document
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ passwords; a liaison logs in with the first password, must change it, then sees 
 
 import pytest
 
-from bianzhi.lib.testing import make_unit
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
 from tests.browser import login, logout, needs_chromium, shot
+from tests.builders.registry import make_unit
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 

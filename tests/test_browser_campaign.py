@@ -16,13 +16,13 @@ import pytest
 
 from archives.models import DedicatedEntry
 from bianzhi import workdays
-from bianzhi.lib.testing import make_person
 from tests.browser import ARTIFACTS, login, logout, needs_chromium, shot
-from verification import campaign_services as cs
-from verification.campaign_models import CampaignUnit, Stage
-from verification.campaign_testing import open_windows
-from verification.services import partner_upload
-from verification.testing import csv_upload, finance_rows
+from tests.builders.campaign import open_windows
+from tests.builders.findings import csv_upload, finance_rows
+from tests.builders.registry import make_person
+from verification.campaign import services as cs
+from verification.campaign.models import CampaignUnit, Stage
+from verification.findings.services import partner_upload
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 

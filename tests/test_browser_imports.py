@@ -3,9 +3,9 @@ page's effective date."""
 
 import pytest
 
-from bianzhi.lib.testing import make_document
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
 from tests.browser import login, needs_chromium, shot
+from tests.builders.registry import make_document
 from tests.workbooks import new_id, person_row
 from units.imports import STAFF_HEADERS
 from units.models import Person
@@ -14,7 +14,7 @@ pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_runs_the_annual_data_update_in_the_browser(page, region, office_admin, unit_a, tmp_path):
-    from bianzhi.lib.testing import make_person
+    from tests.builders.registry import make_person
 
     make_person(unit_a, name="已在编")  # the county's 建账 is behind it
     make_document(region, "漳编发〔2026〕1号")

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from bianzhi.lib.testing import make_document, make_person, make_unit
 from tests.browser import login, needs_chromium, shot
+from tests.builders.registry import make_document, make_person, make_unit
 from units.choices import LeaderPost, Nature, UnitStatus
 from units.models import Person, Unit
 

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_person, make_slip, make_unit
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
 from tests.browser import login, logout, needs_chromium, shot
+from tests.builders.registry import make_person, make_slip, make_unit
 from units.imports import STAFF_HEADERS  # noqa: F401  (the contract's header list)
 from units.models import Person
 

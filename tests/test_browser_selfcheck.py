@@ -11,8 +11,8 @@ import pytest
 from bianzhi import workdays
 from bianzhi.models import AuditEntry
 from tests.browser import login, needs_chromium, shot
-from verification.campaign_models import CampaignUnit, Notice, Stage
-from verification.campaign_testing import make_campaign
+from tests.builders.campaign import make_campaign
+from verification.campaign.models import CampaignUnit, Notice, Stage
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 

@@ -10,14 +10,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from bianzhi.lib.testing import make_document, make_person, make_unit, make_user
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from tests.builders.campaign import CUTOFF, answer_all, compare, make_campaign, open_windows, walk_to
+from tests.builders.registry import make_document, make_person, make_unit, make_user
 from units import services as unit_services
 from units.choices import Nature
 from units.models import Quota
-from verification import campaign_services as cs
-from verification.campaign_models import (
+from verification.campaign import services as cs
+from verification.campaign.models import (
     CampaignKind,
     CampaignUnit,
     CorrectionProposal,
@@ -26,7 +27,6 @@ from verification.campaign_models import (
     StageTransition,
     VisitKind,
 )
-from verification.campaign_testing import CUTOFF, answer_all, compare, make_campaign, open_windows, walk_to
 
 
 @pytest.fixture(autouse=True)

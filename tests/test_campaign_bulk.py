@@ -11,14 +11,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from bianzhi.lib.testing import make_unit, make_user
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from tests.builders.campaign import make_campaign, walk_to
+from tests.builders.registry import make_unit, make_user
 from units.choices import Nature
-from verification import campaign_bulk as bulk
-from verification import campaign_services as cs
-from verification.campaign_models import CampaignUnit, Notice, Stage
-from verification.campaign_testing import make_campaign, walk_to
+from verification.campaign import services as cs
+from verification.campaign.models import CampaignUnit, Notice, Stage
+from verification.campaign.services import bulk
 
 POSTED = dt.date(2026, 11, 13)  # Friday; the notice's 5th full working day is 2026-11-20
 

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from bianzhi.lib.testing import make_person, make_region, make_unit
 from bianzhi.models import AuditEntry
-from verification.campaign_models import Campaign, CampaignKind, CampaignUnit, Stage
-from verification.campaign_services import default_windows
+from tests.builders.registry import make_person, make_region, make_unit
+from verification.campaign.models import Campaign, CampaignKind, CampaignUnit, Stage
+from verification.campaign.services import default_windows
 
 CUTOFF = dt.date(2021, 12, 31)
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from bianzhi import workdays
 from bianzhi.models import AuditEntry, CalendarYear
-from verification import campaign_services as cs
-from verification.campaign_models import Campaign, CampaignKind, CampaignUnit, CampaignWindow, Stage
-from verification.campaign_testing import make_campaign, walk_to
+from tests.builders.campaign import make_campaign, walk_to
+from verification.campaign import services as cs
+from verification.campaign.models import Campaign, CampaignKind, CampaignUnit, CampaignWindow, Stage
 
 TODAY = timezone.localdate()
 START = dt.date(2021, 9, 1)  # the test campaign's windows run from here to a month from today

@@ -22,17 +22,17 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_unit
 from bianzhi.models import AuditEntry
+from tests.builders.campaign import CUTOFF, make_campaign
+from tests.builders.registry import make_document, make_person, make_unit
 from units import services as unit_services
 from units.imports import STAFF_HEADERS, UNIT_HEADERS
 from units.models import Person, Quota, Unit, UnitEvent
 from units.selectors import establishment_at
-from verification import campaign_prints as prints
-from verification import campaign_services as cs
-from verification.campaign_models import CampaignUnit, CorrectionProposal, UnitReport
-from verification.campaign_selectors import annex_units, county_figures, snapshot_lines
-from verification.campaign_testing import CUTOFF, make_campaign
+from verification.campaign import prints
+from verification.campaign import services as cs
+from verification.campaign.models import CampaignUnit, CorrectionProposal, UnitReport
+from verification.campaign.selectors import annex_units, county_figures, snapshot_lines
 from verification.compare.register import load_register
 
 pytestmark = pytest.mark.skipif(

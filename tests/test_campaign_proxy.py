@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from bianzhi.lib.testing import make_user
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
-from verification import campaign_services as cs
-from verification.campaign_models import CampaignAttachment, CampaignUnit, SelfCheckItem, Stage, UnitReport
-from verification.campaign_proxy import proxy_notes, units_with_liaison
-from verification.campaign_testing import make_campaign, walk_to
+from tests.builders.campaign import make_campaign, walk_to
+from tests.builders.registry import make_user
+from verification.campaign import services as cs
+from verification.campaign.models import CampaignAttachment, CampaignUnit, SelfCheckItem, Stage, UnitReport
+from verification.campaign.proxy import proxy_notes, units_with_liaison
 
 TODAY = timezone.localdate()
 CLEAN = {
@@ -211,7 +211,7 @@ def test_unit_report_on_behalf(cu_a, office_staff, liaison_a, unit_a, tmp_path):
     cu = CampaignUnit.objects.get(pk=cu.pk)
     mark = f"代填（编办 李编办，{TODAY:%Y-%m-%d}，纸质报送）"
     assert proxy_notes(cu)["report"] == mark
-    from verification.campaign_prints import unit_report_pdf
+    from verification.campaign.prints import unit_report_pdf
 
     text = "".join(pdf_text(unit_report_pdf(cu, actor=office_staff), tmp_path).split())
     assert "".join(mark.split()) in text
@@ -276,7 +276,7 @@ def test_unit_page_answer_on_behalf_through_the_action(client, cu_b, office_staf
 
 
 def test_other_region_office_gets_404(client, cu_b, region):
-    from bianzhi.lib.testing import make_region
+    from tests.builders.registry import make_region
 
     other = make_region("621126", "岷县")
     stranger = make_user("staff_minxian", Role.OFFICE_STAFF, regions=[other])

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 import pytest
 
 from bianzhi.lib.idnumbers import make_credit_code, make_id
-from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
+from tests.builders.compare import partner_csv
+from tests.builders.registry import make_document, make_person, make_slip, make_unit
 from units import services
 from units.choices import Funding, Nature
 from verification.compare.data import FINANCE, ORG, SI, Register, RegUnit
 from verification.compare.engine import CODES, compare
 from verification.compare.register import load_register
 from verification.compare.sources import read_partner
-from verification.compare.testing import partner_csv
 
 CC_A = make_credit_code(101)
 

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_person, make_unit
 from bianzhi.lib.xlsx import SheetSpec, write_workbook
+from tests.builders.compare import partner_csv, write_partner_xlsx
+from tests.builders.registry import make_person, make_unit
 from units.choices import Nature
-from verification.compare.testing import partner_csv, write_partner_xlsx
 from verification.compare.workbook import FINDING_HEADERS
 
 
@@ -84,7 +84,7 @@ def test_runs_and_writes_every_sheet(staffed, tmp_path):
 
 def test_military_sheet(region, tmp_path):
     unit = make_unit(region, "漳县人民政府办公室", quotas={"行政编制": 6})
-    from bianzhi.lib.testing import make_document
+    from tests.builders.registry import make_document
     from units import services
 
     services.quota_set(
@@ -252,7 +252,7 @@ def test_region_holding_all_units_may_be_left_out(staffed, other_region, tmp_pat
 
 @pytest.fixture
 def campaign(staffed, office_staff, settings, tmp_path):
-    from verification.campaign_testing import make_campaign
+    from tests.builders.campaign import make_campaign
 
     settings.MEDIA_ROOT = tmp_path / "media"
     p1, _ = staffed
@@ -271,12 +271,12 @@ def finance_file(tmp_path, people):
 
 
 def test_campaign_run_is_recorded_as_the_campaigns_comparison(campaign, staffed, office_staff, tmp_path):
-    from bianzhi.lib.testing import make_document
     from bianzhi.models import AuditEntry
+    from tests.builders.registry import make_document
     from units import services
-    from verification import campaign_services as cs
-    from verification.campaign_models import CampaignUnit
-    from verification.models import ComparisonRun
+    from verification.campaign import services as cs
+    from verification.campaign.models import CampaignUnit
+    from verification.findings.models import ComparisonRun
 
     p1, p2 = staffed
     services.quota_set(  # a change after the snapshot: 附件2 keeps the campaign's figure
@@ -318,9 +318,9 @@ def test_campaign_run_is_recorded_as_the_campaigns_comparison(campaign, staffed,
 
 
 def test_campaign_refusals_are_one_line(campaign, staffed, other_region, supervisor, tmp_path):
-    from verification.campaign_models import CampaignKind, Stage
-    from verification.campaign_testing import make_campaign
-    from verification.models import ComparisonRun
+    from tests.builders.campaign import make_campaign
+    from verification.campaign.models import CampaignKind, Stage
+    from verification.findings.models import ComparisonRun
 
     p1, _ = staffed
     path = str(finance_file(tmp_path, [p1]))
@@ -350,8 +350,8 @@ def test_campaign_refusals_are_one_line(campaign, staffed, other_region, supervi
     code, _, err = compare("--finance", path, "--out", out, "--campaign", joint.name)
     assert code == 1 and "尚未开始" in err and "Traceback" not in err
     make_unit(other_region, "安定区财政局")
-    from bianzhi.lib.testing import make_user
     from bianzhi.roles import Role
+    from tests.builders.registry import make_user
 
     make_campaign(
         other_region, make_user("far", Role.OFFICE_STAFF, regions=[other_region]), name=campaign.name

@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bianzhi.lib.idnumbers import make_credit_code, make_id
+from tests.builders.compare import partner_csv
 from verification.compare.data import FINANCE, ORG, SI, Register, RegUnit
 from verification.compare.engine import compare
 from verification.compare.sources import COLUMNS, read_partner
-from verification.compare.testing import partner_csv
 
 UNITS = {
     1: RegUnit(1, "漳县财政局", "行政机关", "全额拨款", make_credit_code(1)),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from bianzhi.lib.testing import make_person
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_person
 from verification.compare.data import FINANCE, SourceRows
 from verification.compare.engine import compare
 from verification.compare.register import load_register
-from verification.models import Finding, FindingEvent, FindingStatus
-from verification.services import comparison_record, finding_transition
+from verification.findings.models import Finding, FindingEvent, FindingStatus
+from verification.findings.services import comparison_record, finding_transition
 
 
 def finance_run(region, people, actor=None):

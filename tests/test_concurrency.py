@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_person, make_region, make_unit, make_user, office_approver
 from bianzhi.roles import Role
+from tests.builders.registry import make_person, make_region, make_unit, make_user, office_approver
 from units import services
 from units.models import EstablishmentRequest, Person, UseSlip
 

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from bianzhi.lib.testing import make_document, make_user
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from tests.builders.registry import make_document, make_user
 from tests.workbooks import unit_row, units_xlsx
 from units.imports import import_units_file
 from units.models import Quota, Unit, UnitEvent

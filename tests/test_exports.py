@@ -10,8 +10,8 @@ from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
 from bianzhi.lib.idnumbers import make_credit_code
-from bianzhi.lib.testing import make_document, make_person, make_unit
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document, make_person, make_unit
 from units import services
 from units.choices import Nature
 from units.exports import filter_units, staff_workbook, units_workbook

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from bianzhi.lib.testing import make_region, make_user
 from bianzhi.models import AuditEntry, Region
 from bianzhi.roles import Role, user_roles
+from tests.builders.registry import make_region, make_user
 from units.models import Unit
 
 User = get_user_model()

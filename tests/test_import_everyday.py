@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from bianzhi.lib.testing import make_document, make_slip, office_clerk
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document, make_slip, office_clerk
 from tests.workbooks import new_id, person_row, staff_xlsx
 from units import services
 from units.imports import import_staff_file

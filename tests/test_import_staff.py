@@ -14,8 +14,8 @@ from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_person, make_unit
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_person, make_unit
 from units import signals
 from units.choices import Nature
 from units.imports import STAFF_HEADERS, import_staff_file
@@ -371,7 +371,7 @@ def test_command_line_exit_code_without_traceback(tmp_path):
 def test_constraint_clash_while_writing_is_reported_not_raised(tmp_path, region, unit_a, monkeypatch):
     from django.db import IntegrityError
 
-    from units import bulk
+    from units.services import bulk
 
     def clash(*args, **kwargs):
         raise IntegrityError("one_person_one_slot")

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from bianzhi.lib.idnumbers import make_credit_code
-from bianzhi.lib.testing import make_document, make_person
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document, make_person
 from units import services, signals
 from units.imports import LIMIT_HEADERS, UNIT_HEADERS, import_units_file
 from units.models import LeaderPostQuota, Movement, Person, Quota, QuotaLimitEntry, Unit, UnitEvent

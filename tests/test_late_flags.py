@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi import workdays
-from bianzhi.lib.testing import make_person
 from bianzhi.models import AuditEntry, CalendarDay, CalendarYear
+from tests.builders.registry import make_person
 from units.models import Movement
 
 YEAR = 2026

@@ -9,11 +9,12 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 
-from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
 from bianzhi.models import AuditEntry
-from ledgers import exports, rebuild, services
+from ledgers import exports, services
 from ledgers.models import EstablishmentRow, LedgerCheck, LimitLedgerEntry, UnitLedgerEntry
 from ledgers.selectors import last_check
+from ledgers.services import rebuild
+from tests.builders.registry import make_document, make_person, make_slip, make_unit
 from units import services as unit_services
 from units import signals
 from units.choices import Nature, UnitStatus

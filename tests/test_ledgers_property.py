@@ -23,9 +23,10 @@ from hypothesis.stateful import (
 )
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_region, make_slip, make_unit
-from ledgers import rebuild, services
+from ledgers import services
 from ledgers.models import UnitLedgerEntry
+from ledgers.services import rebuild
+from tests.builders.registry import make_document, make_person, make_region, make_slip, make_unit
 from units import services as unit_services
 from units import signals
 from units.choices import ALLOWED_TYPES, LeaderPost, Nature, PostCategory, UnitStatus

@@ -6,9 +6,10 @@ import subprocess
 
 import pytest
 
-from bianzhi.lib.testing import make_person, office_approver
 from bianzhi.models import AuditEntry
-from units import printing, services
+from tests.builders.registry import make_person, office_approver
+from units import prints as printing
+from units import services
 
 TODAY = dt.date.today()
 

@@ -37,9 +37,9 @@ from ledgers.models import EstablishmentRow
 from tests import county_year as cy
 from tests.browser import login, needs_chromium, shot
 from units.models import Unit
-from verification import campaign_selectors as sel
-from verification import campaign_services as cs
-from verification.campaign_models import Campaign, CampaignUnit, Notice, SelfCheckItem, Stage
+from verification.campaign import selectors as sel
+from verification.campaign import services as cs
+from verification.campaign.models import Campaign, CampaignUnit, Notice, SelfCheckItem, Stage
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -215,7 +215,7 @@ def test_a_real_county_year(page, tmp_path):
             assert page.goto(page.base + f"/verification/campaign-units/{other.pk}/").status == 404
 
     # ---- 2026-09-28: the office fills in the rest (代填); 09-30: notices posted -------------------------
-    from verification.campaign_bulk import bulk_apply
+    from verification.campaign.services.bulk import bulk_apply
 
     with at(dt.date(2026, 9, 28)):
         rest = [c.pk for c in CampaignUnit.objects.filter(campaign=campaign, stage=Stage.SELF_CHECK)]

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from archives.selectors import unit_history
-from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
 from bianzhi.models import AuditEntry
-from ledgers import rebuild
 from ledgers.models import EstablishmentRow, UnitLedgerEntry
+from ledgers.services import rebuild
+from tests.builders.registry import make_document, make_person, make_slip, make_unit
 from units.choices import LeaderPost, MovementKind, Nature, SlipStatus, UnitEventKind, UnitStatus
 from units.models import LeaderPostQuota, Movement, Person, Quota, Unit, UnitEvent, UseSlip
 from units.services.reform import merge_preview, unit_merge

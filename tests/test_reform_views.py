@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from bianzhi.lib.testing import make_document, make_person, make_unit
 from bianzhi.models import AuditEntry
-from ledgers import rebuild
+from ledgers.services import rebuild
+from tests.builders.registry import make_document, make_person, make_unit
 from units.choices import UnitStatus
 from units.models import Person, Quota, Unit, UnitEvent
 

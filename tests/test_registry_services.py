@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document, make_person, make_slip, make_unit
 from units import services, signals
 from units.choices import Nature, UnitStatus
 from units.models import Person, Quota, Unit, UnitEvent

@@ -32,8 +32,8 @@ def test_seed_demo(tmp_path, settings, capsys):
         assert (tmp_path / "demo" / f"{name}.xlsx").stat().st_size > 1000
     # a year in progress (issue 11 point 9): several liaisons, minutes, 请示, a campaign with findings
     from archives.models import MinuteEntry, Request
-    from bianzhi import demo_year
-    from verification.campaign_models import Campaign, CampaignUnit, Stage
+    from demo import year as demo_year
+    from verification.campaign.models import Campaign, CampaignUnit, Stage
 
     for _unit, _name, username, _phone in demo_year.LIAISONS:
         assert user_roles(get_user_model().objects.get(username=username)) == {Role.LIAISON}

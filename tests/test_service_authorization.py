@@ -23,11 +23,11 @@ from archives import services as archives
 from archives.models import CatalogueClass, DedicatedEntry, DedicatedFile, Document, MinuteEntry
 from archives.models import Request as ArchiveRequest
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit, make_user
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
 from ledgers import services as ledgers
 from ledgers.models import UnitLedgerEntry
+from tests.builders.registry import make_document, make_person, make_slip, make_unit, make_user
 from units import services
 from units.models import (
     EstablishmentRequest,
@@ -45,8 +45,13 @@ from verification.compare.data import FINANCE
 from verification.compare.engine import compare
 from verification.compare.register import load_register
 from verification.compare.sources import SourceRows
-from verification.models import ComparisonRun, Finding, FindingStatus
-from verification.services import comparison_record, finding_transition, findings_export, run_result_download
+from verification.findings.models import ComparisonRun, Finding, FindingStatus
+from verification.findings.services import (
+    comparison_record,
+    finding_transition,
+    findings_export,
+    run_result_download,
+)
 
 TODAY = dt.date.today()
 PDF = b"%PDF-1.4\n%scan\n"

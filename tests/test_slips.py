@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_document, make_person, make_unit, office_approver
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document, make_person, make_unit, office_approver
 from units import services
 from units.models import EstablishmentRequest, Override, Person, UseSlip
 

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from archives.services import document_attach
-from bianzhi.lib.testing import make_person
-from verification.campaign_testing import campaign_objects
-from verification.testing import verification_objects
+from tests.builders.campaign import campaign_objects
+from tests.builders.findings import verification_objects
+from tests.builders.registry import make_person
 
 # URL names (with namespace) whose ``pk`` is a unit / person / document / scan of unit A.
 PK_KIND = {

@@ -10,13 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
 from bianzhi.lib.idnumbers import make_id
-from bianzhi.lib.testing import make_person, make_user
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from tests.builders.findings import PDF, csv_upload, finance_rows, run_finance
+from tests.builders.registry import make_person, make_user
 from units.services import unit_alias_add
-from verification.models import Finding, FindingStatus, PartnerUpload, UploadStatus
-from verification.services import comparison_run, finding_answer, finding_decide, partner_upload
-from verification.testing import PDF, csv_upload, finance_rows, run_finance
+from verification.findings.models import Finding, FindingStatus, PartnerUpload, UploadStatus
+from verification.findings.services import comparison_run, finding_answer, finding_decide, partner_upload
 
 
 @pytest.fixture(autouse=True)

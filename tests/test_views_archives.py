@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from archives.models import Document, DocumentFile
 from archives.services import document_attach
-from bianzhi.lib.testing import make_document
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document
 
 PDF = b"%PDF-1.4\n%test scan\n"
 

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from bianzhi.lib.testing import make_person
 from bianzhi.models import AuditEntry
-from verification.campaign_models import Campaign, CampaignUnit, Stage
-from verification.campaign_testing import make_campaign, walk_to
+from tests.builders.campaign import make_campaign, walk_to
+from tests.builders.registry import make_person
+from verification.campaign.models import Campaign, CampaignUnit, Stage
 
 
 @pytest.fixture(autouse=True)
@@ -130,7 +130,7 @@ def test_county_report_download_files_it_for_the_office_only(client, campaign, o
 
 
 def test_correction_target_is_a_choice_of_allowed_fields(client, cu, liaison_a):
-    from verification import campaign_services as cs
+    from verification.campaign import services as cs
 
     client.force_login(liaison_a)
     page = client.get(reverse("verification:cu_detail", args=[cu.pk])).content.decode()
@@ -156,7 +156,7 @@ def test_correction_target_is_a_choice_of_allowed_fields(client, cu, liaison_a):
 
 
 def _campaign_of(n: int, region, staff):
-    from bianzhi.lib.testing import make_unit
+    from tests.builders.registry import make_unit
 
     for i in range(n):
         make_unit(region, f"查询单位{i:02d}", quotas={"行政编制": 2})

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from bianzhi.lib.testing import make_document, make_person, make_unit
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document, make_person, make_unit
 from units import services as unit_services
 from units.choices import Nature
 
@@ -155,11 +155,11 @@ def test_pdf_export_is_audited(client, county, office_staff):
 def test_a_truncated_pdf_says_so(client, office_staff, unit_a, monkeypatch, tmp_path):
     import subprocess
 
-    from bianzhi.lib.testing import make_person
+    from tests.builders.registry import make_person
 
     for _ in range(3):
         make_person(unit_a)
-    monkeypatch.setattr("ledgers.views.PDF_MAX_ROWS", 2)
+    monkeypatch.setattr("ledgers.views.ledgers.PDF_MAX_ROWS", 2)
     client.force_login(office_staff)
     response = client.get(reverse("ledgers:table_export", args=["three", "pdf"]))
     assert response["Content-Type"] == "application/pdf"

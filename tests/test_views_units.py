@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from bianzhi.lib.idnumbers import make_id, mask_id
-from bianzhi.lib.testing import make_document, make_person, make_slip, make_unit, office_approver
 from bianzhi.models import AuditEntry
+from tests.builders.registry import make_document, make_person, make_slip, make_unit, office_approver
 from units.choices import Nature, UnitStatus
 from units.models import LeaderPostQuota, Person, Quota, Unit
 

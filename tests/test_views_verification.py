@@ -13,14 +13,14 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from bianzhi.lib.idnumbers import make_id, mask_id
-from bianzhi.lib.testing import make_person, make_unit, make_user
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from tests.builders.findings import PDF, csv_upload, run_finance, verification_objects
+from tests.builders.registry import make_person, make_unit, make_user
 from units.choices import Nature
 from units.models import UnitAlias
-from verification.models import ComparisonRun, Finding, FindingStatus, PartnerUpload, UploadStatus
-from verification.services import comparison_run, partner_upload
-from verification.testing import PDF, csv_upload, run_finance, verification_objects
+from verification.findings.models import ComparisonRun, Finding, FindingStatus, PartnerUpload, UploadStatus
+from verification.findings.services import comparison_run, partner_upload
 
 LIST_VIEWS = ["verification:index", "verification:finding_list", "verification:finding_export"]
 OFFICE_LIST_VIEWS = ["verification:run_list", "verification:unmatched"]

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bianzhi.models import AuditEntry
-from verification import campaign_services as cs
-from verification.campaign_models import Stage
-from verification.campaign_testing import make_campaign
+from tests.builders.campaign import make_campaign
+from verification.campaign import services as cs
+from verification.campaign.models import Stage
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from units import request_views as v
+from units.views import requests as v
 
 urlpatterns: list = [
     path("requests/", v.request_list, name="request_list"),

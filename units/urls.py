@@ -1,6 +1,8 @@
 from django.urls import path
 
-from units import reform_views, request_urls, views, workbook_urls
+from units import request_urls, workbook_urls
+from units.views import reform as reform_views
+from units.views import registry as views
 
 app_name = "units"
 urlpatterns: list = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from units import workbook_views as views
+from units.views import workbooks as views
 
 urlpatterns = [
     path("import/units/", views.import_units, name="import_units"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verification import views
+from verification.findings import views
 
 app_name = "verification"
 urlpatterns: list = [
@@ -22,7 +22,7 @@ urlpatterns: list = [
     path("unmatched/alias/", views.alias_add, name="alias_add"),
 ]
 
-from verification import campaign_views  # noqa: E402
+from verification.campaign import views as campaign_views  # noqa: E402
 
 urlpatterns += [
     path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
@@ -39,7 +39,7 @@ urlpatterns += [
     path("campaign-units/<int:pk>/selfcheck.pdf", campaign_views.cu_selfcheck_pdf, name="cu_selfcheck_pdf"),
 ]
 
-from verification import campaign_bulk_views  # noqa: E402
+from verification.campaign.views import bulk as campaign_bulk_views  # noqa: E402
 
 urlpatterns += [
     path("campaigns/<int:pk>/units/", campaign_bulk_views.campaign_units, name="campaign_units"),

@@ -31,11 +31,7 @@ def _closed(request: HttpRequest) -> HttpResponse:
 
 
 def _admin_without_region(request: HttpRequest) -> bool:
-    return (
-        request.user.is_authenticated
-        and can(request.user, "manage_users")
-        and not Region.objects.exists()
-    )
+    return request.user.is_authenticated and can(request.user, "manage_users") and not Region.objects.exists()
 
 
 @login_not_required

@@ -14,7 +14,7 @@ from django.urls import reverse
 from archives import selectors, services
 from archives.forms import CatalogueClassForm, CatalogueExportForm
 from archives.models import Document
-from archives.views._common import XLSX, add_errors, download, form_page, require_office
+from archives.views.common import XLSX, add_errors, download, form_page, require_office
 from bianzhi import audit
 from bianzhi.lib.pdf import render_pdf
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes

@@ -16,7 +16,7 @@ from archives import selectors, services
 from archives.forms import DocumentCreateForm, DocumentEditForm, DocumentFilterForm, ScanForm, WithdrawForm
 from archives.models import DocumentFile
 from archives.selectors import documents_for, office_regions
-from archives.views._common import add_errors, form_page
+from archives.views.common import add_errors, form_page
 from bianzhi.roles import Role, can, require, user_roles
 
 
@@ -75,9 +75,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files": document.files.order_by("uploaded_at", "id"),
         "events": events,
         "movements": movements,
-        "scan_form": ScanForm()
-        if can(request.user, "edit_registry") and document.is_citable
-        else None,
+        "scan_form": ScanForm() if can(request.user, "edit_registry") and document.is_citable else None,
     }
     if office:
         context |= {

@@ -25,7 +25,7 @@ from archives.forms import (
     RequestForm,
     ReturnForm,
 )
-from archives.views._common import add_errors, form_page, require_office
+from archives.views.common import add_errors, form_page, require_office
 from bianzhi.roles import require
 
 # ---- dedicated files -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Importing the units and staff workbooks (FORMATS.md §0–§2).
 
 Everything is validated first; only a file without a single error is written, in one transaction,
-by ``units.bulk``. ``dry_run`` validates and reports without writing. The web upload pages, the
+by ``units.services.bulk``. ``dry_run`` validates and reports without writing. The web upload pages, the
 management commands and the demo loader call ``import_units_file`` and ``import_staff_file``.
 """
 

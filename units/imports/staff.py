@@ -18,7 +18,6 @@ from bianzhi.lib.xlsx import (
     RowError,
 )
 from bianzhi.roles import authorize
-from units import bulk
 from units.choices import (
     ALLOWED_TYPES,
     DutyStatus,
@@ -47,6 +46,7 @@ from units.imports.common import (
 )
 from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias, UseSlip
 from units.selectors import occupancy_by_type, post_holders_by_category
+from units.services import bulk
 
 # ---- staff ---------------------------------------------------------------------------------------------
 

@@ -22,7 +22,6 @@ from bianzhi.lib.xlsx import (
     read_named_sheet,
 )
 from bianzhi.roles import authorize
-from units import bulk
 from units.choices import (
     ALLOWED_TYPES,
     LIMIT_COVERS,
@@ -58,6 +57,7 @@ from units.imports.common import (
 )
 from units.models import LeaderPostQuota, Quota, QuotaLimitEntry, Unit, UnitAlias
 from units.selectors import occupancy_by_type, post_holders_by_category
+from units.services import bulk
 
 # ---- units ---------------------------------------------------------------------------------------------
 

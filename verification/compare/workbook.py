@@ -90,7 +90,7 @@ class AnnexUnit:
     """One unit's row of 附件2–5: figures as of the cut-off, partner head counts, findings.
 
     Built from a comparison's register (``register_annex_units``) or from a campaign's snapshots
-    (``verification.campaign_selectors.annex_units``); ``annex_sheets`` writes either the same way."""
+    (``verification.campaign.selectors.annex_units``); ``annex_sheets`` writes either the same way."""
 
     name: str
     township: str

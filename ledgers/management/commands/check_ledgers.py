@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ledgers import rebuild
+from ledgers.services import rebuild
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bianzhi.models import Region
 from units.management.commands._workbook import resolve_actor, resolve_region
-from verification.campaign_models import Campaign
+from verification.campaign.models import Campaign
 
 
 class Exit(Exception):

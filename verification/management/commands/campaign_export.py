@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from verification import campaign_prints as prints
+from verification.campaign import prints
 from verification.management.commands._campaign import CampaignCommand, Exit
 
 WORKBOOK = "附件2-5.xlsx"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from bianzhi.lib.dates import InvalidDate, parse_date
-from verification import campaign_services as cs
-from verification.campaign_models import STAGES, CampaignKind
+from verification.campaign import services as cs
+from verification.campaign.models import STAGES, CampaignKind
 from verification.management.commands._campaign import CampaignCommand, Exit
 
 

@@ -14,8 +14,8 @@ from bianzhi.lib.dates import InvalidDate, parse_date
 from bianzhi.lib.xlsx import UnreadableWorkbook, error_workbook_path, write_error_workbook
 from bianzhi.models import Region
 from units.management.commands._workbook import resolve_actor, resolve_region
-from verification.campaign_models import Campaign
-from verification.campaign_services import campaign_compare
+from verification.campaign.models import Campaign
+from verification.campaign.services import campaign_compare
 from verification.compare import read_sources
 from verification.compare.data import PARTNER_SOURCES, SOURCE_LABEL
 from verification.compare.engine import CODES, compare

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from units.choices import ESTABLISHMENT_ORDER, PostCategory
 from units.selectors import liaison_unit_ids, regions_for
-from verification import selectors
-from verification.campaign_models import (
+from verification.campaign.models import (
     PROBLEMS,
     STAGES,
     Campaign,
@@ -29,7 +28,8 @@ from verification.campaign_models import (
 from verification.compare.data import PARTNER_SOURCES
 from verification.compare.engine import CODES
 from verification.compare.workbook import AnnexUnit
-from verification.models import ComparisonRun, Finding
+from verification.findings import selectors
+from verification.findings.models import ComparisonRun, Finding
 
 
 def campaigns_for(user) -> QuerySet[Campaign]:

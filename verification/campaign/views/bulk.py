@@ -9,11 +9,11 @@ from django.shortcuts import render
 
 from bianzhi.lib.dates import InvalidDate, parse_date
 from units.choices import Nature, System
-from verification import campaign_bulk as bulk
-from verification import campaign_selectors as sel
-from verification import campaign_services as cs
-from verification.campaign_models import Stage
-from verification.campaign_proxy import ProxyReason
+from verification.campaign import selectors as sel
+from verification.campaign import services as cs
+from verification.campaign.models import Stage
+from verification.campaign.proxy import ProxyReason
+from verification.campaign.services import bulk
 
 FILTERS = ("stage", "nature", "system", "township", "liaison")
 

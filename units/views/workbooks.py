@@ -22,7 +22,7 @@ from bianzhi.lib.xlsx import write_error_workbook
 from bianzhi.roles import can, require
 from units import selectors
 from units.exports import filter_units, staff_workbook, units_workbook
-from units.forms import StaffImportForm, UnitsImportForm
+from units.forms.registry import StaffImportForm, UnitsImportForm
 from units.imports import import_staff_file, import_units_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,12 +8,12 @@ import io
 from bianzhi import audit
 from bianzhi.lib.pdf import render_pdf
 from bianzhi.roles import actor_name
-from verification import campaign_selectors as sel
-from verification import campaign_services as cs
-from verification.campaign_models import PROBLEMS, Campaign, CampaignUnit, SelfCheckItem, VisitKind
-from verification.campaign_proxy import proxy_notes
+from verification.campaign import selectors as sel
+from verification.campaign import services as cs
+from verification.campaign.models import PROBLEMS, Campaign, CampaignUnit, SelfCheckItem, VisitKind
+from verification.campaign.proxy import proxy_notes
 from verification.compare.workbook import write_annexes
-from verification.models import Finding
+from verification.findings.models import Finding
 
 
 def unit_report_context(cu: CampaignUnit) -> dict:

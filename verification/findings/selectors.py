@@ -18,9 +18,8 @@ from bianzhi.roles import Role, can, user_roles
 from units.models import Unit
 from units.selectors import liaison_unit_ids, regions_for
 from verification.compare.data import FINANCE, ORG, SI
-from verification.models import ComparisonRun, Finding, FindingAttachment, PartnerUpload
+from verification.findings.models import ComparisonRun, Finding, FindingAttachment, PartnerUpload
 
-# Office roles that change things (supervisors only read).
 OFFICE_WRITERS = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF})
 DEPARTMENT_WORDS = ((ORG, ("组织",)), (FINANCE, ("财政",)), (SI, ("人社", "人力资源", "社会保障")))
 

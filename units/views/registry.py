@@ -35,7 +35,7 @@ from units.choices import (
     RequestStatus,
     UnitStatus,
 )
-from units.forms import (
+from units.forms.registry import (
     PersonEditForm,
     PersonEnterForm,
     PersonFilterForm,
@@ -203,9 +203,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "over_quota": Unit.objects.filter(pk__in=over_quota).order_by("sort_order", "id"),
             "over_posts": Unit.objects.filter(pk__in=over_posts).order_by("sort_order", "id"),
-            "my_units": units.order_by("sort_order", "id")[:20]
-            if not can(user, "view_registry")
-            else None,
+            "my_units": units.order_by("sort_order", "id")[:20] if not can(user, "view_registry") else None,
             **_workflow_panels(user, units),
         },
     )
@@ -271,10 +269,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "est": est,
             "can_request": unit.is_live
             and not unit.is_division
-            and (
-                can(request.user, "edit_registry")
-                or unit.pk in selectors.liaison_unit_ids(request.user)
-            ),
+            and (can(request.user, "edit_registry") or unit.pk in selectors.liaison_unit_ids(request.user)),
             "aliases": [a.name for a in unit.aliases.all()],
             "divisions": unit.children.filter(nature=Nature.DIVISION).order_by("status", "sort_order", "id"),
             "roster": _page(request, roster),

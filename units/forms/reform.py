@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from archives.models import Document
 from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, PostCategory
-from units.forms import DATE, document_field
+from units.forms.registry import DATE, document_field
 from units.models import LeaderPostQuota, Quota, Unit
 
 TARGET_LIST_ID = "merge-targets"

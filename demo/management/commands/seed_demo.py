@@ -11,12 +11,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services.regions import region_add
 from archives.services import document_create, find_document
-from bianzhi import demo, demo_year
-from bianzhi.lib.testing import make_region
 from bianzhi.lib.xlsx import SheetSpec, write_workbook
 from bianzhi.models import Profile, Region
 from bianzhi.roles import Role, ensure_groups
+from demo import county as demo
+from demo import year as demo_year
 from units import services
 from units.models import Person, Unit
 
@@ -57,7 +58,7 @@ that already holds units (use a fresh database)."""
         out = settings.DATA_DIR / "demo"
         out.mkdir(parents=True, exist_ok=True)
         with transaction.atomic():
-            region = make_region(demo.REGION_CODE, demo.REGION_NAME)
+            region = region_add(demo.REGION_CODE, demo.REGION_NAME)[0]
             admin = self._accounts(region)
             for number, title, issued_on, kind in county.documents:
                 document_create(

@@ -1,6 +1,6 @@
 """机构改革 pages: merge a unit into another (or move part of it) — form, preview, confirm.
 
-Order as in ``units.views``: look the unit up (404 outside the user's scope), check the capability
+Order as in ``units.views.registry``: look the unit up (404 outside the user's scope), check the capability
 (403), then parse the form. The preview page carries the form's values in hidden fields; confirming
 posts them again and the service builds the same plan under locks before it writes.
 """
@@ -19,8 +19,8 @@ from archives.models import Document
 from bianzhi.roles import require
 from units import selectors
 from units.choices import Nature, UnitStatus
+from units.forms.reform import TARGET_LIST_ID, MergeForm
 from units.models import Unit
-from units.reform_forms import TARGET_LIST_ID, MergeForm
 from units.services.reform import MergePlan, merge_preview, unit_merge
 
 

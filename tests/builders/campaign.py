@@ -7,10 +7,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from verification import campaign_services as cs
-from verification.campaign_models import STAGES, CampaignKind, CampaignUnit, SelfCheckItem, Stage, VisitKind
-from verification.services import partner_upload
-from verification.testing import csv_upload
+from tests.builders.findings import csv_upload
+from verification.campaign import services as cs
+from verification.campaign.models import STAGES, CampaignKind, CampaignUnit, SelfCheckItem, Stage, VisitKind
+from verification.findings.services import partner_upload
 
 CUTOFF = dt.date(2021, 12, 31)
 
@@ -117,8 +117,8 @@ def walk_to(cu: CampaignUnit, stage: str, *, liaison, staff, people=()) -> Campa
 
 def campaign_objects(unit) -> dict:
     """A campaign of the unit's region and the unit's row in it — for URL walks."""
-    from bianzhi.lib.testing import make_user
     from bianzhi.roles import Role
+    from tests.builders.registry import make_user
 
     staff = make_user("c_staff", Role.OFFICE_STAFF, regions=[unit.region])
     campaign = make_campaign(unit.region, staff, name="URL走查核查")

@@ -23,7 +23,6 @@ from bianzhi.lib.xlsx import UnreadableWorkbook
 from bianzhi.roles import authorize
 from units.models import Unit
 from units.selectors import liaison_unit_ids, regions_for
-from verification import selectors
 from verification.compare.data import PARTNER_SOURCES, SOURCE_LABEL
 from verification.compare.engine import CODES, Result, compare
 from verification.compare.matching import UnitMatcher
@@ -31,7 +30,8 @@ from verification.compare.register import load_register
 from verification.compare.sources import read_partner
 from verification.compare.workbook import FINDING_HEADERS, findings_sheet, write_result
 from verification.compare.xlsxout import write_fast_workbook
-from verification.models import (
+from verification.findings import selectors
+from verification.findings.models import (
     TRANSITIONS,
     ComparisonRun,
     Decision,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from bianzhi.management.commands.seed_demo import print_accounts
+from demo.management.commands.seed_demo import print_accounts
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from archives.models import Document
 from bianzhi.models import Region
 from units.choices import EntryMethod, EstablishmentType, RequestStatus, SlipStatus
-from units.forms import ALL, DATE, UnitChoiceField, _blank, document_field
+from units.forms.registry import ALL, DATE, UnitChoiceField, _blank, document_field
 from units.models import Person, Unit
 
 EXPIRED = "已过期"

@@ -20,11 +20,10 @@ from bianzhi.lib.pdf import render_pdf
 from units.choices import Nature, System
 from units.models import Person
 from units.selectors import regions_for
-from verification import campaign_prints as prints
-from verification import campaign_selectors as sel
-from verification import campaign_services as cs
-from verification import selectors
-from verification.campaign_models import (
+from verification.campaign import prints
+from verification.campaign import selectors as sel
+from verification.campaign import services as cs
+from verification.campaign.models import (
     PROBLEMS,
     STAGES,
     CampaignKind,
@@ -32,7 +31,8 @@ from verification.campaign_models import (
     Stage,
     VisitMethod,
 )
-from verification.campaign_proxy import ProxyReason, proxy_notes, units_with_liaison
+from verification.campaign.proxy import ProxyReason, proxy_notes, units_with_liaison
+from verification.findings import selectors
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -23,9 +23,9 @@ from bianzhi import workdays
 from bianzhi.roles import Role
 from units.models import Unit
 from units.selectors import liaison_unit_ids
-from verification import campaign_services as cs
-from verification.campaign_models import CampaignKind, CampaignUnit, SelfCheckItem, Stage
-from verification.services import partner_upload
+from verification.campaign import services as cs
+from verification.campaign.models import CampaignKind, CampaignUnit, SelfCheckItem, Stage
+from verification.findings.services import partner_upload
 
 # (unit, 姓名, 账号, 手机) — the demo's extra liaisons; `liaison` (漳县财政局) exists already
 LIAISONS = [

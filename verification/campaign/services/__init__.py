@@ -33,8 +33,7 @@ from units import services as unit_services
 from units.choices import POST_CATEGORY_OF, EstablishmentType, Nature, PostCategory
 from units.models import Person, Unit
 from units.selectors import liaison_unit_ids, regions_for
-from verification import selectors
-from verification.campaign_models import (
+from verification.campaign.models import (
     STAGES,
     TRANSITIONS,
     Campaign,
@@ -58,11 +57,12 @@ from verification.campaign_models import (
     VisitMethod,
     WorkingGroupMember,
 )
-from verification.campaign_proxy import REPORT_ACTION, ProxyReason, units_with_liaison
+from verification.campaign.proxy import REPORT_ACTION, ProxyReason, units_with_liaison
 from verification.compare.data import P_CATEGORY, P_MILITARY, P_NAME, P_POST, P_TYPE, P_UNIT
 from verification.compare.register import load_register
-from verification.models import Finding, FindingStatus
-from verification.services import comparison_run
+from verification.findings import selectors
+from verification.findings.models import Finding, FindingStatus
+from verification.findings.services import comparison_run
 
 MIN_ONSITE = Decimal("0.30")
 MIN_SAMPLE = Decimal("0.05")
@@ -1041,7 +1041,7 @@ def campaign_compare(*, campaign: Campaign, actor, rows: dict | None = None):
     partner ``rows`` the compare command read) and keep the run as the campaign's; its result workbook's
     附件2–5 are the campaign's snapshots (``campaign_selectors.annex_units``). The page and
     ``compare --campaign`` share this path."""
-    from verification.campaign_selectors import annex_units
+    from verification.campaign.selectors import annex_units
 
     campaign = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
     _require_writer(actor, campaign.region)
@@ -1391,7 +1391,7 @@ def unit_report_confirm(
     leader_name = (leader_name or "").strip()
     if not leader_name:
         _fail("请填写确认报告的单位负责人姓名。", "leader_name")
-    from verification.campaign_models import PROBLEMS
+    from verification.campaign.models import PROBLEMS
 
     problems = {k: (v or "").strip() for k, v in (problems or {}).items() if k in PROBLEMS}
     existing = UnitReport.objects.filter(campaign_unit=cu).first()
@@ -1448,7 +1448,7 @@ def _file_pdf(*, region, title: str, data: bytes, filename: str, occurred_on: dt
 
 
 def _file_unit_report(cu: CampaignUnit, report: UnitReport, actor) -> None:
-    from verification.campaign_prints import unit_report_pdf
+    from verification.campaign.prints import unit_report_pdf
 
     cu.report = report
     data = unit_report_pdf(cu, actor=actor, action="核查.归档单位报告")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bianzhi.lib.testing import make_person, make_user
 from bianzhi.roles import Role
-from verification.compare.testing import partner_csv
-from verification.models import ComparisonRun, Finding
-from verification.services import comparison_run, finding_answer, partner_upload
+from tests.builders.compare import partner_csv
+from tests.builders.registry import make_person, make_user
+from verification.findings.models import ComparisonRun, Finding
+from verification.findings.services import comparison_run, finding_answer, partner_upload
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

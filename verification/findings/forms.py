@@ -7,7 +7,7 @@ from django.conf import settings
 
 from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
-from verification.models import FindingStatus
+from verification.findings.models import FindingStatus
 
 PRESENCE_CHOICES = [("", "全部"), ("new", "本次新增"), ("open", "仍存在（非新增）"), ("gone", "已消失")]
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from verification import campaign_services as cs
-from verification.campaign_models import Campaign, CampaignStatus, CampaignUnit, SelfCheckItem
-from verification.campaign_proxy import ProxyReason, units_with_liaison
+from verification.campaign import services as cs
+from verification.campaign.models import Campaign, CampaignStatus, CampaignUnit, SelfCheckItem
+from verification.campaign.proxy import ProxyReason, units_with_liaison
 
 ACTIONS: dict[str, str] = {
     "selfcheck_clean": "代填自查“无异常”并提交",

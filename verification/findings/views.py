@@ -1,6 +1,6 @@
 """The comparison pages (数据比对): partner uploads, runs, findings, answers, decisions, unit matching.
 
-Reads go through ``verification.selectors`` (404 outside the user's scope); each POST calls one service
+Reads go through ``verification.findings.selectors`` (404 outside the user's scope); each POST calls one service
 with ``actor=request.user``. Order in write views: look the object up (404), check the role (403),
 then parse the form.
 """
@@ -28,12 +28,19 @@ from units import services as unit_services
 from units.choices import Nature, UnitStatus
 from units.models import Unit, UnitAlias
 from units.selectors import liaison_unit_ids, regions_for, units_for
-from verification import selectors, services
 from verification.compare.data import PARTNER_SOURCES, SOURCE_LABEL
 from verification.compare.engine import CODES
 from verification.compare.sources import ID_ALIASES
-from verification.forms import AliasForm, AnswerForm, DecideForm, FindingFilterForm, RunForm, UploadForm
-from verification.models import Finding, FindingStatus
+from verification.findings import selectors, services
+from verification.findings.forms import (
+    AliasForm,
+    AnswerForm,
+    DecideForm,
+    FindingFilterForm,
+    RunForm,
+    UploadForm,
+)
+from verification.findings.models import Finding, FindingStatus
 
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

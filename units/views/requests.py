@@ -21,10 +21,10 @@ from django.utils.http import content_disposition_header
 
 from archives.models import Document
 from bianzhi.roles import can, require
-from units import printing, selectors, services
+from units import prints as printing
+from units import selectors, services
 from units.choices import Nature, RequestStatus, SlipStatus, UnitStatus
-from units.models import EstablishmentRequest, Movement, OrganLimit, Person, Unit, UseSlip
-from units.request_forms import (
+from units.forms.requests import (
     EXPIRED,
     ApproveForm,
     OrganLimitForm,
@@ -35,7 +35,8 @@ from units.request_forms import (
     SlipVoidForm,
     WithdrawForm,
 )
-from units.views import _add_service_errors, _live_legal_units, _page, _require_reader, _submit
+from units.models import EstablishmentRequest, Movement, OrganLimit, Person, Unit, UseSlip
+from units.views.registry import _add_service_errors, _live_legal_units, _page, _require_reader, _submit
 
 LATE_WINDOW_DAYS = 90
 
@@ -116,9 +117,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
     data = form.cleaned_data if form.is_valid() else {}
     page = _page(request, _filter_requests(request.user, data))
-    can_create = can(request.user, "edit_registry") or bool(
-        selectors.liaison_unit_ids(request.user)
-    )
+    can_create = can(request.user, "edit_registry") or bool(selectors.liaison_unit_ids(request.user))
     return render(request, "units/requests/list.html", {"form": form, "page": page, "can_create": can_create})
 
 
