@@ -28,7 +28,7 @@ PARTS = {
     "archives": ("models", "services/", "selectors", "forms", "views/", "urls", "prints"),
     "units": ("models", "services/", "selectors", "forms", "views/", "urls", "prints"),
     "ledgers": ("models", "services/", "selectors", "forms", "views/", "urls", "prints"),
-    "verification/findings": ("models", "services/", "selectors", "forms", "views/", "urls", "prints"),
+    "verification/findings": ("models", "services/", "selectors", "forms", "views/", "urls", "exports"),
     "verification/campaign": ("models", "services/", "selectors", "forms", "views/", "urls", "prints"),
 }
 QUERY_CALLS = {
