@@ -313,8 +313,8 @@ def child(args) -> None:
     django_setup(args.db)
     from verification.compare import read_sources
     from verification.compare.engine import compare
-    from verification.compare.register import load_register
     from verification.compare.workbook import write_result
+    from verification.findings.register import load_register
 
     files = json.loads(args.files)
     times = {}

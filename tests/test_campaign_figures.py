@@ -33,7 +33,7 @@ from verification.campaign import prints
 from verification.campaign import services as cs
 from verification.campaign.models import CampaignUnit, CorrectionProposal, UnitReport
 from verification.campaign.selectors import annex_units, county_figures, snapshot_lines
-from verification.compare.register import load_register
+from verification.findings.register import load_register
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils is installed by scripts/test"

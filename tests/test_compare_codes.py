@@ -19,8 +19,8 @@ from units import services
 from units.choices import Funding, Nature
 from verification.compare.data import FINANCE, ORG, SI, Register, RegUnit
 from verification.compare.engine import CODES, compare
-from verification.compare.register import load_register
 from verification.compare.sources import read_partner
+from verification.findings.register import load_register
 
 CC_A = make_credit_code(101)
 
@@ -487,3 +487,17 @@ def test_transfer_after_cutoff_is_rolled_back(county):
         ("FIN_UNIT_MISMATCH", FINANCE, county.p2.id_number)
     }
     assert run(county, finance=finance, cutoff=dt.date(2022, 12, 31)) == []
+
+
+def test_the_engine_spells_the_register_words_as_the_registry_does():
+    """compare/ reads no database and imports nothing from units: its words must agree with units.choices."""
+    from units.choices import ALLOWED_TYPES, Nature
+    from verification.compare import data
+
+    assert (data.ORGAN, data.CIVIL_PI, data.PUBLIC_INSTITUTION, data.DIVISION) == (
+        Nature.ORGAN,
+        Nature.CIVIL_PI,
+        Nature.PUBLIC_INSTITUTION,
+        Nature.DIVISION,
+    )
+    assert data.ANNEX_TYPES == {n: tuple(ALLOWED_TYPES[n]) for n in data.ANNEX_TYPES}

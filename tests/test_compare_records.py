@@ -9,8 +9,8 @@ from bianzhi.models import AuditEntry
 from tests.builders.registry import make_person
 from verification.compare.data import FINANCE, SourceRows
 from verification.compare.engine import compare
-from verification.compare.register import load_register
 from verification.findings.models import Finding, FindingEvent, FindingStatus
+from verification.findings.register import load_register
 from verification.findings.services import comparison_record, finding_transition
 
 

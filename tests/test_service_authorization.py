@@ -43,9 +43,9 @@ from units.models import (
 )
 from verification.compare.data import FINANCE
 from verification.compare.engine import compare
-from verification.compare.register import load_register
 from verification.compare.sources import SourceRows
 from verification.findings.models import ComparisonRun, Finding, FindingStatus
+from verification.findings.register import load_register
 from verification.findings.services import (
     comparison_record,
     finding_transition,

@@ -1,6 +1,7 @@
 """The cross-comparison of the register with partner data (FORMATS.md §3).
 
-``sources`` reads partner files, ``register`` loads the register side, ``engine`` compares (no ORM;
+``sources`` reads partner files, ``verification.findings.register`` loads the register side (the
+only part that reads the database, so it lives outside the engine), ``engine`` compares (no ORM;
 rows are linked to the register with polars), ``workbook`` writes the result. ``read_sources`` ties
 the reading together for the command and the web upload.
 """

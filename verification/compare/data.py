@@ -1,7 +1,7 @@
 """The engine's inputs as plain Python structures (no ORM): the register side and the partner rows.
 
-The register comes from ``register.load_register`` (the database) or, in the bench and the property
-tests, is built in memory; partner rows come from ``sources.read_partner`` or are built in memory.
+The register comes from ``verification.findings.register.load_register`` (the database, read outside
+the engine) or, in the bench and the property tests, is built in memory; partner rows come from ``sources.read_partner`` or are built in memory.
 Partner rows are stored column-wise (lists and arrays) so a million-row file stays compact.
 """
 
@@ -16,6 +16,16 @@ REGISTER = "register"
 PARTNER_SOURCES = (ORG, FINANCE, SI)
 SOURCE_LABEL = {REGISTER: "实名制", ORG: "组织部门", FINANCE: "财政部门", SI: "人社部门"}
 LABEL_SOURCE = {v: k for k, v in SOURCE_LABEL.items()}
+
+# The register's words the engine and the workbook need (``units.choices`` spells them for the
+# database; tests/test_compare_codes.py checks that the two agree): unit natures and, per nature,
+# the establishment types of 附件2–4's columns.
+ORGAN, CIVIL_PI, PUBLIC_INSTITUTION, DIVISION = "行政机关", "参公事业单位", "事业单位", "内设机构"
+ANNEX_TYPES: dict[str, tuple[str, ...]] = {
+    ORGAN: ("行政编制", "政法专项编制", "工勤编制"),
+    CIVIL_PI: ("参公事业编制", "工勤编制"),
+    PUBLIC_INSTITUTION: ("事业编制", "工勤编制"),
+}
 
 # Register person tuple: (name, legal unit id, 编制类型, 人员类别, 领导职务, 是否军转干部)
 P_NAME, P_UNIT, P_TYPE, P_CATEGORY, P_POST, P_MILITARY = range(6)
@@ -37,7 +47,7 @@ class RegUnit:
 
     @property
     def is_division(self) -> bool:
-        return self.nature == "内设机构"
+        return self.nature == DIVISION
 
 
 @dataclass

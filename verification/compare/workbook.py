@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from bianzhi.lib.xlsx import SheetSpec
-from units.choices import ALLOWED_TYPES, Nature
-from verification.compare.data import PARTNER_SOURCES, REGISTER, SOURCE_LABEL, Register
+from verification.compare.data import (
+    ANNEX_TYPES,
+    CIVIL_PI,
+    ORGAN,
+    PARTNER_SOURCES,
+    PUBLIC_INSTITUTION,
+    REGISTER,
+    SOURCE_LABEL,
+    Register,
+)
 from verification.compare.engine import CODES, POST_CATEGORIES, Finding, Result
 from verification.compare.xlsxout import write_fast_workbook
 
@@ -32,9 +40,9 @@ FINDING_HEADERS = [
     "说明",
 ]
 ANNEX_SHEETS = {
-    Nature.ORGAN: "附件2 行政机构",
-    Nature.CIVIL_PI: "附件3 参公事业单位",
-    Nature.PUBLIC_INSTITUTION: "附件4 事业单位",
+    ORGAN: "附件2 行政机构",
+    CIVIL_PI: "附件3 参公事业单位",
+    PUBLIC_INSTITUTION: "附件4 事业单位",
 }
 MILITARY_SHEET = "附件5 军转干部"
 
@@ -110,7 +118,7 @@ BASELINE_NOTE = "建账数（核定数为建账导入数）"
 
 
 def annex_sheet(nature: str, units: Sequence[AnnexUnit]) -> SheetSpec:
-    types = ALLOWED_TYPES[nature]
+    types = ANNEX_TYPES[nature]
     labels = [SOURCE_LABEL[s] for s in PARTNER_SOURCES]
     count_names = {"org": "组织部门人数", "finance": "财政供养人数", "si": "参保人数"}
     headers = ["机构名称", "所在乡镇"]

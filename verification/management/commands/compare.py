@@ -19,8 +19,8 @@ from verification.campaign.services import campaign_compare
 from verification.compare import read_sources
 from verification.compare.data import PARTNER_SOURCES, SOURCE_LABEL
 from verification.compare.engine import CODES, compare
-from verification.compare.register import load_register
 from verification.compare.workbook import write_result
+from verification.findings.register import load_register
 
 
 class Exit(Exception):

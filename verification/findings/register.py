@@ -1,4 +1,5 @@
-"""Loading the register side of the comparison from the database (values_list only, no model objects).
+"""Loading the register side of the comparison from the database (values_list only, no model objects)
+into the plain ``verification.compare.data.Register`` the engine consumes (the engine reads no database).
 
 Now: the people in establishment. At a cut-off date D: the people with entered_on ≤ D and
 (in establishment or left_on > D), with transfers and post changes after D rolled back from their
