@@ -23,6 +23,7 @@ from bianzhi import workdays
 from bianzhi.roles import Role
 from units.models import Unit
 from units.selectors import liaison_unit_ids
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.models import CampaignKind, CampaignUnit, SelfCheckItem, Stage
 from verification.findings.services import partner_upload
@@ -173,7 +174,7 @@ def _campaign(region, staff, data_dir: Path, today: dt.date) -> dict:
         cutoff=cutoff,
         windows={stage: (first, last) for stage in windows},
         actor=staff,
-        members=[{"role": r, "name": n, "department": d, "post": p} for r, n, d, p in cs.SEED_WORKING_GROUP],
+        members=[{"role": r, "name": n, "department": d, "post": p} for r, n, d, p in sel.SEED_WORKING_GROUP],
     )
     units = list(
         CampaignUnit.objects.filter(campaign=campaign)

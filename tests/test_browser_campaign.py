@@ -20,6 +20,7 @@ from tests.browser import ARTIFACTS, login, logout, needs_chromium, shot
 from tests.builders.campaign import open_windows
 from tests.builders.findings import csv_upload, finance_rows
 from tests.builders.registry import make_person
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.models import CampaignUnit, Stage
 from verification.findings.services import partner_upload
@@ -111,7 +112,7 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
 
     # 2 群众监督: post (20 days ago), download the notice, log feedback, record the removal when it ends
     posted = TODAY - dt.timedelta(days=20)
-    ends = cs.notice_period(posted)[0]
+    ends = sel.notice_period(posted)[0]
     f = form(page, "notice_post")
     f.locator("input[name=posted_on]").fill(posted.isoformat())
     f.locator("input[name=place]").fill("局机关一楼公示栏")

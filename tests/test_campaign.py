@@ -17,6 +17,7 @@ from tests.builders.registry import make_document, make_person, make_unit, make_
 from units import services as unit_services
 from units.choices import Nature
 from units.models import Quota
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.models import (
     CampaignKind,
@@ -157,7 +158,7 @@ def test_other_units_liaison_and_office_cannot_answer(campaign, unit_a, liaison_
 def test_window_closed_refused(campaign, unit_a, liaison_a, office_staff):
     cu = cu_of(campaign, unit_a)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
-    start = cs.window(campaign, Stage.SELF_CHECK).starts_on
+    start = sel.window(campaign, Stage.SELF_CHECK).starts_on
     cs.window_set(
         campaign=campaign,
         stage=Stage.SELF_CHECK,
@@ -293,7 +294,7 @@ def test_open_finding_blocks_until_answered_or_owned(campaign, unit_a, liaison_a
     compare(campaign, office_staff, people=[])  # the person is missing from finance data
     campaign.refresh_from_db()
     assert campaign.comparison_run.cutoff == CUTOFF
-    finding = cs.unit_findings(cu).get(id_number=person.id_number)
+    finding = sel.unit_findings(cu).get(id_number=person.id_number)
     refused(cs.comparison_finish, "既未答复也未明确责任人", cu=cu, actor=office_staff)
     cs.followup_set(
         campaign=campaign,
@@ -343,7 +344,7 @@ def test_sample_draw_is_reproducible_and_refused_below_minimum(office_staff, reg
     )
     draw = cs.sample_draw(campaign=campaign, seed="20211201", ratio=Decimal("0.2"), actor=office_staff)
     assert len(draw.selected) == 2
-    assert cs.draw_sample(draw.population, "20211201", Decimal("0.2")) == draw.selected
+    assert sel.draw_sample(draw.population, "20211201", Decimal("0.2")) == draw.selected
     assert set(campaign.units.filter(sample_selected=True).values_list("pk", flat=True)) == set(draw.selected)
     assert AuditEntry.objects.get(action="核查.随机抽取").after["seed"] == "20211201"
     refused(cs.sample_draw, "重复", campaign=campaign, seed="2", actor=office_staff)

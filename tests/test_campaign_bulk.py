@@ -16,6 +16,7 @@ from bianzhi.roles import Role
 from tests.builders.campaign import make_campaign, walk_to
 from tests.builders.registry import make_unit, make_user
 from units.choices import Nature
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.models import CampaignUnit, Notice, Stage
 from verification.campaign.services import bulk
@@ -132,13 +133,13 @@ def test_bulk_prereview(campaign, office_staff, liaison_a, unit_a):
 
 def test_unit_rows_filters(campaign, units, liaison_a):
     both = {"liaison": ""}
-    assert len(bulk.unit_rows(campaign, both)) == 3
-    assert [r.cu.unit for r in bulk.unit_rows(campaign, {"liaison": "有"})] == [units[0]]
-    assert [r.cu.unit for r in bulk.unit_rows(campaign, {"township": "三岔镇"})] == [units[2]]
-    assert len(bulk.unit_rows(campaign, {"township": "县直"})) == 2
-    assert [r.cu.unit for r in bulk.unit_rows(campaign, {"nature": Nature.PUBLIC_INSTITUTION})] == [units[1]]
-    assert bulk.unit_rows(campaign, {"stage": Stage.NOTICE}) == []
-    assert bulk.townships(campaign) == ["县直", "三岔镇"]
+    assert len(sel.unit_rows(campaign, both)) == 3
+    assert [r.cu.unit for r in sel.unit_rows(campaign, {"liaison": "有"})] == [units[0]]
+    assert [r.cu.unit for r in sel.unit_rows(campaign, {"township": "三岔镇"})] == [units[2]]
+    assert len(sel.unit_rows(campaign, {"township": "县直"})) == 2
+    assert [r.cu.unit for r in sel.unit_rows(campaign, {"nature": Nature.PUBLIC_INSTITUTION})] == [units[1]]
+    assert sel.unit_rows(campaign, {"stage": Stage.NOTICE}) == []
+    assert sel.townships(campaign) == ["县直", "三岔镇"]
 
 
 # ---- the page ----------------------------------------------------------------------------------------

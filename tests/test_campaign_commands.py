@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from bianzhi.models import AuditEntry
 from tests.builders.registry import make_person, make_region, make_unit
 from verification.campaign.models import Campaign, CampaignKind, CampaignUnit, Stage
-from verification.campaign.services import default_windows
+from verification.campaign.selectors import default_windows
 
 CUTOFF = dt.date(2021, 12, 31)
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 from bianzhi import workdays
 from bianzhi.models import AuditEntry, CalendarYear
 from tests.builders.campaign import make_campaign, walk_to
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
-from verification.campaign.models import Campaign, CampaignKind, CampaignUnit, CampaignWindow, Stage
+from verification.campaign.models import STAGES, Campaign, CampaignKind, CampaignUnit, CampaignWindow, Stage
 
 TODAY = timezone.localdate()
 START = dt.date(2021, 9, 1)  # the test campaign's windows run from here to a month from today
@@ -36,7 +37,7 @@ def fresh_calendar():  # a test deletes a year; no stale cache before or after
 
 @pytest.fixture
 def campaign(office_staff, unit_a, unit_b):
-    windows = {s: (START, TODAY + dt.timedelta(days=30)) for s in cs.STAGES[CampaignKind.ANNUAL]}
+    windows = {s: (START, TODAY + dt.timedelta(days=30)) for s in STAGES[CampaignKind.ANNUAL]}
     return make_campaign(unit_a.region, office_staff, windows=windows)
 
 
@@ -139,9 +140,9 @@ def test_year_without_calendar_data_is_refused(cu, liaison_a):
 
 def test_notice_period_is_documented_rule(db):
     # the posting day never counts, even when it is a working day
-    assert cs.notice_period(dt.date(2026, 11, 16)) == (dt.date(2026, 11, 23), dt.date(2026, 11, 24))
+    assert sel.notice_period(dt.date(2026, 11, 16)) == (dt.date(2026, 11, 23), dt.date(2026, 11, 24))
     # posted on a Sunday: Mon–Fri of the next week
-    assert cs.notice_period(dt.date(2026, 11, 15))[0] == dt.date(2026, 11, 20)
+    assert sel.notice_period(dt.date(2026, 11, 15))[0] == dt.date(2026, 11, 20)
 
 
 # ---- stage windows -----------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def test_create_without_windows_follows_the_county_plan(office_staff, unit_a):
         == got[Stage.SAMPLING]
         == (cutoff - dt.timedelta(days=30), cutoff - dt.timedelta(days=16))
     )
-    assert got == cs.default_windows(CampaignKind.ANNUAL, cutoff)
+    assert got == sel.default_windows(CampaignKind.ANNUAL, cutoff)
 
 
 def test_create_for_a_past_cutoff_moves_the_plan_to_today(office_staff, unit_a):
@@ -175,7 +176,7 @@ def test_create_for_a_past_cutoff_moves_the_plan_to_today(office_staff, unit_a):
 
 
 def test_create_refuses_windows_out_of_order(office_staff, unit_a):
-    windows = cs.default_windows(CampaignKind.ANNUAL, dt.date(2021, 12, 31))
+    windows = sel.default_windows(CampaignKind.ANNUAL, dt.date(2021, 12, 31))
     a, b = windows[Stage.NOTICE]
     bad = windows | {Stage.COMPARISON: (a - dt.timedelta(days=1), b)}
     refused(
@@ -248,7 +249,7 @@ def test_window_set_keeps_the_plan_order(office_staff, unit_a):
 def test_create_page_with_empty_windows_uses_the_plan(client, office_staff, unit_a):
     client.force_login(office_staff)
     page = client.get(reverse("verification:campaign_create")).content.decode()
-    plan = cs.default_windows(CampaignKind.ANNUAL, dt.date(TODAY.year, 12, 31))
+    plan = sel.default_windows(CampaignKind.ANNUAL, dt.date(TODAY.year, 12, 31))
     assert f'placeholder="{plan[Stage.NOTICE][0]:%Y-%m-%d}"' in page
     data = {
         "name": "2026年度机构编制核查",
@@ -261,5 +262,5 @@ def test_create_page_with_empty_windows_uses_the_plan(client, office_staff, unit
     r = client.post(reverse("verification:campaign_create"), data)
     assert r.status_code == 302
     campaign = Campaign.objects.get()
-    assert _windows(campaign) == cs.default_windows(CampaignKind.ANNUAL, dt.date(2027, 3, 31))
+    assert _windows(campaign) == sel.default_windows(CampaignKind.ANNUAL, dt.date(2027, 3, 31))
     assert AuditEntry.objects.filter(action="核查.创建", target_id=str(campaign.pk)).exists()

@@ -274,7 +274,7 @@ def test_campaign_run_is_recorded_as_the_campaigns_comparison(campaign, staffed,
     from bianzhi.models import AuditEntry
     from tests.builders.registry import make_document
     from units import services
-    from verification.campaign import services as cs
+    from verification.campaign import selectors as sel
     from verification.campaign.models import CampaignUnit
     from verification.findings.models import ComparisonRun
 
@@ -304,7 +304,7 @@ def test_campaign_run_is_recorded_as_the_campaigns_comparison(campaign, staffed,
     assert run is not None and run.cutoff == campaign.cutoff and run.actor == office_staff
     assert ComparisonRun.objects.count() == 1
     cu_b = CampaignUnit.objects.get(campaign=campaign, unit=p2.unit)
-    assert [f.code for f in cs.unit_findings(cu_b)] == ["REG_NOT_IN_FIN"]
+    assert [f.code for f in sel.unit_findings(cu_b)] == ["REG_NOT_IN_FIN"]
     assert AuditEntry.objects.filter(action="核查.数据比对", actor=office_staff).count() == 1
     assert AuditEntry.objects.filter(action="比对.运行").count() == 1
     book = sheets(out)

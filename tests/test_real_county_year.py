@@ -291,7 +291,7 @@ def test_a_real_county_year(page, tmp_path):
         assert codes.get("REG_NOT_IN_ORG", 0) >= 1
         owned = 0
         for cu in CampaignUnit.objects.filter(campaign=campaign):
-            for f in cs.unit_findings(cu):
+            for f in sel.unit_findings(cu):
                 cs.followup_set(
                     campaign=campaign, finding=f, owner="张澜", due_on=dt.date(2026, 11, 30), actor=staff
                 )

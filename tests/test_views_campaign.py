@@ -130,14 +130,14 @@ def test_county_report_download_files_it_for_the_office_only(client, campaign, o
 
 
 def test_correction_target_is_a_choice_of_allowed_fields(client, cu, liaison_a):
-    from verification.campaign import services as cs
+    from verification.campaign import selectors as sel
 
     client.force_login(liaison_a)
     page = client.get(reverse("verification:cu_detail", args=[cu.pk])).content.decode()
     assert 'name="target"' in page and "<select" in page
     assert 'value="编制:行政编制"' in page and 'value="人员:title"' in page and 'value="机构:duties"' in page
     assert 'value="人员:id_number"' not in page
-    assert cs.target_label("人员", "title") in page and cs.target_label("人员", "title") != "title"
+    assert sel.target_label("人员", "title") in page and sel.target_label("人员", "title") != "title"
     url = reverse("verification:cu_action", args=[cu.pk])
     r = client.post(url, {"action": "propose", "target": "编制:行政编制", "value": "6", "reason": "新增1名"})
     assert r.status_code == 302

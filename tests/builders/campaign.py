@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils import timezone
 
 from tests.builders.findings import csv_upload
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.models import STAGES, CampaignKind, CampaignUnit, SelfCheckItem, Stage, VisitKind
 from verification.findings.services import partner_upload
@@ -20,7 +21,7 @@ def open_windows(kind: str = CampaignKind.ANNUAL, days: int = 30, cutoff: dt.dat
     the county plan starts the first stage for ``cutoff`` (at least 30 days ago), so that notices can be
     posted on past dates inside the campaign and removed after their 5 working days."""
     today = timezone.localdate()
-    first = cs.PLAN_OFFSETS[kind][STAGES[kind][0]][0]
+    first = sel.PLAN_OFFSETS[kind][STAGES[kind][0]][0]
     start = min(today - dt.timedelta(days=30), cutoff + dt.timedelta(days=first))
     return {s: (start, today + dt.timedelta(days=days)) for s in STAGES[kind]}
 
@@ -28,7 +29,7 @@ def open_windows(kind: str = CampaignKind.ANNUAL, days: int = 30, cutoff: dt.dat
 def make_campaign(region, actor, *, name: str = "2021年度机构编制核查", kind=CampaignKind.ANNUAL, **kw):
     kw.setdefault(
         "members",
-        [{"role": r, "name": n, "department": d, "post": p} for r, n, d, p in cs.SEED_WORKING_GROUP],
+        [{"role": r, "name": n, "department": d, "post": p} for r, n, d, p in sel.SEED_WORKING_GROUP],
     )
     return cs.campaign_create(
         region=region,
@@ -64,7 +65,7 @@ def walk_to(cu: CampaignUnit, stage: str, *, liaison, staff, people=()) -> Campa
             cs.selfcheck_submit(cu=cu, actor=liaison)
         elif cu.stage == Stage.NOTICE:
             if not cu.snapshot["unit"].get("confidential"):
-                posted = cs.window(campaign, STAGES[campaign.kind][0]).starts_on
+                posted = sel.window(campaign, STAGES[campaign.kind][0]).starts_on
                 notice = cs.notice_post(cu=cu, posted_on=posted, actor=liaison)
                 cs.notice_remove(cu=cu, removed_on=notice.ends_on, actor=liaison)
             cs.notice_finish(cu=cu, actor=liaison)

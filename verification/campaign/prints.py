@@ -9,7 +9,6 @@ from bianzhi import audit
 from bianzhi.lib.pdf import render_pdf
 from bianzhi.roles import actor_name
 from verification.campaign import selectors as sel
-from verification.campaign import services as cs
 from verification.campaign.models import PROBLEMS, Campaign, CampaignUnit, SelfCheckItem, VisitKind
 from verification.campaign.proxy import proxy_notes
 from verification.compare.workbook import write_annexes
@@ -20,7 +19,7 @@ def unit_report_context(cu: CampaignUnit) -> dict:
     report = cu.report
     notice = getattr(cu, "notice", None)
     feedback = list(notice.feedback.all()) if notice else []
-    findings = Finding.objects.none() if cu.campaign.comparison_run_id is None else cs.unit_findings(cu)
+    findings = Finding.objects.none() if cu.campaign.comparison_run_id is None else sel.unit_findings(cu)
     snap = cu.snapshot
     return {
         "cu": cu,

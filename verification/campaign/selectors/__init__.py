@@ -1,263 +1,104 @@
-"""Reads of the campaign, scoped (default deny, 404 outside the scope), and the dashboard figures.
+"""Reads of the campaign: every read a page, print, workbook or service needs (no writes here).
 
-- Office roles: every campaign of their regions and every unit in it.
-- A unit liaison: only their own units' pages in a campaign (never the campaign dashboard).
+- ``access``: scope (404 outside it) and who acts — ``campaigns_for``, ``campaign_for``, ``is_writer`` …
+- ``plan``: the county plan's numbers — ratios, default windows, working group, notice period, draws.
+- ``progress``: windows, next stage, the dashboard, overdue units, the comparison run's findings.
+- ``snapshots``: the units in scope and their figures as of the cut-off.
+- ``figures``: the snapshot figures of a unit, the county report and 附件2–5.
+- ``selfcheck``: the self-check answers and the targets a correction may change (Chinese names).
+- ``units``: the filtered list of the campaign's units (the units page).
 """
 
-from __future__ import annotations
-
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-
-from django.db.models import Count, QuerySet
-from django.http import Http404
-from django.utils import timezone
-
-from units.choices import ESTABLISHMENT_ORDER, PostCategory
-from units.selectors import liaison_unit_ids, regions_for
-from verification.campaign.models import (
-    PROBLEMS,
-    STAGES,
-    Campaign,
-    CampaignUnit,
-    CorrectionProposal,
-    ProposalStatus,
-    Stage,
-    UnitReport,
+from verification.campaign.selectors.access import (
+    campaign_for,
+    campaign_unit_for,
+    campaign_units_for,
+    campaigns_for,
+    is_liaison,
+    is_writer,
 )
-from verification.compare.data import PARTNER_SOURCES
-from verification.compare.engine import CODES
-from verification.compare.workbook import AnnexUnit
-from verification.findings import selectors
-from verification.findings.models import ComparisonRun, Finding
+from verification.campaign.selectors.figures import (
+    FigureLine,
+    SnapshotLines,
+    annex_units,
+    county_figures,
+    snapshot_lines,
+)
+from verification.campaign.selectors.plan import (
+    MIN_ONSITE,
+    MIN_SAMPLE,
+    NOTICE_WORKING_DAYS,
+    PLAN_OFFSETS,
+    SEED_DUTY,
+    SEED_WORKING_GROUP,
+    default_windows,
+    draw_sample,
+    minimum,
+    notice_period,
+)
+from verification.campaign.selectors.progress import (
+    dashboard,
+    findings_by_code,
+    next_stage,
+    onsite_ranking,
+    open_finding_counts,
+    overdue,
+    unit_findings,
+    window,
+)
+from verification.campaign.selectors.selfcheck import (
+    ITEM_ANSWERS,
+    NEEDS_TEXT,
+    PERSON_PROPOSABLE,
+    UNIT_PROPOSABLE,
+    current_value,
+    proposal_targets,
+    target_label,
+)
+from verification.campaign.selectors.snapshots import build_snapshots, units_in_scope
+from verification.campaign.selectors.units import COUNTY_SEAT, UnitRow, townships, unit_rows
 
-
-def campaigns_for(user) -> QuerySet[Campaign]:
-    if not selectors.is_office(user):
-        return Campaign.objects.none()
-    return Campaign.objects.filter(region__in=regions_for(user))
-
-
-def campaign_for(user, pk: int) -> Campaign:
-    try:
-        return campaigns_for(user).select_related("region", "comparison_run").get(pk=pk)
-    except (Campaign.DoesNotExist, ValueError):
-        raise Http404("没有找到该核查工作。") from None
-
-
-def campaign_units_for(user) -> QuerySet[CampaignUnit]:
-    if selectors.is_office(user):
-        return CampaignUnit.objects.filter(campaign__region__in=regions_for(user))
-    ids = liaison_unit_ids(user)
-    return CampaignUnit.objects.filter(unit_id__in=ids) if ids else CampaignUnit.objects.none()
-
-
-def campaign_unit_for(user, pk: int) -> CampaignUnit:
-    try:
-        return campaign_units_for(user).select_related("campaign", "campaign__region", "unit").get(pk=pk)
-    except (CampaignUnit.DoesNotExist, ValueError):
-        raise Http404("没有找到该核查单位。") from None
-
-
-def overdue(campaign: Campaign, cus) -> list[CampaignUnit]:
-    """Units still in a stage whose window has ended."""
-    today = timezone.localdate()
-    ends = {w.stage: w.ends_on for w in campaign.windows.all()}
-    return [cu for cu in cus if cu.stage != Stage.DONE and ends.get(cu.stage) and ends[cu.stage] < today]
-
-
-def findings_by_code(campaign: Campaign) -> list[tuple[str, str, int]]:
-    if campaign.comparison_run_id is None:
-        return []
-    rows = (
-        Finding.objects.filter(region_id=campaign.region_id, last_run_id=campaign.comparison_run_id)
-        .values_list("code")
-        .annotate(n=Count("id"))
-        .order_by("-n", "code")
-    )
-    return [(code, CODES.get(code, code), n) for code, n in rows]
-
-
-def _grid(cus, key) -> list[tuple[str, list[int], int]]:
-    stages = [*STAGES[cus[0].campaign.kind], Stage.DONE] if cus else []
-    table: dict[str, Counter] = defaultdict(Counter)
-    for cu in cus:
-        table[key(cu)][cu.stage] += 1
-    return [(name, [row[s] for s in stages], sum(row.values())) for name, row in sorted(table.items())]
-
-
-def dashboard(campaign: Campaign) -> dict:
-    """Progress by stage, township and department (主管部门), overdue units and findings by code."""
-    cus = list(campaign.units.select_related("campaign", "unit__parent").order_by("id"))
-    stages = [*campaign.stages, Stage.DONE]
-    by_stage = Counter(cu.stage for cu in cus)
-    return {
-        "stages": stages,
-        "cus": cus,
-        "by_stage": [(s, by_stage[s]) for s in stages],
-        "by_township": _grid(cus, lambda cu: cu.snapshot["unit"]["township"]),
-        "by_department": _grid(cus, lambda cu: (cu.unit.parent or cu.unit).name),
-        "overdue": overdue(campaign, cus),
-        "findings": findings_by_code(campaign),
-        "total": len(cus),
-    }
-
-
-# ---- one set of figures: every page, print and workbook of a campaign reads the snapshots ----------------
-
-
-@dataclass(frozen=True)
-class FigureLine:
-    """核定 / 实有 (实配) / 空编 of one 编制类型 or 职数类别; ``vacancy`` < 0 means 超编 (超职数)."""
-
-    name: str
-    approved: int
-    actual: int
-
-    @property
-    def vacancy(self) -> int:
-        return self.approved - self.actual
-
-    @property
-    def over(self) -> bool:
-        return self.actual > self.approved
-
-
-@dataclass(frozen=True)
-class SnapshotLines:
-    types: list[FigureLine]
-    posts: list[FigureLine]
-    baseline: bool  # the figures at the cut-off come from 建账 (loaded after the cut-off)
-
-    @property
-    def approved_total(self) -> int:
-        return sum(line.approved for line in self.types)
-
-    @property
-    def actual_total(self) -> int:
-        return sum(line.actual for line in self.types)
-
-    @property
-    def vacancy_total(self) -> int:
-        return self.approved_total - self.actual_total
-
-
-def _type_order(name: str) -> int:
-    return ESTABLISHMENT_ORDER.index(name) if name in ESTABLISHMENT_ORDER else len(ESTABLISHMENT_ORDER)
-
-
-def snapshot_lines(snap: dict) -> SnapshotLines:
-    """A unit's figures as of the cut-off from its snapshot: per 编制类型 核定/实有/空编 (every type that is
-    approved or occupied), per 职数类别 核定/实配/空缺; the unit page, the notice and the unit report."""
-    quotas, occupied = snap.get("quotas", {}), snap.get("occupied", {})
-    posts, held = snap.get("posts", {}), snap.get("held", {})
-    types = [
-        FigureLine(t, quotas.get(t, 0), occupied.get(t, 0))
-        for t in sorted(set(quotas) | set(occupied), key=_type_order)
-    ]
-    categories = [c for c in PostCategory.values if c in posts or c in held]
-    return SnapshotLines(
-        types=types,
-        posts=[FigureLine(c, posts.get(c, 0), held.get(c, 0)) for c in categories],
-        baseline=bool(snap.get("baseline")),
-    )
-
-
-def county_figures(campaign: Campaign) -> dict:
-    """The county report's figures, summed from the snapshots (the same numbers the unit pages, notices,
-    unit reports and 附件2–5 show): units, 核定/实有/空编 by type, leader posts with vacancy, 军转行政编制,
-    建账 units; findings by code; problems reported by units; corrections adopted; progress by stage."""
-    cus = list(campaign.units.order_by("id"))
-    natures = Counter(cu.snapshot["unit"]["nature"] for cu in cus)
-    quotas: Counter = Counter()
-    occupied: Counter = Counter()
-    posts: Counter = Counter()
-    held: Counter = Counter()
-    earmark = military = 0
-    for cu in cus:
-        quotas.update(cu.snapshot.get("quotas", {}))
-        occupied.update(cu.snapshot.get("occupied", {}))
-        posts.update(cu.snapshot.get("posts", {}))
-        held.update(cu.snapshot.get("held", {}))
-        earmark += cu.snapshot.get("earmark", 0)
-        military += cu.snapshot.get("military", 0) if cu.snapshot.get("earmark", 0) else 0
-    problems: Counter = Counter()
-    outside = 0
-    for report in UnitReport.objects.filter(campaign_unit__campaign=campaign):
-        problems.update(k for k in report.problems if k in PROBLEMS)
-        outside += report.outside_staff
-    corrections = Counter(
-        CorrectionProposal.objects.filter(
-            campaign_unit__campaign=campaign, status=ProposalStatus.ACCEPTED
-        ).values_list("kind", flat=True)
-    )
-    findings = findings_by_code(campaign)
-    top = max([n for *_x, n in findings] or [1])
-    stages = [*campaign.stages, Stage.DONE]
-    by_stage = Counter(cu.stage for cu in cus)
-    types = [
-        FigureLine(t, quotas[t], occupied[t]) for t in sorted(set(quotas) | set(occupied), key=_type_order)
-    ]
-    return {
-        "units": len(cus),
-        "natures": sorted(natures.items()),
-        "types": types,
-        "total": FigureLine("合计", sum(quotas.values()), sum(occupied.values())),
-        "posts": [FigureLine(c, posts[c], held[c]) for c in PostCategory.values if c in posts or c in held],
-        "military": FigureLine("军转行政编制", earmark, military),
-        "baseline": sum(bool(cu.snapshot.get("baseline")) for cu in cus),
-        "staff": sum(occupied.values()),
-        "outside": outside,
-        "findings": [(code, label, n, round(100 * n / top)) for code, label, n in findings],
-        "finding_total": sum(n for *_x, n in findings),
-        "problems": [(p, problems[p]) for p in PROBLEMS],
-        "corrections": [(CorrectionProposal.Kind(k).label, n) for k, n in sorted(corrections.items())],
-        "stages": [(s, by_stage[s]) for s in stages],
-        "onsite": sum(cu.onsite_selected for cu in cus),
-        "sampled": sum(cu.sample_selected for cu in cus),
-        "done": sum(cu.stage == Stage.DONE for cu in cus),
-    }
-
-
-def annex_units(campaign: Campaign, run: ComparisonRun | None = None) -> list[AnnexUnit]:
-    """The campaign's units as rows of 附件2–5: figures from the snapshots; partner head counts and
-    findings from the campaign's comparison run (``run``, else ``campaign.comparison_run``; none yet:
-    empty counts and 0 findings)."""
-    run = run if run is not None else campaign.comparison_run
-    cus = list(campaign.units.order_by("id"))
-    sources = list(run.sources) if run is not None else []
-    per_unit = (run.counts or {}).get("units", {}) if run is not None else {}
-    findings: dict[int, int] = {}
-    if run is not None:
-        rows = (
-            Finding.objects.filter(region_id=campaign.region_id, last_run_id=run.pk, unit_id__isnull=False)
-            .values_list("unit_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        findings = dict(rows)
-    out = []
-    for cu in cus:
-        snap = cu.snapshot
-        unit = snap.get("unit", {})
-        township = unit.get("township", "")
-        out.append(
-            AnnexUnit(
-                name=unit.get("name", ""),
-                township="" if township == "县直" else township,
-                nature=unit.get("nature", ""),
-                quotas=dict(snap.get("quotas", {})),
-                occupied=dict(snap.get("occupied", {})),
-                posts=dict(snap.get("posts", {})),
-                held=dict(snap.get("held", {})),
-                counts={
-                    s: (per_unit.get(s, {}).get(str(cu.unit_id), 0) if s in sources else None)
-                    for s in PARTNER_SOURCES
-                },
-                findings=findings.get(cu.unit_id, 0),
-                baseline=bool(snap.get("baseline")),
-                earmark=snap.get("earmark", 0),
-                military=snap.get("military", 0),
-            )
-        )
-    return out
+__all__ = [
+    "COUNTY_SEAT",
+    "ITEM_ANSWERS",
+    "MIN_ONSITE",
+    "MIN_SAMPLE",
+    "NEEDS_TEXT",
+    "NOTICE_WORKING_DAYS",
+    "PERSON_PROPOSABLE",
+    "PLAN_OFFSETS",
+    "SEED_DUTY",
+    "SEED_WORKING_GROUP",
+    "UNIT_PROPOSABLE",
+    "FigureLine",
+    "SnapshotLines",
+    "UnitRow",
+    "annex_units",
+    "build_snapshots",
+    "campaign_for",
+    "campaign_unit_for",
+    "campaign_units_for",
+    "campaigns_for",
+    "county_figures",
+    "current_value",
+    "dashboard",
+    "default_windows",
+    "draw_sample",
+    "findings_by_code",
+    "is_liaison",
+    "is_writer",
+    "minimum",
+    "next_stage",
+    "notice_period",
+    "onsite_ranking",
+    "open_finding_counts",
+    "overdue",
+    "proposal_targets",
+    "snapshot_lines",
+    "target_label",
+    "townships",
+    "unit_findings",
+    "unit_rows",
+    "units_in_scope",
+    "window",
+]

@@ -12,9 +12,6 @@ confirms the unit's report. Supervisors only read.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import random
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -23,16 +20,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from archives.services import check_scan
-from bianzhi import audit, workdays
+from bianzhi import audit
 from bianzhi.roles import actor_name
 from units import services as unit_services
-from units.choices import POST_CATEGORY_OF, EstablishmentType, Nature, PostCategory
+from units.choices import EstablishmentType, PostCategory
 from units.models import Person, Unit
-from units.selectors import liaison_unit_ids, regions_for
 from verification.campaign.models import (
     STAGES,
     TRANSITIONS,
@@ -58,66 +53,30 @@ from verification.campaign.models import (
     WorkingGroupMember,
 )
 from verification.campaign.proxy import REPORT_ACTION, ProxyReason, units_with_liaison
-from verification.compare.data import P_CATEGORY, P_MILITARY, P_NAME, P_POST, P_TYPE, P_UNIT
-from verification.findings import selectors
+from verification.campaign.selectors import (
+    ITEM_ANSWERS,
+    MIN_ONSITE,
+    MIN_SAMPLE,
+    NEEDS_TEXT,
+    PERSON_PROPOSABLE,
+    UNIT_PROPOSABLE,
+    annex_units,
+    build_snapshots,
+    current_value,
+    default_windows,
+    draw_sample,
+    is_liaison,
+    is_writer,
+    minimum,
+    next_stage,
+    notice_period,
+    onsite_ranking,
+    unit_findings,
+    units_in_scope,
+    window,
+)
 from verification.findings.models import Finding, FindingStatus
-from verification.findings.register import load_register
 from verification.findings.services import comparison_run
-
-MIN_ONSITE = Decimal("0.30")
-MIN_SAMPLE = Decimal("0.05")
-ITEM_ANSWERS = {
-    SelfCheckItem.Item.UNITS: ("相符", "不相符"),
-    SelfCheckItem.Item.QUOTAS: ("相符", "不相符"),
-    SelfCheckItem.Item.POSTS: ("相符", "不相符"),
-    SelfCheckItem.Item.STAFF: ("相符", "不相符"),
-    SelfCheckItem.Item.BUDGET: ("无差异", "有差异"),
-}
-NEEDS_TEXT = ("不相符", "有差异")
-PERSON_PROPOSABLE = ("name", "title", "grade", "education", "political_status", "ethnicity", "duty_status")
-UNIT_PROPOSABLE = ("duties", "township", "credit_code")
-
-
-def _field_label(model, name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
-
-
-def proposal_targets() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """What a correction may change, by kind: (kind, kind label, [(target, Chinese label)]). The form
-    offers exactly these; ``proposal_create`` still refuses anything else."""
-    Kind = CorrectionProposal.Kind
-    return [
-        (Kind.QUOTA, Kind.QUOTA.label, [(t, t) for t in EstablishmentType.values]),
-        (Kind.POSTS, Kind.POSTS.label, [(c, c) for c in PostCategory.values]),
-        (Kind.PERSON, Kind.PERSON.label, [(f, _field_label(Person, f)) for f in PERSON_PROPOSABLE]),
-        (Kind.UNIT, Kind.UNIT.label, [(f, _field_label(Unit, f)) for f in UNIT_PROPOSABLE]),
-    ]
-
-
-def target_label(kind: str, target: str) -> str:
-    """The Chinese name of a proposal's target (the field's verbose name for person and unit fields)."""
-    for k, _label, targets in proposal_targets():
-        if k == kind:
-            return dict(targets).get(target, target)
-    return target
-
-
-# 附件1 of the county's 2021 plan (seeds/000): the working group, offered as the default on the form.
-SEED_WORKING_GROUP = [
-    ("组长", "成和平", "县委组织部", "副部长、编办主任"),
-    ("副组长", "张银平", "县委编办", "副主任、一级主任科员"),
-    ("副组长", "杨建育", "县委组织部", "部务委员"),
-    ("副组长", "李文辉", "县财政局", "党组成员、副局长"),
-    ("副组长", "张小平", "县人社局", "党组成员、副局长"),
-    ("副组长", "郭宏忠", "县人社局", "党组成员、社保中心主任"),
-    ("成员", "刘雪碧", "县干部人事档案信息中心", "主任"),
-    ("成员", "汪吉龙", "县非税中心", "主任"),
-    ("成员", "蔡海军", "县委编办", "四级主任科员"),
-    ("成员", "张澜", "县机构编制电子政务中心", "副主任"),
-    ("成员", "戴凤", "县人社局", "干部"),
-    ("成员", "张根顺", "县社保中心", "干部"),
-]
-SEED_DUTY = "负责全县机构编制核查工作对接沟通；承担实施方案制定、组织实施、数据比对、实地核实、随机抽查、督促指导、汇总报告等工作"
 
 
 def _fail(message: str, field: str | None = None) -> None:
@@ -134,15 +93,6 @@ def _name(actor) -> str:
 
 def _user(actor):
     return actor if actor is not None and actor.pk else None
-
-
-def is_writer(actor, region) -> bool:
-    """Office administrator or staff of the region."""
-    return selectors.is_office_writer(actor) and regions_for(actor).filter(pk=region.pk).exists()
-
-
-def is_liaison(actor, cu: CampaignUnit) -> bool:
-    return cu.unit_id in liaison_unit_ids(actor)
 
 
 def _require_writer(actor, region) -> None:
@@ -181,15 +131,6 @@ def _filler(actor, cu: CampaignUnit, on_behalf_reason: str = "") -> str:
 def _require_either(actor, cu: CampaignUnit) -> None:
     if not (is_liaison(actor, cu) or is_writer(actor, cu.campaign.region)):
         _fail("只有该单位的联络员或编办工作人员可以进行此操作。")
-
-
-def minimum(count: int, ratio: Decimal) -> int:
-    """At least ``ratio`` of ``count`` units, rounded up (at least one when there are any)."""
-    return min(count, max(1 if count else 0, math.ceil(Decimal(count) * Decimal(ratio))))
-
-
-def window(campaign: Campaign, stage: str) -> CampaignWindow | None:
-    return next((w for w in campaign.windows.all() if w.stage == stage), None)
 
 
 def _check_window(campaign: Campaign, stage: str) -> None:
@@ -247,79 +188,7 @@ def _move(cu: CampaignUnit, to_stage: str, *, actor, reason: str = "") -> Campai
     return cu
 
 
-def next_stage(cu: CampaignUnit) -> str:
-    stages = STAGES[cu.campaign.kind]
-    i = stages.index(cu.stage) if cu.stage in stages else len(stages)
-    return stages[i + 1] if i + 1 < len(stages) else Stage.DONE
-
-
 # ---- campaign set-up ---------------------------------------------------------------------------------
-
-
-def units_in_scope(region, cutoff: dt.date, natures=(), systems=(), townships=()) -> list[Unit]:
-    """Live 法人 units of the region at the cut-off, filtered by nature / system / township (县直 = "")."""
-    qs = Unit.objects.filter(region=region).exclude(nature=Nature.DIVISION)
-    qs = qs.filter(Q(founded_on__isnull=True) | Q(founded_on__lte=cutoff))
-    qs = qs.filter(Q(status="正常") | Q(ended_on__gt=cutoff))
-    if natures:
-        qs = qs.filter(nature__in=natures)
-    if systems:
-        qs = qs.filter(system__in=systems)
-    if townships:
-        qs = qs.filter(township__in=["" if t == "县直" else t for t in townships])
-    return list(qs.order_by("sort_order", "id"))
-
-
-def build_snapshots(region, cutoff: dt.date, units: Sequence[Unit]) -> dict[int, dict]:
-    """Each unit as of the cut-off (see ``CampaignUnit.snapshot``), from the register at that date: people
-    by their 入编/出编 dates, quotas and posts by ``units.selectors.establishment_at`` — a unit whose figures
-    were first loaded (建账) after the cut-off shows the loaded figures with ``"baseline": True``."""
-    register = load_register(region=region, cutoff=cutoff)
-    ids = [u.pk for u in units]
-    people: dict[int, list] = defaultdict(list)
-    military: dict[int, int] = defaultdict(int)
-    for person in register.people.values():
-        people[person[P_UNIT]].append([person[P_NAME], person[P_TYPE], person[P_CATEGORY], person[P_POST]])
-        if person[P_MILITARY] and person[P_TYPE] == EstablishmentType.ADMIN:
-            military[person[P_UNIT]] += 1
-    divisions: dict[int, list] = defaultdict(list)
-    for d in Unit.objects.filter(parent_id__in=ids, nature=Nature.DIVISION).order_by("sort_order", "id"):
-        reg = register.units.get(d.pk)
-        if reg is not None and reg.live and (d.founded_on is None or d.founded_on <= cutoff):
-            divisions[d.parent_id].append({"name": d.name, "confidential": d.is_confidential})
-    out = {}
-    for u in units:
-        staff = sorted(people.get(u.pk, []), key=lambda p: (p[1], p[0]))
-        occupied: dict[str, int] = defaultdict(int)
-        held: dict[str, int] = defaultdict(int)
-        for _n, etype, _c, post in staff:
-            occupied[etype] += 1
-            if POST_CATEGORY_OF.get(post):
-                held[POST_CATEGORY_OF[post]] += 1
-        quotas = {t: register.quotas.get((u.pk, t), (0, 0)) for t in EstablishmentType.values}
-        out[u.pk] = {
-            "unit": {
-                "name": u.name,
-                "nature": u.nature,
-                "system": u.system,
-                "rank": u.rank,
-                "funding": u.funding,
-                "township": u.township_display,
-                "credit_code": u.credit_code,
-                "confidential": u.is_confidential,
-            },
-            "divisions": divisions.get(u.pk, []),
-            "quotas": {t: a for t, (a, _m) in quotas.items() if a},
-            "occupied": dict(occupied),
-            "posts": {c: register.posts.get((u.pk, c), 0) for c in PostCategory.values},
-            "held": dict(held),
-            "people": staff,
-            "people_count": len(staff),
-            "baseline": u.pk in register.baseline,
-            "earmark": quotas[EstablishmentType.ADMIN][1],
-            "military": military.get(u.pk, 0),
-        }
-    return out
 
 
 def snapshot_refresh(cu: CampaignUnit) -> CampaignUnit:
@@ -329,40 +198,6 @@ def snapshot_refresh(cu: CampaignUnit) -> CampaignUnit:
     cu.snapshot = build_snapshots(campaign.region, campaign.cutoff, [cu.unit])[cu.unit_id]
     cu.save(update_fields=["snapshot"])
     return cu
-
-
-# The county plan's stage windows (seeds/000 §三): days relative to the data cut-off (2021-12-31):
-# 单位自查 9月25日–10月10日, 群众监督 10月10日–20日, 数据比对 10月20日–11月10日, 实地核实 11月10日–30日,
-# 随机抽查 and 数据更新 12月1日–15日. The joint check (June, November) compares, then updates.
-PLAN_OFFSETS: dict[str, dict[str, tuple[int, int]]] = {
-    CampaignKind.ANNUAL: {
-        Stage.SELF_CHECK: (-97, -82),
-        Stage.NOTICE: (-82, -72),
-        Stage.COMPARISON: (-72, -51),
-        Stage.ONSITE: (-51, -31),
-        Stage.SAMPLING: (-30, -16),
-        Stage.UPDATE: (-30, -16),
-    },
-    CampaignKind.JOINT: {Stage.COMPARISON: (1, 15), Stage.UPDATE: (16, 30)},
-}
-
-
-def default_windows(
-    kind: str, cutoff: dt.date, today: dt.date | None = None
-) -> dict[str, tuple[dt.date, dt.date]]:
-    """Each stage's window as the county plan sets it relative to the cut-off. When the plan's first
-    stage has already ended (a campaign set up late, e.g. for a past year's data), the whole plan moves
-    so that its first stage starts today, each stage keeping its length and place."""
-    today = today or _today()
-    offsets = PLAN_OFFSETS[kind]
-    windows = {
-        s: (cutoff + dt.timedelta(days=a), cutoff + dt.timedelta(days=b)) for s, (a, b) in offsets.items()
-    }
-    first_start, first_end = windows[STAGES[kind][0]]
-    if first_end < today:
-        shift = today - first_start
-        windows = {s: (a + shift, b + shift) for s, (a, b) in windows.items()}
-    return windows
 
 
 def _check_ratios(onsite_ratio: Decimal, sample_ratio: Decimal) -> None:
@@ -689,16 +524,6 @@ def attachment_add(
     return item
 
 
-def _current_value(cu: CampaignUnit, kind: str, target: str, person: Person | None) -> str:
-    snap = cu.snapshot
-    if kind == CorrectionProposal.Kind.QUOTA:
-        return str(snap.get("quotas", {}).get(target, 0))
-    if kind == CorrectionProposal.Kind.POSTS:
-        return str(snap.get("posts", {}).get(target, 0))
-    obj = person if kind == CorrectionProposal.Kind.PERSON else cu.unit
-    return str(getattr(obj, target, "") or "")
-
-
 @transaction.atomic
 def proposal_create(
     *,
@@ -742,7 +567,7 @@ def proposal_create(
         kind=kind,
         person=person,
         target=target,
-        current_value=_current_value(cu, kind, target, person)[:200],
+        current_value=current_value(cu, kind, target, person)[:200],
         proposed_value=proposed_value[:200],
         reason=reason,
         proposed_by_name=_name(actor),
@@ -867,21 +692,6 @@ def _submit(cu: CampaignUnit, *, actor, reason: str) -> CampaignUnit:
 
 
 # ---- stage 2: 群众监督 ----------------------------------------------------------------------------------
-
-
-NOTICE_WORKING_DAYS = 5
-
-
-def notice_period(posted_on: dt.date) -> tuple[dt.date, dt.date]:
-    """(ends_on, remove_by) of a notice posted on ``posted_on``.
-
-    The plan says 公示时间为5个工作日. The posting day never counts (the notice goes up during it), so
-    the notice stays up for 5 full working days after it: ``ends_on`` is the 5th working day counted
-    from the day after posting, by the official calendar (weekends, holidays and 调休 make-up days), and
-    the notice may be removed on or after that day; ``remove_by`` is the next working day (removing
-    later is flagged overdue). A year without calendar data raises ``CalendarMissing`` (a refusal)."""
-    ends_on = workdays.nth_working_day(posted_on + dt.timedelta(days=1), NOTICE_WORKING_DAYS)
-    return ends_on, workdays.nth_working_day(ends_on + dt.timedelta(days=1), 1)
 
 
 def _not_future(day: dt.date | None, label: str, field: str) -> dt.date:
@@ -1039,10 +849,8 @@ def notice_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
 def campaign_compare(*, campaign: Campaign, actor, rows: dict | None = None):
     """Run the comparison for the campaign's cut-off (``comparison_run``: the region's uploads, or the
     partner ``rows`` the compare command read) and keep the run as the campaign's; its result workbook's
-    附件2–5 are the campaign's snapshots (``campaign_selectors.annex_units``). The page and
+    附件2–5 are the campaign's snapshots (``selectors.annex_units``). The page and
     ``compare --campaign`` share this path."""
-    from verification.campaign.selectors import annex_units
-
     campaign = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
     _require_writer(actor, campaign.region)
     if campaign.status != CampaignStatus.ACTIVE:
@@ -1064,14 +872,6 @@ def campaign_compare(*, campaign: Campaign, actor, rows: dict | None = None):
         after={"run": run.pk, "findings": run.finding_count},
     )
     return run
-
-
-def unit_findings(cu: CampaignUnit):
-    """The findings of the campaign's comparison run on this unit."""
-    run_id = cu.campaign.comparison_run_id
-    if run_id is None:
-        return Finding.objects.none()
-    return Finding.objects.filter(region_id=cu.campaign.region_id, unit_id=cu.unit_id, last_run_id=run_id)
 
 
 @transaction.atomic
@@ -1123,28 +923,6 @@ def comparison_finish(*, cu: CampaignUnit, actor) -> CampaignUnit:
 
 
 # ---- stages 4 and 5: 实地核实, 随机抽查 ------------------------------------------------------------------
-
-
-def open_finding_counts(campaign: Campaign) -> dict[int, int]:
-    """Open (待核实 or 已说明) findings of the campaign's run per unit."""
-    if campaign.comparison_run_id is None:
-        return {}
-    rows = (
-        Finding.objects.filter(
-            region_id=campaign.region_id,
-            last_run_id=campaign.comparison_run_id,
-            status__in=[FindingStatus.OPEN, FindingStatus.EXPLAINED],
-        )
-        .values_list("unit_id")
-        .annotate(n=Count("id"))
-    )
-    return dict(rows)
-
-
-def onsite_ranking(campaign: Campaign) -> list[tuple[CampaignUnit, int]]:
-    counts = open_finding_counts(campaign)
-    cus = list(campaign.units.order_by("id"))
-    return sorted(((cu, counts.get(cu.unit_id, 0)) for cu in cus), key=lambda p: (-p[1], p[0].pk))
 
 
 def _require_annual(campaign: Campaign) -> None:
@@ -1209,12 +987,6 @@ def onsite_set(*, campaign: Campaign, selected_ids: Iterable[int], actor, reason
         reason=reason,
     )
     return sorted(ids)
-
-
-def draw_sample(population: Sequence[int], seed: str, ratio: Decimal) -> list[int]:
-    """The reproducible draw: anyone with the seed and the population gets the same units."""
-    k = minimum(len(population), ratio)
-    return sorted(random.Random(str(seed)).sample(sorted(population), k))
 
 
 @transaction.atomic

@@ -4,8 +4,7 @@ on many units at once — 代填自查“无异常”, 公示张贴, 公示撤�
 ``bulk_apply`` calls the single-unit service for each unit, each in its own transaction (the services
 are ``transaction.atomic`` and lock the unit), so every rule, refusal and audit row is exactly the one
 of the single-unit path; a refusal of one unit is reported with its Chinese reason and does not stop the
-others. Also the filtered list of the campaign's units the bulk page shows (one query for the units
-and one for the liaison grants, whatever their number)."""
+others. The filtered list of the campaign's units the page shows is ``selectors.unit_rows``."""
 
 from __future__ import annotations
 
@@ -14,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.models import Campaign, CampaignStatus, CampaignUnit, SelfCheckItem
-from verification.campaign.proxy import ProxyReason, units_with_liaison
+from verification.campaign.proxy import ProxyReason
 
 ACTIONS: dict[str, str] = {
     "selfcheck_clean": "代填自查“无异常”并提交",
@@ -30,7 +29,6 @@ ACTIONS: dict[str, str] = {
 CLEAN_ANSWERS = {
     item: ("无差异" if item == SelfCheckItem.Item.BUDGET else "相符") for item in SelfCheckItem.Item.values
 }
-COUNTY_SEAT = "县直"
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def bulk_apply(
     ignored) through the single-unit services, one transaction per unit; returns each unit's result in
     the list's order. Office writers of the campaign's region only (refused as a whole otherwise, or
     when the action's parameters are missing). Not itself atomic: done units stay done."""
-    if not cs.is_writer(actor, campaign.region):
+    if not sel.is_writer(actor, campaign.region):
         raise PermissionDenied("只有本区划的编办工作人员可以进行批量操作。")
     if campaign.status != CampaignStatus.ACTIVE:
         raise ValidationError("该核查工作已结束。")
@@ -106,54 +104,3 @@ def bulk_apply(
         else:
             results.append(BulkResult(cu.pk, cu.name, True, "已办理"))
     return results
-
-
-# ---- the list the bulk page shows ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    cu: CampaignUnit
-    has_liaison: bool
-    notice: str  # 未公示 / 公示中 / 已撤除 / 不公示
-
-
-def _notice_state(cu: CampaignUnit) -> str:
-    if cu.snapshot.get("unit", {}).get("confidential"):
-        return "不公示（涉密）"
-    notice = getattr(cu, "notice", None)
-    if notice is None:
-        return "未公示"
-    if notice.removed_on:
-        return f"已撤除 {notice.removed_on:%Y-%m-%d}"
-    if notice.ends_on <= timezone.localdate():
-        return f"期满待撤除（应于 {notice.remove_by:%Y-%m-%d} 前）"
-    return f"公示中（至 {notice.ends_on:%Y-%m-%d}）"
-
-
-def unit_rows(campaign: Campaign, filters: dict) -> list[UnitRow]:
-    """The campaign's units matching ``filters`` (stage, nature, system, township — 县直 for the county
-    seat's units — and liaison 有/无), in the campaign's order. Two queries whatever the count."""
-    qs = campaign.units.select_related("unit", "notice").order_by("id")
-    if filters.get("stage"):
-        qs = qs.filter(stage=filters["stage"])
-    if filters.get("nature"):
-        qs = qs.filter(unit__nature=filters["nature"])
-    if filters.get("system"):
-        qs = qs.filter(unit__system=filters["system"])
-    township = filters.get("township")
-    if township:
-        qs = qs.filter(unit__township="" if township == COUNTY_SEAT else township)
-    cus = list(qs)
-    with_liaison = units_with_liaison([cu.unit_id for cu in cus])
-    rows = [UnitRow(cu, cu.unit_id in with_liaison, _notice_state(cu)) for cu in cus]
-    if filters.get("liaison") in ("有", "无"):
-        want = filters["liaison"] == "有"
-        rows = [r for r in rows if r.has_liaison == want]
-    return rows
-
-
-def townships(campaign: Campaign) -> list[str]:
-    """The townships of the campaign's units (县直 first), for the filter."""
-    names = set(campaign.units.values_list("unit__township", flat=True).distinct())
-    return ([COUNTY_SEAT] if "" in names else []) + sorted(n for n in names if n)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from bianzhi.lib.dates import InvalidDate, parse_date
+from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.models import STAGES, CampaignKind
 from verification.management.commands._campaign import CampaignCommand, Exit
@@ -40,7 +41,7 @@ class Command(CampaignCommand):
             raise Exit(1, f"核查类型“{kind}”无效，应为 年度核查 或 联合检查。")
         region = self.region(options.get("region"))
         actor = self.actor(options.get("user"))
-        windows = cs.default_windows(kind, cutoff)
+        windows = sel.default_windows(kind, cutoff)
         campaign = cs.campaign_create(
             region=region, name=name, kind=kind, cutoff=cutoff, windows=windows, actor=actor
         )
