@@ -147,6 +147,24 @@ def document_create(
     return doc
 
 
+REGISTER_FIELDS = ("region", "number", *EDITABLE_FIELDS)
+
+
+@transaction.atomic
+def document_register(*, actor, scan: UploadedFile | None = None, **fields) -> Document:
+    """Register a Document (``document_create``, REGISTER_FIELDS) and its scan together: a refused scan
+    leaves no half-registered Document (the refusal is shown on the scan field). Both steps audited."""
+    document = document_create(
+        actor=actor, **{name: fields[name] for name in REGISTER_FIELDS if name in fields}
+    )
+    if scan:
+        try:
+            document_attach(document=document, upload=scan, actor=actor)
+        except ValidationError as exc:
+            raise ValidationError({"scan": exc.messages}) from None
+    return document
+
+
 @transaction.atomic
 def document_update(*, document: Document, actor, reason: str = "", **changes) -> Document:
     """Change a Document's description and filing (class, retention, box, volume). The 文号 and region

@@ -3,29 +3,21 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from archives import selectors, services
+from archives import exports, prints, selectors, services
 from archives.forms import CatalogueClassForm, CatalogueExportForm
-from archives.models import Document
-from archives.views.common import XLSX, add_errors, download, form_page, require_office
-from bianzhi import audit
-from bianzhi.lib.pdf import render_pdf
-from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
-from bianzhi.roles import actor_name, require
-
-HEADERS = ["序号", "文号", "标题", "发文机关", "日期", "保管期限", "盒号", "卷号"]
-NO_BOX = "未装盒"
+from archives.views.common import form_page
+from bianzhi.lib.http import add_errors, download
+from bianzhi.roles import require
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
+    require(request.user, "view_registry")
     regions = selectors.office_regions(request.user)
     context = {
         "tree": selectors.catalogue_tree(request.user),
@@ -41,7 +33,6 @@ def _crumbs():
 
 
 def class_create(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
     require(request.user, "edit_registry")
     form = CatalogueClassForm(request.POST or None, initial={"parent": request.GET.get("parent")})
     if request.method == "POST" and form.is_valid():
@@ -103,43 +94,9 @@ def class_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("archives:catalogue")
 
 
-def _box_key(doc: Document) -> tuple:
-    box = doc.box_number
-    return (0, int(box), box) if box.isdigit() else ((1, 0, box) if box else (2, 0, ""))
-
-
-def _vol_key(doc: Document) -> tuple:
-    vol = doc.volume_number
-    return (0, int(vol), vol) if vol.isdigit() else (1, 0, vol)
-
-
-def catalogue_rows(qs) -> list[tuple[str, list[list]]]:
-    """[(box label, rows)] in shelf order: box, volume, date, 文号; 序号 runs through the whole catalogue."""
-    docs = sorted(qs, key=lambda d: (_box_key(d), _vol_key(d), d.issued_on or d.created_at.date(), d.number))
-    groups, n = [], 0
-    for box, items in groupby(docs, key=lambda d: d.box_number):
-        rows = []
-        for doc in items:
-            n += 1
-            rows.append(
-                [
-                    n,
-                    doc.number,
-                    doc.title,
-                    doc.issuer,
-                    doc.issued_on,
-                    doc.retention,
-                    doc.box_number,
-                    doc.volume_number,
-                ]
-            )
-        groups.append((f"第 {box} 盒" if box else NO_BOX, rows))
-    return groups
-
-
 def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The 总目录 (every Document of the region) or a class's 分目录, as PDF or Excel. Audited."""
-    require_office(request.user)
+    require(request.user, "view_registry")
     require(request.user, "export")
     if fmt not in ("pdf", "xlsx"):
         raise Http404("不支持的导出格式。")
@@ -149,44 +106,10 @@ def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
     region = d.get("region") or regions.first()
     if region is None:
         raise Http404("没有可导出的区划。")
-    qs = Document.objects.filter(region=region, status="有效")
     cls = d.get("cls")
-    if cls is not None:
-        qs = qs.filter(catalogue_class__in=selectors.class_and_children(cls))
-    if d.get("year"):
-        qs = qs.filter(year=d["year"])
-    title = f"{region.name}机构编制档案" + (f"分目录（{cls.code} {cls.name}）" if cls else "总目录")
-    if d.get("year"):
-        title += f"（{d['year']}年度）"
-    groups = catalogue_rows(qs)
+    title, groups = selectors.catalogue(region, cls, d.get("year"))
     if fmt == "pdf":
-        context = {
-            "title": title,
-            "groups": groups,
-            "headers": HEADERS,
-            "total": sum(len(r) for _, r in groups),
-        }
-        data = render_pdf(
-            "archives/print/catalogue.html",
-            context,
-            actor=request.user,
-            action="档案目录.打印",
-            region=region,
-        )
-        return download(data, f"{title}.pdf", "application/pdf")
-    rows = [row for _, rs in groups for row in rs]
-    sheet = SheetSpec(
-        name="分目录" if cls else "总目录",
-        headers=HEADERS,
-        rows=rows,
-        widths={1: 6, 2: 24, 3: 48, 4: 28, 5: 12, 6: 10, 7: 8, 8: 8},
-    )
-    data = workbook_bytes([sheet], exported_by=actor_name(request.user), note=title)
-    audit.record(
-        actor=request.user,
-        action="档案目录.导出",
-        region=region,
-        target_repr=title,
-        after={"文件": f"{title}.xlsx", "条数": len(rows)},
-    )
-    return download(data, f"{title}.xlsx", XLSX)
+        data = prints.catalogue_pdf(title, groups, actor=request.user, region=region)
+    else:
+        data = exports.catalogue_xlsx(title, groups, whole=cls is None, actor=request.user, region=region)
+    return download(data, f"{title}.{fmt}", stamp=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,14 +23,15 @@ from archives.forms import (
     RequestForm,
     ReturnForm,
 )
-from archives.views.common import add_errors, form_page, require_office
+from archives.views.common import form_page
+from bianzhi.lib.http import add_errors, paginate
 from bianzhi.roles import require
 
 # ---- dedicated files -----------------------------------------------------------------------------------
 
 
 def dedicated_list(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
+    require(request.user, "view_registry")
     files = selectors.dedicated_files_for(request.user).order_by("sort", "id")
     return render(request, "archives/dedicated_list.html", {"files": files, "title": "独立档案"})
 
@@ -45,7 +44,6 @@ def _dedicated_crumbs(folder=None):
 
 
 def dedicated_create(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
     require(request.user, "edit_registry")
     form = DedicatedFileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,13 +60,7 @@ def dedicated_create(request: HttpRequest) -> HttpResponse:
 
 def dedicated_detail(request: HttpRequest, pk: int) -> HttpResponse:
     folder = selectors.dedicated_file_for(request.user, pk)
-    entries = (
-        selectors.entries_for(request.user)
-        .filter(dedicated_file=folder)
-        .select_related("document", "region", "filed_by")
-        .order_by("-occurred_on", "-id")
-    )
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.folder_entries(request.user, folder))
     return render(
         request, "archives/dedicated_detail.html", {"folder": folder, "page": page, "title": folder.name}
     )
@@ -139,15 +131,10 @@ def entry_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def minute_list(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
+    require(request.user, "view_registry")
     form = MinuteFilterForm(request.GET or None)
     d = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.minutes_for(request.user)
-    if d.get("kind"):
-        qs = qs.filter(kind=d["kind"])
-    if d.get("year"):
-        qs = qs.filter(met_on__year=d["year"])
-    page = Paginator(qs.order_by("-met_on", "-id"), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.minute_list(request.user, d))
     context = {
         "form": form,
         "page": page,
@@ -167,7 +154,6 @@ def _minute_fields(d: dict) -> dict:
 
 
 def minute_create(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
     require(request.user, "edit_registry")
     kind = request.GET.get("kind") if request.GET.get("kind") in MinuteKind.values else MinuteKind.COMMITTEE
     form = MinuteForm(
@@ -196,7 +182,7 @@ def minute_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "archives/minute_detail.html",
         {
             "minute": minute,
-            "documents": minute.documents.order_by("issued_on", "id"),
+            "documents": selectors.minute_documents(minute),
             "title": minute.subject,
         },
     )
@@ -205,7 +191,7 @@ def minute_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def minute_edit(request: HttpRequest, pk: int) -> HttpResponse:
     minute = selectors.minute_for(request.user, pk)
     require(request.user, "edit_registry")
-    numbers = "\n".join(minute.documents.order_by("id").values_list("number", flat=True))
+    numbers = selectors.numbers(minute.documents)
     initial = _minute_fields(minute.__dict__) | {"region": minute.region, "documents": numbers}
     form = MinuteForm(request.POST or None, regions=selectors.office_regions(request.user), initial=initial)
     form.fields["region"].disabled = True
@@ -231,17 +217,10 @@ def minute_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def request_list(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
+    require(request.user, "view_registry")
     form = RequestFilterForm(request.GET or None)
     d = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.requests_for(request.user).select_related("deciding_document")
-    if d.get("status"):
-        qs = qs.filter(status=d["status"])
-    for word in (d.get("q") or "").split():
-        qs = qs.filter(
-            Q(title__icontains=word) | Q(requesting_body__icontains=word) | Q(unit_name__icontains=word)
-        )
-    page = Paginator(qs.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.request_list(request.user, d))
     return render(request, "archives/request_list.html", {"form": form, "page": page, "title": "请示事项"})
 
 
@@ -266,7 +245,6 @@ def _save_request(form, user, item=None):
 
 
 def request_create(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)
     require(request.user, "edit_registry")
     form = RequestForm(request.POST or None, regions=selectors.office_regions(request.user))
     if request.method == "POST" and form.is_valid():
@@ -293,8 +271,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.request_for(request.user, pk)
     context = {
         "item": item,
-        "basis": item.basis.order_by("issued_on", "id"),
-        "steps": item.steps.select_related("actor").order_by("at", "id"),
+        **selectors.request_page(item),
         "missing": services.request_missing(item) if item.status == RequestStatus.DRAFT else {},
         "content": [(label, getattr(item, name)) for name, label in services.REQUEST_CONTENT],
         "decide_form": DecideForm() if item.status == RequestStatus.SUBMITTED else None,
@@ -312,7 +289,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("archives:request_detail", pk=pk)
     initial = {k: getattr(item, k) for k in CONTENT} | {
         "region": item.region,
-        "basis": "\n".join(item.basis.order_by("id").values_list("number", flat=True)),
+        "basis": selectors.numbers(item.basis),
     }
     form = RequestForm(request.POST or None, regions=selectors.office_regions(request.user), initial=initial)
     form.fields["region"].disabled = True
