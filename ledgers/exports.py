@@ -14,9 +14,11 @@ from pathlib import Path
 
 from django.db.models import QuerySet, Sum
 
+from bianzhi import audit
 from bianzhi.lib.idnumbers import mask_id
-from bianzhi.lib.xlsx import SheetSpec, write_workbook
+from bianzhi.lib.xlsx import SheetSpec, workbook_bytes, write_workbook
 from bianzhi.models import Region
+from bianzhi.roles import actor_name
 from ledgers.models import POST_PREFIX, TYPE_PREFIX, EstablishmentRow, LimitLedgerEntry, UnitLedgerEntry
 from units.choices import ESTABLISHMENT_ORDER, LIMIT_COVERS, LimitType, PostCategory, UnitStatus
 from units.models import Person, Quota, UnitEvent
@@ -341,3 +343,38 @@ def export_all(
     write_workbook(paths[1], unit_ledger_sheets(entries), exported_by=exported_by)
     write_workbook(paths[2], electronic_sheets(rows, events, people), exported_by=exported_by)
     return paths
+
+
+# ---- the web pages' downloads ----------------------------------------------------------------------------
+
+
+def _jsonable(filters: dict | None) -> dict:
+    if not filters:
+        return {}
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in filters.items()
+        if k != "form" and v not in (None, "")
+    }
+
+
+def download_bytes(sheets: list[SheetSpec], filename: str, *, actor, target=None, filters=None) -> bytes:
+    """A ledger workbook for a web download, stamped with the exporter and audited with its filters."""
+    data = workbook_bytes(sheets, exported_by=actor_name(actor))
+    audit.record(
+        actor=actor,
+        action="台账.导出",
+        target=target,
+        target_repr=filename,
+        after={"文件": f"{filename}.xlsx", "筛选": _jsonable(filters)},
+    )
+    return data
+
+
+def table_sheet(table: str, qs, *, masked: bool) -> SheetSpec:
+    """The sheet of 电子台账 表一, 表二 or 表三."""
+    if table == "one":
+        return SheetSpec("表一", TABLE_ONE_HEADERS, table_one_rows(qs))
+    if table == "two":
+        return SheetSpec("表二", TABLE_TWO_HEADERS, table_two_rows(qs))
+    return SheetSpec("表三", ROSTER_HEADERS, roster_rows(qs, masked=masked))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from ledgers.models import EstablishmentRow, LedgerCheck, LimitLedgerEntry, UnitLedgerEntry
-from units.choices import UnitStatus
+from units.choices import ESTABLISHMENT_ORDER, LimitType, PostCategory, UnitStatus
 from units.models import Person, UnitEvent
 from units.selectors import people_for, regions_for, units_for
+
+TABLES = {"one": "表一 机构编制基本情况", "two": "表二 机构编制变更记录", "three": "表三 实有人员花名册"}
 
 
 def last_check() -> LedgerCheck | None:
@@ -54,3 +57,80 @@ def filter_type(qs: QuerySet, value: str, *fields: str) -> QuerySet:
     for f in fields:
         cond |= Q(**{f: value})
     return qs.filter(cond)
+
+
+# ---- what the pages and prints read ---------------------------------------------------------------------
+
+
+def region_ids(user) -> list[int]:
+    """Ids of the regions whose limit ledger the user sees (office roles)."""
+    return list(regions_for(user).values_list("pk", flat=True))
+
+
+def unit_names(user, limit: int = 200) -> list[tuple[int, str]]:
+    """(unit id, name) of the 表一 rows the user sees, for a liaison's overview."""
+    return list(rows_for(user).order_by("unit__sort_order", "unit_id").values_list("unit_id", "name")[:limit])
+
+
+def limit_list(user, f: dict[str, Any]) -> QuerySet[LimitLedgerEntry]:
+    """The limit ledger, filtered by type and dates (``LedgerFilterForm.values``)."""
+    qs = limit_entries_for(user).select_related("region")
+    if f["type"] in LimitType.values:
+        qs = qs.filter(limit_type=f["type"])
+    return filter_dates(qs, "occurred_on", f["start"], f["end"]).order_by("region_id", "occurred_on", "id")
+
+
+def unit_entries(unit, f: dict[str, Any]) -> QuerySet[UnitLedgerEntry]:
+    """A unit's ledger, filtered by establishment type or post category and dates."""
+    qs = unit.ledger_entries.select_related("subject")
+    if f["type"] in ESTABLISHMENT_ORDER:
+        qs = qs.filter(establishment_type=f["type"])
+    elif f["type"] in PostCategory.values:
+        qs = qs.filter(post_category=f["type"])
+    return filter_dates(qs, "occurred_on", f["start"], f["end"]).order_by("occurred_on", "id")
+
+
+def row_of(unit) -> EstablishmentRow | None:
+    """The unit's 表一 row (None before the ledgers were first built)."""
+    return EstablishmentRow.objects.filter(pk=unit.pk).first()
+
+
+def table(user, name: str, f: dict[str, Any]) -> QuerySet:
+    """表一 (rows), 表二 (change records) or 表三 (roster) of the units the user sees, filtered."""
+    if name == "one":
+        qs = rows_for(user).order_by("unit__sort_order", "unit_id")
+        if f["nature"]:
+            qs = qs.filter(nature=f["nature"])
+        return qs.filter(name__contains=f["q"]) if f["q"] else qs
+    if name == "two":
+        qs = events_for(user).select_related("unit", "document")
+        qs = filter_type(qs, f["type"], "establishment_type", "post_category")
+        qs = filter_dates(qs, "occurred_on", f["start"], f["end"]).order_by("-occurred_on", "-id")
+    else:
+        qs = roster_for(user).select_related("unit", "division")
+        qs = filter_type(qs, f["type"], "establishment_type")
+        qs = filter_dates(qs, "entered_on", f["start"], f["end"]).order_by(
+            "unit__sort_order", "unit_id", "id"
+        )
+    return qs.filter(unit__name__contains=f["q"]) if f["q"] else qs
+
+
+def figures(row: EstablishmentRow | None) -> list[tuple[str, int, int, int]]:
+    """(type, approved, occupied, vacancy) of the types a unit has, for its ledger page."""
+    if row is None:
+        return []
+    return [
+        (t, row.approved(t), row.occupied(t), row.vacancy(t))
+        for t in ESTABLISHMENT_ORDER
+        if row.approved(t) or row.occupied(t)
+    ]
+
+
+def cells(row: EstablishmentRow) -> list[int]:
+    """A 表一 row's figures in the order of ``exports.TABLE_ONE_HEADERS`` (after name and nature)."""
+    out = []
+    for t in ESTABLISHMENT_ORDER:
+        out += [row.approved(t), row.occupied(t), row.vacancy(t)]
+    for c in PostCategory.values:
+        out += list(row.posts(c))
+    return out

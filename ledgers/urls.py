@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledgers.views import ledgers as views
+from ledgers import views
 
 app_name = "ledgers"
 urlpatterns = [

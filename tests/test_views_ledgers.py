@@ -159,7 +159,7 @@ def test_a_truncated_pdf_says_so(client, office_staff, unit_a, monkeypatch, tmp_
 
     for _ in range(3):
         make_person(unit_a)
-    monkeypatch.setattr("ledgers.views.ledgers.PDF_MAX_ROWS", 2)
+    monkeypatch.setattr("ledgers.prints.PDF_MAX_ROWS", 2)
     client.force_login(office_staff)
     response = client.get(reverse("ledgers:table_export", args=["three", "pdf"]))
     assert response["Content-Type"] == "application/pdf"
