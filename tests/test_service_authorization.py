@@ -44,14 +44,10 @@ from units.models import (
 from verification.compare.data import FINANCE
 from verification.compare.engine import compare
 from verification.compare.sources import SourceRows
+from verification.findings.exports import findings_export, run_result_download
 from verification.findings.models import ComparisonRun, Finding, FindingStatus
 from verification.findings.register import load_register
-from verification.findings.services import (
-    comparison_record,
-    finding_transition,
-    findings_export,
-    run_result_download,
-)
+from verification.findings.services import comparison_record, finding_transition
 
 TODAY = dt.date.today()
 PDF = b"%PDF-1.4\n%scan\n"

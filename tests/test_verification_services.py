@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
@@ -108,12 +108,13 @@ def test_partner_clerk_uploads_only_their_departments_source(region, other_regio
 
 
 def test_supervisor_and_liaison_neither_upload_nor_run(region, supervisor, liaison_a, office_staff):
+    # a wrong role is refused as a permission (bianzhi.roles), stricter than the former ValidationError
     for actor in (supervisor, liaison_a):
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied, match="编办管理员和工作人员"):
             partner_upload(region=region, source="si", upload=csv_upload("si", []), actor=actor)
     partner_upload(region=region, source="si", upload=csv_upload("si", []), actor=office_staff)
     for actor in (supervisor, liaison_a):
-        with pytest.raises(ValidationError, match="编办工作人员"):
+        with pytest.raises(PermissionDenied, match="编办管理员和工作人员"):
             comparison_run(region=region, actor=actor)
 
 
@@ -191,9 +192,11 @@ def test_a_pdf_that_is_text_is_refused(finding, liaison_a):
 
 
 def test_only_the_units_liaison_answers(finding, liaison_b, office_staff, partner_si):
-    for actor in (liaison_b, office_staff, partner_si):
-        with pytest.raises(ValidationError, match="联络员"):
+    for actor in (office_staff, partner_si):  # not a liaison at all: a permission (bianzhi.roles)
+        with pytest.raises(PermissionDenied, match="联络员"):
             finding_answer(finding=finding, text="说明", actor=actor)
+    with pytest.raises(ValidationError, match="该单位的联络员"):  # another unit's liaison
+        finding_answer(finding=finding, text="说明", actor=liaison_b)
 
 
 def test_office_accepts_or_returns(finding, liaison_a, office_staff):
@@ -220,7 +223,7 @@ def test_office_accepts_or_returns(finding, liaison_a, office_staff):
 def test_liaisons_partners_and_supervisors_never_decide(finding, liaison_a, supervisor, partner_si):
     finding_answer(finding=finding, text="说明", actor=liaison_a)
     for actor in (liaison_a, supervisor, partner_si):
-        with pytest.raises(ValidationError, match="编办工作人员"):
+        with pytest.raises(PermissionDenied, match="编办管理员和工作人员"):
             finding_decide(finding=finding, accept=True, actor=actor)
     finding.refresh_from_db()
     assert finding.status == FindingStatus.EXPLAINED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -151,7 +152,7 @@ def test_partner_sees_their_uploads_and_findings_on_their_source_but_not_confide
     comparison_run(region=region, actor=staff)
     page = client.get(url("verification:finding_list")).content.decode()
     assert "赵五" in page and "钱六" not in page
-    assert ">REG_NOT_IN_FIN</span>" not in page and ">REG_NOT_IN_SI</span>" in page
+    assert ">实名制在编、财政供养名单无</a>" not in page and ">实名制在编、未正常参保</a>" in page
     assert client.get(url("verification:finding_detail", "finding", objs)).status_code == 404  # finance
     assert client.get(url("verification:upload_detail", "upload", objs)).status_code == 404  # finance upload
     assert client.get(url("verification:run_detail", "run", objs)).status_code == 404
@@ -250,7 +251,7 @@ def test_rerun_through_the_page_shows_new_still_open_and_gone(client, region, un
     gone = client.get(list_url, {"presence": "gone"}).content.decode()
     assert p1.name in gone and p2.name not in gone
     detail = client.get(reverse("verification:run_detail", args=[run2.pk])).content.decode()
-    assert "FIN_NOT_IN_REG" in detail and "最近一次" in detail
+    assert "财政供养、实名制无" in detail and "最近一次" in detail
 
 
 def test_run_result_download_is_audited(client, objs, office_staff):
@@ -421,7 +422,56 @@ def test_finding_list_names_region_ids_not_a_subquery(
     client.force_login(office_staff)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url("verification:finding_list"), {"presence": presence})
-    assert response.status_code == 200 and "REG_NOT_IN_FIN" in response.content.decode()
+    assert response.status_code == 200 and "实名制在编、财政供养名单无" in response.content.decode()
     finding_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "verification_finding"' in q["sql"]]
     assert finding_sql and not [sql for sql in finding_sql if "(SELECT" in sql]
     assert not [sql for sql in finding_sql if f'"region_id" = {other_region.pk} ' in sql]
+
+
+# ---- finding types by their Chinese names (issue 12, point 7) ---------------------------------------
+
+CODE_RE = re.compile(r"[A-Z]{2,}_[A-Z_]+")
+
+
+def visible(html: str) -> str:
+    """What a user reads: the text and the tooltips, not the tags, links or option values."""
+    titles = " ".join(re.findall(r'title="([^"]*)"', html))
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html) + " " + titles
+
+
+def test_pages_show_finding_types_by_their_chinese_names_only(client, region, unit_a, office_staff):
+    make_person(unit_a, name="张三")
+    run = run_finance(
+        region, office_staff, extra_rows=[{"姓名": "王五", "公民身份号码": "123", "单位名称": "某单位"}]
+    )
+    finding = Finding.objects.get(person_name="张三")
+    client.force_login(office_staff)
+    pages = {
+        "list": client.get(url("verification:finding_list")),
+        "list by type": client.get(url("verification:finding_list"), {"code": "INVALID_ID"}),
+        "detail": client.get(reverse("verification:finding_detail", args=[finding.pk])),
+        "run": client.get(reverse("verification:run_detail", args=[run.pk])),
+    }
+    for name, response in pages.items():
+        text = visible(response.content.decode())
+        assert response.status_code == 200, name
+        assert not CODE_RE.findall(text), (name, CODE_RE.findall(text))
+    assert "实名制在编、财政供养名单无" in visible(pages["detail"].content.decode())
+    for name in ("list", "run"):
+        text = visible(pages[name].content.decode())
+        assert "实名制在编、财政供养名单无" in text and "身份证号码无效" in text, name
+    assert ">身份证号码无效</option>" in pages["list"].content.decode()  # the filter's dropdown
+    book = sheets(client.get(url("verification:finding_export")).content)
+    assert book["问题清单"][0][:2] == ["问题代码", "问题类型"]  # the code stays a column for scripts
+    assert {"REG_NOT_IN_FIN", "INVALID_ID"} <= {r[0] for r in book["问题清单"][1:]}
+
+
+def test_the_finding_type_filter_names_a_code_a_finding_or_a_name():
+    from django.template import Context, Template
+
+    finding = Finding(code="SI_NOT_IN_REG")
+    rendered = Template(
+        "{% load findings_tags %}{{ code|finding_type }}|{{ f|finding_type }}|{{ name|finding_type }}|{{ odd|finding_type }}"
+    ).render(Context({"code": "REG_NOT_IN_FIN", "f": finding, "name": "超编", "odd": "NEW_CODE"}))
+    assert rendered == "实名制在编、财政供养名单无|参保在缴、实名制无|超编|其他问题"

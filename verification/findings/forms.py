@@ -57,7 +57,7 @@ class RunForm(forms.Form):
 
 
 class FindingFilterForm(forms.Form):
-    code = forms.ChoiceField(label="问题代码", required=False)
+    code = forms.ChoiceField(label="问题类型", required=False)
     source = forms.ChoiceField(label="数据来源", required=False)
     unit = forms.CharField(label="单位名称", required=False, max_length=100)
     township = forms.CharField(label="所在乡镇", required=False, max_length=50)
@@ -66,7 +66,10 @@ class FindingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = [("", "全部")] + [(c, f"{c} {t}") for c, t in CODES.items()]
+        self.fields["code"].choices = [
+            ("", "全部"),
+            *CODES.items(),
+        ]  # the code is the value, the Chinese name is shown
         self.fields["source"].choices = [("", "全部")] + list(SOURCE_LABEL.items())
         self.fields["status"].choices = [("", "全部"), *FindingStatus.choices]
         self.fields["township"].widget.attrs["list"] = "townships"

@@ -10,32 +10,31 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from bianzhi.models import Region
-from bianzhi.roles import Role, can, user_roles
-from units.models import Unit
-from units.selectors import liaison_unit_ids, regions_for
-from verification.compare.data import FINANCE, ORG, SI
-from verification.findings.models import ComparisonRun, Finding, FindingAttachment, PartnerUpload
+from bianzhi.roles import can
+from units.choices import Nature, UnitStatus
+from units.models import Unit, UnitAlias
+from units.selectors import liaison_unit_ids, regions_for, units_for
+from verification.compare.data import FINANCE, ORG, PARTNER_SOURCES, SI, SOURCE_LABEL
+from verification.findings.models import (
+    ComparisonRun,
+    Finding,
+    FindingAnswer,
+    FindingAttachment,
+    FindingEvent,
+    PartnerUpload,
+)
 
-OFFICE_WRITERS = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF})
 DEPARTMENT_WORDS = ((ORG, ("组织",)), (FINANCE, ("财政",)), (SI, ("人社", "人力资源", "社会保障")))
-
-
-def is_office(user) -> bool:
-    return can(user, "view_registry")
-
-
-def is_office_writer(user) -> bool:
-    """Office administrator or staff: upload, run, decide, add aliases."""
-    return bool(user_roles(user) & OFFICE_WRITERS)
+RECENT = 50  # runs looked at for the latest run of each (region, source)
 
 
 def partner_source(user) -> str | None:
     """The source a partner clerk's department sends (org / finance / si), or None."""
-    if Role.PARTNER not in user_roles(user):
+    if not can(user, "send_source"):
         return None
     profile = getattr(user, "profile", None)
     department = profile.department if profile else ""
@@ -52,19 +51,21 @@ def partner_regions(user) -> QuerySet[Region]:
 
 
 def upload_sources(user) -> list[str]:
-    """The sources the user may upload: all for office writers, their department's for a partner."""
-    if is_office_writer(user):
+    """The sources the user may upload: all for office administrators and staff, their department's
+    for a partner clerk."""
+    if can(user, "run_comparison"):
         return [ORG, FINANCE, SI]
     source = partner_source(user)
     return [source] if source else []
 
 
 def upload_regions(user) -> QuerySet[Region]:
-    return regions_for(user) if is_office_writer(user) else partner_regions(user)
+    return regions_for(user) if can(user, "run_comparison") else partner_regions(user)
 
 
-def can_use_comparison(user) -> bool:
-    return is_office(user) or bool(liaison_unit_ids(user)) or partner_source(user) is not None
+def sees_findings(user) -> bool:
+    """Office roles, a liaison with units, a partner clerk whose department sends a source."""
+    return can(user, "view_registry") or bool(liaison_unit_ids(user)) or partner_source(user) is not None
 
 
 def _region_ids(user, regions) -> list[int]:
@@ -77,7 +78,7 @@ def _region_ids(user, regions) -> list[int]:
 
 
 def findings_for(user) -> QuerySet[Finding]:
-    if is_office(user):
+    if can(user, "view_registry"):
         return Finding.objects.filter(region_id__in=_region_ids(user, regions_for(user)))
     ids = liaison_unit_ids(user)
     if ids:
@@ -93,7 +94,7 @@ def findings_for(user) -> QuerySet[Finding]:
 def finding_townships(user) -> list[str]:
     """The townships to filter the findings by: those of the units in the user's scope (a few hundred
     units, where the findings may be hundreds of thousands)."""
-    if not is_office(user) and liaison_unit_ids(user):
+    if not can(user, "view_registry") and liaison_unit_ids(user):
         units = Unit.objects.filter(pk__in=liaison_unit_ids(user))
     else:
         units = Unit.objects.filter(region_id__in=_finding_region_ids(user))
@@ -108,7 +109,7 @@ def finding_for(user, pk: int) -> Finding:
 
 
 def uploads_for(user) -> QuerySet[PartnerUpload]:
-    if is_office(user):
+    if can(user, "view_registry"):
         return PartnerUpload.objects.filter(region__in=regions_for(user))
     source = partner_source(user)
     if source:
@@ -125,7 +126,7 @@ def upload_for(user, pk: int) -> PartnerUpload:
 
 def runs_for(user) -> QuerySet[ComparisonRun]:
     """Runs (region-wide counts) are for office roles only."""
-    if not is_office(user):
+    if not can(user, "view_registry"):
         return ComparisonRun.objects.none()
     return ComparisonRun.objects.filter(region__in=regions_for(user))
 
@@ -157,7 +158,7 @@ def latest_runs(user=None) -> dict[int, int]:
 
 
 def _finding_region_ids(user) -> list[int]:
-    if is_office(user):
+    if can(user, "view_registry"):
         return _region_ids(user, regions_for(user))
     if liaison_unit_ids(user):
         return _region_ids(user, Region.objects.filter(units__in=liaison_unit_ids(user)).distinct())
@@ -183,3 +184,106 @@ def presence_q(presence: str, latest: dict[int, int]) -> Q:
 def latest_uploads(user) -> list[PartnerUpload]:
     """The valid upload per (region, source) the user sees."""
     return list(uploads_for(user).filter(status="有效").select_related("region").order_by("region", "source"))
+
+
+# ---- what the pages read -----------------------------------------------------------------------------
+
+
+def recent_uploads(user, limit: int = 10) -> list[PartnerUpload]:
+    return list(uploads_for(user).select_related("region")[:limit])
+
+
+def recent_runs(user, limit: int = 5) -> list[ComparisonRun]:
+    return list(runs_for(user).select_related("region")[:limit])
+
+
+def run_listing(user) -> QuerySet[ComparisonRun]:
+    return runs_for(user).select_related("region")
+
+
+def filter_findings(findings: QuerySet[Finding], data: dict, latest: dict[int, int]) -> QuerySet[Finding]:
+    """The finding-list filters (the cleaned FindingFilterForm, code excepted) applied to ``findings``."""
+    for name in ("source", "status"):
+        if data.get(name):
+            findings = findings.filter(**{name: data[name]})
+    if data.get("unit"):
+        findings = findings.filter(unit_name__contains=data["unit"])
+    if data.get("township"):
+        findings = findings.filter(township="" if data["township"] == "县直" else data["township"])
+    if data.get("presence"):
+        findings = findings.filter(presence_q(data["presence"], latest))
+    return findings
+
+
+def of_code(findings: QuerySet[Finding], code: str) -> QuerySet[Finding]:
+    return findings.filter(code=code) if code else findings
+
+
+def code_counts(findings: QuerySet[Finding]) -> dict[str, int]:
+    """Finding code -> how many of ``findings`` (one GROUP BY)."""
+    rows = findings.order_by().values_list("code").annotate(n=Count("id")).values_list("code", "n")
+    return dict(rows)
+
+
+def finding_region_ids_of(findings: QuerySet[Finding]) -> list[int]:
+    return list(findings.order_by().values_list("region_id", flat=True).distinct())
+
+
+def finding_events(finding: Finding) -> QuerySet[FindingEvent]:
+    return finding.events.all()
+
+
+def finding_answers(finding: Finding) -> QuerySet[FindingAnswer]:
+    return finding.answers.prefetch_related("attachments")
+
+
+def _latest_per_source(user) -> list[tuple[ComparisonRun, str]]:
+    """(run, source) for the latest run of each region that compared each source."""
+    seen, out = set(), []
+    for run in runs_for(user).select_related("region")[:RECENT]:
+        for source in PARTNER_SOURCES:
+            if source in run.sources and (run.region_id, source) not in seen:
+                seen.add((run.region_id, source))
+                out.append((run, source))
+    return out
+
+
+def unmatched_units(user) -> tuple[list[dict], set[Region]]:
+    """The partner units that matched no register unit in the latest run of each (region, source), with
+    the closest register units suggested and the unit already given that name, and the regions looked at."""
+    pairs = _latest_per_source(user)
+    entries = [(run, source, item) for run, source in pairs for item in run.unmatched.get(source, [])]
+    units = Unit.objects.in_bulk({uid for _, _, item in entries for uid in item[3]})
+    names = {item[0] for _, _, item in entries}
+    aliases = {
+        a.name: a.unit
+        for a in UnitAlias.objects.filter(name__in=names, unit__region__in=regions_for(user)).select_related(
+            "unit"
+        )
+    }
+    rows = [
+        {
+            "run": run,
+            "source": SOURCE_LABEL[source],
+            "source_key": source,
+            "name": name,
+            "credit": credit,
+            "rows": n,
+            "suggestions": [units[i] for i in ids if i in units],
+            "alias_of": aliases.get(name),
+        }
+        for run, source, (name, credit, n, ids) in entries
+    ]
+    return rows, {run.region for run, _ in pairs}
+
+
+def alias_target(user, run: ComparisonRun, source: str, name: str, unit_id: int) -> Unit:
+    """The live 法人 unit of the run's region (in the user's scope) that ``name``, an unmatched unit of
+    the run's ``source``, may become another name of; 404 otherwise."""
+    if name not in {item[0] for item in run.unmatched.get(source, [])}:
+        raise Http404("该名称不在比对的未匹配单位中。")
+    live = units_for(user).filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
+    unit = live.filter(pk=unit_id, region=run.region).first()
+    if unit is None:
+        raise Http404("没有找到该机构。")
+    return unit

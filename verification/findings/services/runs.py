@@ -1,0 +1,193 @@
+"""A comparison run: the register against the region's partner data, its findings recorded under their
+stable keys (new / still open / gone), the unmatched units and the result workbook kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from bianzhi import audit
+from bianzhi.lib.xlsx import UnreadableWorkbook
+from bianzhi.roles import actor_name, authorize
+from units.models import Unit
+from verification.compare.data import PARTNER_SOURCES
+from verification.compare.engine import Result, compare
+from verification.compare.matching import UnitMatcher
+from verification.compare.sources import read_partner
+from verification.compare.workbook import write_result
+from verification.findings.models import (
+    ComparisonRun,
+    Finding,
+    FindingEvent,
+    FindingStatus,
+    PartnerUpload,
+    UploadStatus,
+)
+from verification.findings.register import load_register
+
+SOURCE_ORDER = {s: i for i, s in enumerate(PARTNER_SOURCES)}
+
+BATCH = 2000
+FIELDS = (
+    "code",
+    "source",
+    "unit_name",
+    "person_name",
+    "id_number",
+    "category",
+    "reg_info",
+    "cmp_info",
+    "note",
+)
+
+
+LIMITS = {"unit_name": 200, "person_name": 100, "id_number": 60, "category": 20}
+
+
+def _values(f) -> dict:
+    return {name: str(getattr(f, name) or "")[: LIMITS.get(name, 10_000)] for name in FIELDS}
+
+
+@transaction.atomic
+def comparison_record(
+    *, region, result: Result, sources: Sequence[str], cutoff: dt.date | None, actor
+) -> ComparisonRun:
+    """Store a run's findings under their stable keys: new keys are created (待核实), known keys get this
+    run as ``last_run`` (their status is kept), keys not found again are gone (an event says so).
+    Called by the compare page and command; office administrators and staff of the region; audited."""
+    authorize(actor, "run_comparison", region=region)
+    run = ComparisonRun.objects.create(
+        region=region,
+        cutoff=cutoff,
+        sources=list(sources),
+        finding_count=len(result.findings),
+        actor=actor if actor and actor.pk else None,
+        stats={s: vars(v) for s, v in result.stats.items()},
+    )
+    known = dict(Finding.objects.filter(region=region).values_list("key", "id"))
+    unit_ids = {f.unit_id for f in result.findings if f.unit_id}
+    townships = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "township"))
+    new, seen = [], []
+    for f in result.findings:
+        pk = known.get(f.key[:300])
+        if pk is not None:
+            seen.append(pk)
+            continue
+        new.append(
+            Finding(
+                region=region,
+                key=f.key[:300],
+                unit_id=f.unit_id if f.unit_id in townships else None,
+                township=townships.get(f.unit_id, ""),
+                first_run=run,
+                last_run=run,
+                **_values(f),
+            )
+        )
+    Finding.objects.bulk_create(new, batch_size=BATCH)
+    for i in range(0, len(seen), BATCH):
+        Finding.objects.filter(pk__in=seen[i : i + BATCH]).update(last_run=run)
+    gone = list(
+        Finding.objects.filter(region=region)
+        .exclude(last_run=run)
+        .exclude(status__in=[FindingStatus.FIXED, FindingStatus.UNFOUNDED])
+        .filter(last_run__in=_previous_run(region, run))
+        .values_list("pk", flat=True)
+    )
+    name = actor_name(actor)
+    FindingEvent.objects.bulk_create(
+        [FindingEvent(finding_id=pk, run=run, actor_name=name, text="本次比对未再发现此问题") for pk in gone],
+        batch_size=BATCH,
+    )
+    run.new_count, run.gone_count = len(new), len(gone)
+    run.save(update_fields=["new_count", "gone_count"])
+    audit.record(
+        actor=actor,
+        action="比对.运行",
+        target=run,
+        region=region,
+        after={
+            "sources": list(sources),
+            "findings": len(result.findings),
+            "new": len(new),
+            "gone": len(gone),
+        },
+    )
+    return run
+
+
+def _previous_run(region, run: ComparisonRun) -> list[int]:
+    previous = (
+        ComparisonRun.objects.filter(region=region, pk__lt=run.pk)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+    )
+    return list(previous[:1])
+
+
+def _source_rows(upload: PartnerUpload):
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    read = read_partner(data, upload.source, filename=upload.original_name)
+    if read.errors:
+        raise ValidationError(
+            f"{upload.get_source_display()}数据“{upload.original_name}”未通过校验，请重新上传。"
+        )
+    return read.rows
+
+
+@transaction.atomic
+def comparison_run(
+    *, region, actor, cutoff: dt.date | None = None, rows: dict | None = None, annex=None
+) -> ComparisonRun:
+    """Compare the register (now, or at ``cutoff``) with the region's latest valid upload of each source
+    (or with ``rows``, partner rows already read, as the compare command does).
+
+    Records the run with ``comparison_record`` (new / still open / gone findings), keeps the unmatched
+    partner units with their closest register units and the partner head counts per unit, and stores the
+    result workbook (问题清单, 比对概况, 附件2–5; ``annex(run)`` gives the 附件2–5 sheets when a campaign's
+    snapshots are the figures). Office administrators and staff only (``actor=None``: the system, a
+    command). Audited (by comparison_record)."""
+    authorize(actor, "run_comparison", region=region)
+    uploads = []
+    if rows is None:
+        uploads = list(
+            PartnerUpload.objects.filter(region=region, status=UploadStatus.VALID).order_by("source")
+        )
+        if not uploads:
+            raise ValidationError("尚无有效的部门数据，请先上传组织、财政或人社部门的数据。")
+        try:
+            rows = {u.source: _source_rows(u) for u in sorted(uploads, key=lambda u: SOURCE_ORDER[u.source])}
+        except (UnreadableWorkbook, FileNotFoundError):
+            raise ValidationError("已上传的数据文件无法读取，请重新上传。") from None
+    elif not rows:
+        raise ValidationError("至少需要一个部门的数据。")
+    register = load_register(region=region, cutoff=cutoff)
+    result = compare(register, rows)
+    run = comparison_record(region=region, result=result, sources=list(rows), cutoff=cutoff, actor=actor)
+    run.uploads.set(uploads)
+    matcher = UnitMatcher(register)
+    run.unmatched = {
+        source: [[name, credit, n, matcher.suggest(name)] for name, credit, n in items]
+        for source, items in result.unmatched.items()
+    }
+    run.counts = {
+        "by_code": dict(result.count_by_code()),
+        "by_source": dict(result.count_by_source()),
+        "register_people": result.register_people,
+        # partner head counts per 法人 unit (附件2–4 read them back for a campaign's run)
+        "units": {s: {str(u): n for u, n in result.unit_counts[s].items()} for s in rows},
+    }
+    buffer = io.BytesIO()
+    annexes = annex(run) if annex is not None else None
+    write_result(buffer, result, register, list(rows), exported_by=actor_name(actor), annexes=annexes)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    run.result_file.save(f"比对结果{region.code}_{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False)
+    run.save(update_fields=["unmatched", "counts", "result_file"])
+    return run

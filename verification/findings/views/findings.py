@@ -1,0 +1,166 @@
+"""The findings (比对问题): the filtered list and its export, a finding's page, the liaison's answer,
+the office's decision, an answer's attachment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from bianzhi.lib.http import PER_PAGE, add_errors, download
+from bianzhi.roles import can, require
+from units.selectors import liaison_unit_ids
+from verification.compare.data import SOURCE_LABEL
+from verification.compare.engine import CODES
+from verification.findings import exports, selectors, services
+from verification.findings.forms import AnswerForm, DecideForm, FindingFilterForm
+from verification.findings.models import Finding, FindingStatus
+
+
+def _filtered(
+    request: HttpRequest, latest: dict[int, int]
+) -> tuple[QuerySet[Finding], QuerySet[Finding], FindingFilterForm, dict]:
+    """(findings filtered, filtered except by code — for the counts per code, the form, the filters used)."""
+    form = FindingFilterForm(request.GET or None)
+    findings = selectors.findings_for(request.user)
+    used: dict[str, Any] = {}
+    if form.is_valid():
+        used = {k: v for k, v in form.cleaned_data.items() if v}
+        findings = selectors.filter_findings(findings, used, latest)
+    return selectors.of_code(findings, used.get("code", "")), findings, form, used
+
+
+def _presence(finding: Finding, latest: dict[int, int]) -> str:
+    run_id = latest.get(finding.region_id)
+    if finding.last_run_id != run_id:
+        return "已消失"
+    return "本次新增" if finding.first_run_id == run_id else "仍存在"
+
+
+def finding_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.sees_findings(request.user):
+        require(request.user, "view_registry")
+    latest = selectors.latest_runs(request.user)
+    findings, by_code, form, used = _filtered(request, latest)
+    counts = selectors.code_counts(by_code)
+    paginator = Paginator(findings.order_by("code", "unit_name", "id"), PER_PAGE)
+    # the counts per code already give the total: spare the paginator its COUNT(*)
+    paginator.count = counts.get(used["code"], 0) if used.get("code") else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [
+        (f, _presence(f, latest), CODES.get(f.code, f.code), SOURCE_LABEL.get(f.source, f.source))
+        for f in page.object_list
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "counts": [(c, t, counts[c]) for c, t in CODES.items() if counts.get(c)],
+        "total": sum(counts.values()),
+        "code": used.get("code", ""),
+        "townships": selectors.finding_townships(request.user),
+    }
+    return render(request, "verification/finding_list.html", context)
+
+
+def finding_export(request: HttpRequest) -> HttpResponse:
+    require(request.user, "export")
+    findings, _, _, used = _filtered(request, selectors.latest_runs(request.user))
+    data = exports.findings_export(
+        findings=findings.order_by("code", "unit_name", "id"), actor=request.user, filters=used
+    )
+    return download(data, "比对问题清单.xlsx", stamp=True)
+
+
+def _detail_context(request: HttpRequest, finding: Finding, **forms: Form) -> dict[str, Any]:
+    user = request.user
+    open_or_explained = finding.status in (FindingStatus.OPEN, FindingStatus.EXPLAINED)
+    can_answer = finding.unit_id in liaison_unit_ids(user) and finding.status == FindingStatus.OPEN
+    can_decide = can(user, "run_comparison", region=finding.region_id)
+    return {
+        "finding": finding,
+        "title": CODES.get(finding.code, finding.code),
+        "source_label": SOURCE_LABEL.get(finding.source, finding.source),
+        "presence": _presence(finding, selectors.latest_runs()),
+        "events": selectors.finding_events(finding),
+        "answers": selectors.finding_answers(finding),
+        "answer_form": forms.get("answer_form", AnswerForm()) if can_answer else None,
+        "decide_form": forms.get("decide_form", DecideForm()) if can_decide and open_or_explained else None,
+        "can_reopen": can_decide and finding.status in (FindingStatus.FIXED, FindingStatus.UNFOUNDED),
+        "crumbs": [
+            ("数据比对", reverse("verification:index")),
+            ("比对问题", reverse("verification:finding_list")),
+        ],
+    }
+
+
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_for(request.user, pk)
+    return render(request, "verification/finding_detail.html", _detail_context(request, finding))
+
+
+def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("verification:finding_detail", pk=finding.pk)
+    require(request.user, "liaise")  # the selector keeps a liaison to the findings of their units
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.finding_answer(
+                finding=finding,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["files"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "答复已提交，等待编办审核。")
+            return redirect("verification:finding_detail", pk=finding.pk)
+    context = _detail_context(request, finding, answer_form=form)
+    return render(request, "verification/finding_detail.html", context, status=400)
+
+
+def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = selectors.finding_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("verification:finding_detail", pk=finding.pk)
+    require(request.user, "run_comparison", region=finding.region_id)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            services.finding_decide(
+                finding=finding,
+                accept=decision != "return",
+                outcome=decision if decision != "return" else FindingStatus.FIXED,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "已退回，等待单位重新说明。" if decision == "return" else "已审核。")
+            return redirect("verification:finding_detail", pk=finding.pk)
+    context = _detail_context(request, finding, decide_form=form)
+    return render(request, "verification/finding_detail.html", context, status=400)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An answer's attachment, served through the finding's scope (never from /media/)."""
+    item = selectors.attachment_for(request.user, pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已丢失，请联系管理员。") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
