@@ -82,8 +82,10 @@ def _grow(campaign, n: int) -> None:
             Unit(
                 region=campaign.region,
                 name=f"批量{i:05d}",
-                nature=Nature.PUBLIC_INSTITUTION,
+                nature=base.nature,
                 system=base.system,
+                funding=base.funding,
+                rank=base.rank,
                 township=f"乡镇{i % 7}",
                 parent=base if i % 3 == 0 else None,
                 founding_document=base.founding_document,
@@ -94,7 +96,9 @@ def _grow(campaign, n: int) -> None:
     )
     CampaignUnit.objects.bulk_create(
         [
-            CampaignUnit(campaign=campaign, unit=u, stage=Stage.SELF_CHECK, snapshot={"unit": {"name": u.name}})
+            CampaignUnit(
+                campaign=campaign, unit=u, stage=Stage.SELF_CHECK, snapshot={"unit": {"name": u.name}}
+            )
             for u in units
         ]
     )

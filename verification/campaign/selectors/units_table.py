@@ -147,6 +147,16 @@ def unit_table(campaign: Campaign, filters: dict | None = None) -> QuerySet[Camp
     return qs.order_by("id")
 
 
+def campaign_units(campaign: Campaign) -> QuerySet[CampaignUnit]:
+    """The campaign's units, plain (the choices of the forms that tick units)."""
+    return CampaignUnit.objects.filter(campaign=campaign)
+
+
+def unit_ids(campaign: Campaign, filters: dict | None = None) -> list[int]:
+    """The ids of the units the filter shows (a bulk action on 筛选出的全部单位)."""
+    return list(unit_table(campaign, filters).values_list("pk", flat=True))
+
+
 def unit_counts(campaign: Campaign) -> Counts:
     """Counts at a glance for the whole campaign (not the page, not the filter): one query."""
     stages = [*campaign.stages, Stage.DONE]
