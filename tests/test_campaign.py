@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from bianzhi.models import AuditEntry
@@ -28,6 +28,7 @@ from verification.campaign.models import (
     StageTransition,
     VisitKind,
 )
+from verification.campaign.services.common import _move
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +49,14 @@ def refused(fn, match: str, **kw):
     with pytest.raises(ValidationError) as exc:
         fn(**kw)
     assert match in " ".join(exc.value.messages), exc.value.messages
+    return exc
+
+
+def denied(fn, match: str, **kw):
+    """A wrong role is refused by the permission vocabulary (PermissionDenied, issue 12 point 2)."""
+    with pytest.raises(PermissionDenied) as exc:
+        fn(**kw)
+    assert match in str(exc.value), str(exc.value)
     return exc
 
 
@@ -110,7 +119,7 @@ def test_create_refusals(office_staff, unit_a, kw, message):
 
 def test_create_refused_for_supervisor_and_liaison(supervisor, liaison_a, unit_a):
     for user in (supervisor, liaison_a):
-        refused(make_campaign, "编办工作人员", region=unit_a.region, actor=user)
+        denied(make_campaign, "编办工作人员", region=unit_a.region, actor=user)
 
 
 def test_same_name_twice_refused(campaign, office_staff, unit_a):
@@ -151,8 +160,9 @@ def test_selfcheck_happy_path_and_twice(campaign, unit_a, liaison_a):
 
 def test_other_units_liaison_and_office_cannot_answer(campaign, unit_a, liaison_b, office_staff, supervisor):
     cu = cu_of(campaign, unit_a)
-    for user in (liaison_b, office_staff, supervisor):
-        refused(cs.selfcheck_answer, "联络员", cu=cu, item="机构清", answer="相符", actor=user)
+    for user in (liaison_b, supervisor):
+        denied(cs.selfcheck_answer, "联络员", cu=cu, item="机构清", answer="相符", actor=user)
+    refused(cs.selfcheck_answer, "代填原因", cu=cu, item="机构清", answer="相符", actor=office_staff)
 
 
 def test_window_closed_refused(campaign, unit_a, liaison_a, office_staff):
@@ -182,7 +192,7 @@ def test_proposal_adopted_through_services(campaign, unit_a, liaison_a, office_s
         actor=liaison_a,
     )
     assert p.current_value == "5"
-    refused(cs.proposal_decide, "编办工作人员", proposal=p, accept=True, actor=liaison_a)
+    denied(cs.proposal_decide, "编办工作人员", proposal=p, accept=True, actor=liaison_a)
     refused(
         cs.proposal_decide, "文件", proposal=p, accept=True, actor=office_staff
     )  # quota_set needs a Document
@@ -247,7 +257,7 @@ def test_notice_ends_after_national_day_week(campaign, unit_a, liaison_a, office
     notice = cs.notice_remove(cu=cu, removed_on=dt.date(2021, 10, 15), actor=liaison_a)
     assert notice.is_overdue(timezone.localdate())  # removed two days late
     refused(cs.notice_finish, "尚未答复", cu=cu, actor=liaison_a)
-    refused(cs.feedback_reply, "编办工作人员", feedback=fb, reply="已核实", actor=liaison_a)
+    denied(cs.feedback_reply, "编办工作人员", feedback=fb, reply="已核实", actor=liaison_a)
     cs.feedback_reply(feedback=fb, reply="已核实，10月1日调出，数据截至节点前", actor=office_staff)
     refused(cs.feedback_reply, "已答复", feedback=fb, reply="again", actor=office_staff)
     cs.notice_finish(cu=cu, actor=liaison_a)
@@ -415,7 +425,7 @@ def test_return_needs_reason_and_only_goes_back(campaign, unit_a, liaison_a, off
     cu = walk_to(cu_of(campaign, unit_a), Stage.COMPARISON, liaison=liaison_a, staff=office_staff)
     refused(cs.stage_return, "原因", cu=cu, to_stage=Stage.SELF_CHECK, reason=" ", actor=office_staff)
     refused(cs.stage_return, "之前的环节", cu=cu, to_stage=Stage.UPDATE, reason="x", actor=office_staff)
-    refused(cs.stage_return, "编办工作人员", cu=cu, to_stage=Stage.SELF_CHECK, reason="x", actor=liaison_a)
+    denied(cs.stage_return, "编办工作人员", cu=cu, to_stage=Stage.SELF_CHECK, reason="x", actor=liaison_a)
     cs.stage_return(
         cu=cu, to_stage=Stage.SELF_CHECK, reason="花名册与工资册不一致，请重新自查", actor=office_staff
     )
@@ -429,7 +439,7 @@ def test_stages_cannot_be_skipped(campaign, unit_a, liaison_a, office_staff):
     refused(cs.comparison_finish, "当前处于“单位自查”", cu=cu, actor=office_staff)
     refused(cs.notice_post, "当前处于", cu=cu, posted_on=dt.date(2021, 9, 30), actor=liaison_a)
     cu = CampaignUnit.objects.get(pk=cu.pk)
-    refused(cs._move, "不能从", cu=cu, to_stage=Stage.UPDATE, actor=office_staff)
+    refused(_move, "不能从", cu=cu, to_stage=Stage.UPDATE, actor=office_staff)
     assert StageTransition.objects.filter(campaign_unit=cu).count() == 1
 
 
@@ -476,4 +486,4 @@ def test_county_report_filed_once_a_day(campaign, office_staff):
 
 
 def test_county_report_filing_needs_office_writer(campaign, supervisor):
-    refused(cs.county_report_file, "编办工作人员", campaign=campaign, data=b"%PDF-1.7", actor=supervisor)
+    denied(cs.county_report_file, "编办工作人员", campaign=campaign, data=b"%PDF-1.7", actor=supervisor)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,13 @@ def refused(fn, match: str, **kw):
     assert match in " ".join(exc.value.messages), exc.value.messages
 
 
+def denied(fn, match: str, **kw):
+    """A wrong role is refused by the permission vocabulary (PermissionDenied, issue 12 point 2)."""
+    with pytest.raises(PermissionDenied) as exc:
+        fn(**kw)
+    assert match in str(exc.value), str(exc.value)
+
+
 def audits(cu, action: str):
     return AuditEntry.objects.filter(target_id=str(cu.pk), action=action)
 
@@ -103,9 +110,9 @@ def test_refusals(cu_a, cu_b, office_staff, liaison_a, supervisor, other_office_
         actor=liaison_a,
         on_behalf_reason="纸质报送",
     )
-    refused(
+    denied(
         cs.selfcheck_answer,
-        "不能代填",
+        "编办工作人员",
         cu=cu_b,
         item="机构清",
         answer="相符",
@@ -113,17 +120,17 @@ def test_refusals(cu_a, cu_b, office_staff, liaison_a, supervisor, other_office_
         on_behalf_reason="无联络员",
     )
     # read-only and other regions
-    for user in (supervisor, other_office_staff):
-        refused(
+    for user, match in ((supervisor, "编办工作人员"), (other_office_staff, "其他区划")):
+        denied(
             cs.selfcheck_answer,
-            "编办工作人员",
+            match,
             cu=cu_b,
             item="机构清",
             answer="相符",
             actor=user,
             on_behalf_reason="无联络员",
         )
-        refused(cs.selfcheck_save, "联络员", cu=cu_b, answers=CLEAN, actor=user)
+        denied(cs.selfcheck_save, "联络员", cu=cu_b, answers=CLEAN, actor=user)
     # a reason outside the list; 无联络员 for a unit that has one
     refused(
         cs.selfcheck_answer,
@@ -192,9 +199,9 @@ def test_office_scans_the_paper_return(cu_b, office_staff, supervisor, liaison_a
     item = cs.attachment_add(cu=cu_b, upload=scan, actor=office_staff)
     assert item.uploaded_by_name == "李编办" and item.visit is None
     assert audits(cu_b, "核查.附件").get().after["file"] == "自查表.pdf"
-    for user, match in ((supervisor, "联络员或编办"), (liaison_a, "联络员或编办")):
+    for user, match in ((supervisor, "本单位联络员"), (liaison_a, "本单位联络员")):
         again = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-        refused(cs.attachment_add, match, cu=cu_b, upload=again, actor=user)
+        denied(cs.attachment_add, match, cu=cu_b, upload=again, actor=user)
     assert CampaignAttachment.objects.count() == 1
 
 
@@ -267,8 +274,8 @@ def test_office_fills_the_whole_page_and_the_mark_shows(client, cu_b, office_sta
 
 def test_unit_page_answer_on_behalf_through_the_action(client, cu_b, office_staff):
     client.force_login(office_staff)
-    url = reverse("verification:cu_action", args=[cu_b.pk])
-    client.post(url, {"action": "answer", "item": "机构清", "answer": "相符", "on_behalf_reason": "无联络员"})
+    url = reverse("verification:cu_selfcheck", args=[cu_b.pk])
+    client.post(url, {"answer_机构清": "相符", "on_behalf_reason": "无联络员", "submit": "0"})
     row = cu_b.items.get(item="机构清")
     assert row.answer == "相符" and row.on_behalf
     page = client.get(reverse("verification:cu_detail", args=[cu_b.pk])).content.decode()

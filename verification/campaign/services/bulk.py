@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from verification.campaign import selectors as sel
+from bianzhi.roles import authorize
 from verification.campaign import services as cs
 from verification.campaign.models import Campaign, CampaignStatus, CampaignUnit, SelfCheckItem
 from verification.campaign.proxy import ProxyReason
@@ -86,8 +86,7 @@ def bulk_apply(
     ignored) through the single-unit services, one transaction per unit; returns each unit's result in
     the list's order. Office writers of the campaign's region only (refused as a whole otherwise, or
     when the action's parameters are missing). Not itself atomic: done units stay done."""
-    if not sel.is_writer(actor, campaign.region):
-        raise PermissionDenied("只有本区划的编办工作人员可以进行批量操作。")
+    authorize(actor, "run_campaign", region=campaign.region)
     if campaign.status != CampaignStatus.ACTIVE:
         raise ValidationError("该核查工作已结束。")
     params = _check_params(action, dict(params or {}))
