@@ -72,7 +72,7 @@ def test_liaison_todo(campaign, liaison_a, unit_a, office_staff):
     assert liaison_sel.todo(office_staff) == []
 
 
-def _grow(campaign, n: int) -> None:
+def _grow(campaign, n: int, tag: str) -> None:
     """``n`` more units in the campaign, built with bulk_create (the table reads only the rows)."""
     from units.models import Unit
 
@@ -81,7 +81,7 @@ def _grow(campaign, n: int) -> None:
         [
             Unit(
                 region=campaign.region,
-                name=f"批量{i:05d}",
+                name=f"批量{tag}{i:05d}",
                 nature=base.nature,
                 system=base.system,
                 funding=base.funding,
@@ -113,10 +113,10 @@ def _queries(client, url) -> int:
 def test_campaign_page_same_queries_at_30_and_300(client, campaign, office_staff):
     client.force_login(office_staff)
     url = reverse("verification:campaign_detail", args=[campaign.pk])
-    _grow(campaign, 30 - campaign.units.count())
+    _grow(campaign, 30 - campaign.units.count(), "甲")
     _queries(client, url)  # warm caches (content types, sessions)
     small = _queries(client, url)
-    _grow(campaign, 270)
+    _grow(campaign, 270, "乙")
     assert campaign.units.count() == 300
     assert _queries(client, url) == small
     page = client.get(url, {"q": "批量", "page": "2"}).content.decode()

@@ -166,7 +166,8 @@ class BulkForm(Confirm):
 
     def clean(self):
         d = super().clean()
-        if d.get("scope") == "checked" and not d.get("cu"):
+        d["scope"] = d.get("scope") or "checked"
+        if d["scope"] == "checked" and not d.get("cu"):
             self.add_error("cu", "请先勾选单位。")
         return d
 
