@@ -147,8 +147,10 @@ class DocumentFile(models.Model):
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=100)
     size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="上传人"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -201,7 +203,7 @@ class DedicatedEntry(models.Model):
     note = models.TextField("备注", blank=True)
     attachment = models.FileField("附件", upload_to=_record_path, max_length=300, blank=True)
     attachment_name = models.CharField("附件原名", max_length=200, blank=True)
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    sha256 = models.CharField("校验值（SHA-256）", max_length=64, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="归档人"
     )

@@ -2,7 +2,7 @@ from bianzhi.roles import CAPABILITIES, can, user_roles
 
 
 def roles(request):
-    user = request.user
+    user = getattr(request, "user", None)  # none yet on a 400 raised before the auth middleware
     return {
         "user_roles": sorted(user_roles(user)),
         "can": {cap: can(user, cap) for cap in CAPABILITIES},

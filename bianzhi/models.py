@@ -32,7 +32,9 @@ class Region(models.Model):
 class Profile(models.Model):
     """What a user account is scoped to: the regions an office user works for, and a display name."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name="用户"
+    )
     full_name = models.CharField("姓名", max_length=50, blank=True)
     department = models.CharField("所在部门/单位", max_length=100, blank=True)
     phone = models.CharField("手机", max_length=20, blank=True)

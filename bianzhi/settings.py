@@ -50,6 +50,7 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+CSRF_FAILURE_VIEW = "bianzhi.views.csrf_failure"  # a Chinese 403 page, not Django's English one
 
 INSTALLED_APPS = [
     "django.contrib.admin",

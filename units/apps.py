@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class UnitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "units"
+    verbose_name = "机构编制"
 
     def ready(self) -> None:
         from units.services import timeliness

@@ -76,8 +76,8 @@ class Unit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="并入单位"
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "机构"
@@ -217,8 +217,10 @@ class QuotaLimitEntry(models.Model):
     document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="文件")
     delta = models.IntegerField("增减数")
     note = models.CharField("说明", max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "编制限额台账"
@@ -256,7 +258,9 @@ class UnitEvent(models.Model):
         default=False,
         help_text="建账导入时首次登记的核定数：此前的数字系统中没有记录，查看更早日期时按此数显示并标明“建账”",
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -310,8 +314,8 @@ class Person(models.Model):
     in_establishment = models.BooleanField("在编", default=True)
     left_on = models.DateField("出编时间", null=True, blank=True)
     leave_reason = models.CharField("出编原因", max_length=10, choices=LeaveReason.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "实有人员"
@@ -363,7 +367,9 @@ class Movement(models.Model):
     leave_reason = models.CharField("出编原因", max_length=10, choices=LeaveReason.choices, blank=True)
     changes = models.JSONField("变更内容", null=True, blank=True)
     reason = models.TextField("原因", blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
     is_late = models.BooleanField(
         "逾期登记",
@@ -406,11 +412,20 @@ class EstablishmentRequest(models.Model):
         "状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="申请人",
     )
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审批人",
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_note = models.TextField("审核意见", blank=True)
@@ -443,10 +458,14 @@ class EstablishmentRequest(models.Model):
 class RequestEvent(models.Model):
     """A status change of a 用编申请: who moved it, when, why."""
 
-    request = models.ForeignKey(EstablishmentRequest, on_delete=models.PROTECT, related_name="events")
+    request = models.ForeignKey(
+        EstablishmentRequest, on_delete=models.PROTECT, related_name="events", verbose_name="用编申请"
+    )
     from_status = models.CharField("原状态", max_length=10, blank=True)
     to_status = models.CharField("新状态", max_length=10)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     note = models.TextField("说明", blank=True)
 
@@ -463,7 +482,9 @@ class UseSlip(models.Model):
 
     region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
     number = models.CharField("编号", max_length=50, unique=True)
-    request = models.ForeignKey(EstablishmentRequest, on_delete=models.PROTECT, related_name="slips")
+    request = models.ForeignKey(
+        EstablishmentRequest, on_delete=models.PROTECT, related_name="slips", verbose_name="用编申请"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="slips", verbose_name="单位")
     establishment_type = models.CharField("编制类型", max_length=10, choices=EstablishmentType.choices)
     issued_on = models.DateField("核准日期")
@@ -506,10 +527,14 @@ class Override(models.Model):
 
     kind = models.CharField("类型", max_length=20, choices=OverrideKind.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="overrides", verbose_name="单位")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="人员"
+    )
     document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="依据文件")
     reason = models.TextField("原因")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -530,8 +555,10 @@ class OrganLimit(models.Model):
     limit = models.PositiveIntegerField("限额")
     document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="依据文件")
     set_on = models.DateField("日期")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "机构限额"

@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "verification"
+    verbose_name = "比对与核查"

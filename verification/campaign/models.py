@@ -104,7 +104,12 @@ class Campaign(models.Model):
     )
     onsite_planned_at = models.DateTimeField("实地核实名单确定时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="创建人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -135,7 +140,9 @@ class Campaign(models.Model):
 class CampaignWindow(models.Model):
     """The dates within which one stage of a campaign is worked (e.g. 单位自查 9月25日–10月10日)."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="windows")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="windows", verbose_name="核查工作"
+    )
     stage = models.CharField("环节", max_length=10, choices=Stage.choices)
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
@@ -162,7 +169,9 @@ class WorkingGroupMember(models.Model):
         DEPUTY = "副组长", "副组长"
         MEMBER = "成员", "成员"
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="members")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="members", verbose_name="核查工作"
+    )
     role = models.CharField("职务", max_length=10, choices=Role.choices)
     name = models.CharField("姓名", max_length=50)
     department = models.CharField("单位", max_length=100)
@@ -189,7 +198,9 @@ class CampaignUnit(models.Model):
     the campaign read these figures (campaign_selectors). ``stage`` changes only through the campaign
     services."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="units", verbose_name="核查工作"
+    )
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
     stage = models.CharField("环节", max_length=10, choices=Stage.choices)
     stage_since = models.DateTimeField("进入本环节时间", auto_now_add=True)
@@ -220,10 +231,14 @@ class CampaignUnit(models.Model):
 class StageTransition(models.Model):
     """A unit's move between stages: who, when, why (a return to an earlier stage always has a reason)."""
 
-    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="transitions")
+    campaign_unit = models.ForeignKey(
+        CampaignUnit, on_delete=models.CASCADE, related_name="transitions", verbose_name="核查单位"
+    )
     from_stage = models.CharField("原环节", max_length=10, blank=True)
     to_stage = models.CharField("新环节", max_length=10)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     actor_name = models.CharField("操作人", max_length=100, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
     reason = models.TextField("原因", blank=True)
@@ -248,7 +263,9 @@ class SelfCheckItem(models.Model):
         STAFF = "实有人员清", "实有人员清"
         BUDGET = "预决算差异说明", "与预决算数据差异说明"
 
-    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="items")
+    campaign_unit = models.ForeignKey(
+        CampaignUnit, on_delete=models.CASCADE, related_name="items", verbose_name="核查单位"
+    )
     item = models.CharField("事项", max_length=10, choices=Item.choices)
     answer = models.CharField("结论", max_length=10, blank=True)
     text = models.TextField("说明", blank=True)
@@ -274,13 +291,20 @@ class SelfCheckItem(models.Model):
 class CampaignAttachment(models.Model):
     """A file a unit attached in the campaign (审批文件, 花名册, 工资发放 records), or a visit's scan/photo."""
 
-    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="attachments")
+    campaign_unit = models.ForeignKey(
+        CampaignUnit, on_delete=models.CASCADE, related_name="attachments", verbose_name="核查单位"
+    )
     visit = models.ForeignKey(
-        "SiteVisit", null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+        "SiteVisit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="实地核查记录",
     )
     file = models.FileField("文件", upload_to="verification/campaign/%Y/%m/")
     original_name = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=50)
     uploaded_by_name = models.CharField("上传人", max_length=100, blank=True)
@@ -314,10 +338,12 @@ class CorrectionProposal(models.Model):
         PERSON = "人员", "人员信息"
         UNIT = "机构", "机构信息"
 
-    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="proposals")
+    campaign_unit = models.ForeignKey(
+        CampaignUnit, on_delete=models.CASCADE, related_name="proposals", verbose_name="核查单位"
+    )
     kind = models.CharField("类型", max_length=4, choices=Kind.choices)
     person = models.ForeignKey(
-        "units.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="人员"
     )
     target = models.CharField("更正项目", max_length=50)
     current_value = models.CharField("现有数据", max_length=200, blank=True)
@@ -332,7 +358,12 @@ class CorrectionProposal(models.Model):
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_note = models.TextField("审核意见", blank=True)
     document = models.ForeignKey(
-        "archives.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "archives.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="依据文件",
     )
 
     class Meta:
@@ -353,7 +384,9 @@ class Notice(models.Model):
     """The unit's public notice (群众监督): posted inside the unit for 5 working days (``ends_on``),
     to be removed by ``remove_by`` (the next working day); removing later, or not yet by then, is overdue."""
 
-    campaign_unit = models.OneToOneField(CampaignUnit, on_delete=models.CASCADE, related_name="notice")
+    campaign_unit = models.OneToOneField(
+        CampaignUnit, on_delete=models.CASCADE, related_name="notice", verbose_name="核查单位"
+    )
     posted_on = models.DateField("公示日期")
     ends_on = models.DateField("公示截止日期")
     remove_by = models.DateField("应撤除日期")
@@ -383,7 +416,7 @@ class Notice(models.Model):
 class NoticeFeedback(models.Model):
     """Feedback on a notice from the unit's staff, and the office's reply (policy explanation)."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="feedback")
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="feedback", verbose_name="公示")
     received_on = models.DateField("收到日期")
     text = models.TextField("反映内容")
     recorded_by_name = models.CharField("登记人", max_length=100, blank=True)
@@ -413,7 +446,9 @@ class VisitMethod(models.TextChoices):
 class SiteVisit(models.Model):
     """The record of an on-site check or a random-sample check of one unit: how, when, who, what was found."""
 
-    campaign_unit = models.ForeignKey(CampaignUnit, on_delete=models.CASCADE, related_name="visits")
+    campaign_unit = models.ForeignKey(
+        CampaignUnit, on_delete=models.CASCADE, related_name="visits", verbose_name="核查单位"
+    )
     kind = models.CharField("类型", max_length=10, choices=VisitKind.choices)
     method = models.CharField("方式", max_length=10, choices=VisitMethod.choices)
     visited_on = models.DateField("核查日期")
@@ -438,12 +473,16 @@ class SampleDraw(models.Model):
     """The random draw of units for 随机抽查: ``random.Random(seed).sample`` over ``population`` (campaign
     unit ids in ascending order) picks ``selected`` — anyone can repeat it. One draw per campaign."""
 
-    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="draw")
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="draw", verbose_name="核查工作"
+    )
     seed = models.CharField("随机种子", max_length=64)
     ratio = models.DecimalField("抽查比例", max_digits=3, decimal_places=2)
     population = models.JSONField("参与抽取的单位")
     selected = models.JSONField("抽中的单位")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     actor_name = models.CharField("抽取人", max_length=100, blank=True)
     at = models.DateTimeField("抽取时间", auto_now_add=True)
 
@@ -460,8 +499,12 @@ class SampleDraw(models.Model):
 class FindingFollowUp(models.Model):
     """An open finding carried by the campaign's data update: who owns it and by when it is to be fixed."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="follow_ups")
-    finding = models.ForeignKey("verification.Finding", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="核查工作"
+    )
+    finding = models.ForeignKey(
+        "verification.Finding", on_delete=models.CASCADE, related_name="+", verbose_name="问题"
+    )
     owner = models.CharField("责任人", max_length=100)
     due_on = models.DateField("整改期限")
     note = models.TextField("说明", blank=True)
@@ -492,7 +535,9 @@ class UnitReport(models.Model):
     """The unit's 核查情况报告: its own answers (编外人员数, documents sorted, the problem checklist, the
     commitment) on top of the campaign figures, confirmed by the unit's leader by name."""
 
-    campaign_unit = models.OneToOneField(CampaignUnit, on_delete=models.CASCADE, related_name="report")
+    campaign_unit = models.OneToOneField(
+        CampaignUnit, on_delete=models.CASCADE, related_name="report", verbose_name="核查单位"
+    )
     actual_divisions = models.PositiveIntegerField("实际内设机构数", default=0)
     outside_staff = models.PositiveIntegerField("编外人员数", default=0)
     documents_sorted = models.PositiveIntegerField("整理审批文件数", default=0)

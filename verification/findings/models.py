@@ -52,7 +52,7 @@ class PartnerUpload(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     original_name = models.CharField("文件名", max_length=200)
     file = models.FileField("文件", upload_to="verification/uploads/%Y/%m/")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
     size = models.PositiveBigIntegerField("大小（字节）")
     rows_read = models.PositiveIntegerField("读取行数", default=0)
     error_count = models.PositiveIntegerField("错误数", default=0)
@@ -94,7 +94,9 @@ class ComparisonRun(models.Model):
     finding_count = models.PositiveIntegerField("问题数", default=0)
     new_count = models.PositiveIntegerField("新增问题数", default=0)
     gone_count = models.PositiveIntegerField("消失问题数", default=0)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     uploads = models.ManyToManyField("PartnerUpload", blank=True, verbose_name="使用的部门数据")
     counts = models.JSONField("问题数", default=dict, blank=True)  # {"by_code": {…}, "by_source": {…}}
     # source -> [[单位名称 as written, 统一社会信用代码, rows, [closest register unit ids]], …]
@@ -162,7 +164,9 @@ class FindingEvent(models.Model):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events", verbose_name="问题")
     at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+    )
     actor_name = models.CharField("操作人", max_length=100, blank=True)
     run = models.ForeignKey(
         ComparisonRun, null=True, blank=True, on_delete=models.PROTECT, verbose_name="比对批次"
@@ -188,7 +192,12 @@ class FindingAnswer(models.Model):
         Finding, on_delete=models.CASCADE, related_name="answers", verbose_name="问题"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="答复人",
     )
     author_name = models.CharField("答复人", max_length=100, blank=True)
     at = models.DateTimeField("答复时间", auto_now_add=True)
@@ -197,7 +206,12 @@ class FindingAnswer(models.Model):
     decision_status = models.CharField("审核后状态", max_length=10, blank=True)
     decision_note = models.TextField("审核意见", blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
     )
     decided_by_name = models.CharField("审核人", max_length=100, blank=True)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
@@ -223,7 +237,7 @@ class FindingAttachment(models.Model):
     )
     file = models.FileField("文件", upload_to="verification/answers/%Y/%m/")
     original_name = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("SHA-256", max_length=64)
+    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=50)
 
