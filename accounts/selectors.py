@@ -54,9 +54,8 @@ def account_for(user, pk) -> object:
 
 def liaison_units(account) -> QuerySet[Unit]:
     """The units an account is liaison of."""
-    return get_objects_for_user(account, "units.liaise_unit", klass=Unit, accept_global_perms=False).order_by(
-        "name"
-    )
+    units = get_objects_for_user(account, "units.liaise_unit", klass=Unit, accept_global_perms=False)
+    return units.select_related("region").order_by("name")
 
 
 def grantable_units(user) -> QuerySet[Unit]:
@@ -72,3 +71,31 @@ def unit_liaisons(unit) -> QuerySet:
     """The accounts that are liaison of ``unit``."""
     ids = _liaison_grants([unit.pk]).values("user_id")
     return get_user_model().objects.filter(pk__in=ids).select_related("profile").order_by("username")
+
+
+def has_region() -> bool:
+    """The database holds a region (the set-up of the first county is done)."""
+    return Region.objects.exists()
+
+
+def account_list(user, data: dict) -> QuerySet:
+    """The accounts page: the user's accounts searched by name, phone or department, by role and state."""
+    users = accounts_for(user).select_related("profile").prefetch_related("groups")
+    if q := (data.get("q") or "").strip():
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(profile__full_name__icontains=q)
+            | Q(profile__phone__icontains=q)
+            | Q(profile__department__icontains=q)
+        )
+    if role := data.get("role"):
+        users = users.filter(groups__name=role)
+    if active := data.get("active"):
+        users = users.filter(is_active=active == "1")
+    return users.order_by("username")
+
+
+def account_regions(account) -> QuerySet[Region]:
+    """The regions named by an account's profile."""
+    profile = getattr(account, "profile", None)
+    return profile.regions.order_by("code") if profile else Region.objects.none()

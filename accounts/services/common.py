@@ -59,13 +59,16 @@ def account_region_ids(account) -> set[int]:
     return ids
 
 
-def authorize_account(actor, account) -> Region | None:
-    """Refuse unless the actor may manage this account: an office administrator who works for one of the
-    account's regions; never a superuser account unless the actor is one. Returns the shared region
-    (for the audit row), None for the system."""
+def authorize_account(actor, account, *, not_self: str = "") -> Region | None:
+    """The account-level check (like ``units.services.common.authorize_unit`` for a unit): refuse unless
+    the actor may manage this account — an office administrator (``authorize``) who works for one of the
+    account's regions; never a superuser account unless the actor is one; never their own account when
+    ``not_self`` gives the refusal. Returns the shared region (for the audit row), None for the system."""
     authorize(actor, "manage_users")
     if actor is None:
         return None
+    if not_self and actor.pk == account.pk:
+        raise PermissionDenied(not_self)
     if account.is_superuser and not actor.is_superuser:
         raise PermissionDenied("不能管理系统超级管理员账号。")
     mine = region_ids(actor)
@@ -76,6 +79,12 @@ def authorize_account(actor, account) -> Region | None:
     region = Region.objects.get(pk=min(shared))
     authorize(actor, "manage_users", region=region)
     return region
+
+
+def authorize_self(actor, user) -> None:
+    """Only the user themself may change their own password."""
+    if actor is None or not actor.is_authenticated or actor.pk != user.pk:
+        raise PermissionDenied("只能修改自己的密码。")
 
 
 def check_regions(actor, regions) -> list[Region]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.services.common import clean_username, profile_of, user_model
@@ -25,7 +25,7 @@ def setup_open() -> bool:
 
 def _refuse_unless_open() -> None:
     if not setup_open():
-        raise PermissionDenied("系统已完成初始设置。")
+        raise ValidationError("系统已完成初始设置。")
 
 
 @transaction.atomic
@@ -73,7 +73,7 @@ def region_setup(*, code: str, name: str, actor) -> Region:
     adds the county here; it is added to their own regions unless they are a superuser."""
     authorize(actor, "manage_users")
     if Region.objects.exists():
-        raise PermissionDenied("已有行政区划，请用 add_region 命令登记其他区划。")
+        raise ValidationError("已有行政区划，请用 add_region 命令登记其他区划。")
     region, _ = region_add(code, name, actor=actor)
     if region_ids(actor) is not None:
         profile_of(actor).regions.add(region)

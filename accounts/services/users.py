@@ -9,12 +9,13 @@ set by an administrator are first passwords: the account must change them at its
 from __future__ import annotations
 
 from django.contrib.auth import password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.services.common import (
     account_snapshot,
     authorize_account,
+    authorize_self,
     check_regions,
     clean_phone,
     clean_username,
@@ -143,9 +144,7 @@ def account_enable(*, account, actor, reason: str = ""):
 
 @transaction.atomic
 def _set_active(account, active: bool, *, actor, reason: str):
-    region = authorize_account(actor, account)
-    if not active and actor is not None and actor.pk == account.pk:
-        raise PermissionDenied("不能停用自己的账号。")
+    region = authorize_account(actor, account, not_self="" if active else "不能停用自己的账号。")
     if account.is_active == active:
         raise ValidationError("该账号已是启用状态。" if active else "该账号已停用。")
     account.is_active = active
@@ -166,9 +165,7 @@ def _set_active(account, active: bool, *, actor, reason: str):
 def password_reset(*, account, actor) -> str:
     """Give the account a new generated first password (returned once, never stored in clear) that
     must be changed at the next login; the account's open sessions end (Django's session hash)."""
-    region = authorize_account(actor, account)
-    if actor is not None and actor.pk == account.pk:
-        raise PermissionDenied("请用“修改密码”修改自己的密码。")
+    region = authorize_account(actor, account, not_self="请用“修改密码”修改自己的密码。")
     password = generate_password()
     account.set_password(password)
     account.save(update_fields=["password"])
@@ -189,8 +186,7 @@ def password_reset(*, account, actor) -> str:
 def password_change(*, user, old_password: str, new_password: str, actor):
     """The user changes their own password (Django's password validation); clears the first-password
     flag. Only the user themself may call it."""
-    if actor is None or not actor.is_authenticated or actor.pk != user.pk:
-        raise PermissionDenied("只能修改自己的密码。")
+    authorize_self(actor, user)
     if not user.check_password(old_password or ""):
         raise ValidationError({"old_password": "原密码不正确。"})
     if new_password == old_password:

@@ -10,24 +10,20 @@ import secrets
 import time
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import exports, prints, selectors, services
 from accounts.forms import LiaisonImportForm, UnitGrantForm
-from accounts.imports import HEADERS, SHEET
-from accounts.views.common import account_or_404, posted, require_manager
-from bianzhi.lib.pdf import render_pdf
-from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
-from bianzhi.roles import REFUSALS, can
+from accounts.views.common import account_or_404, posted
+from bianzhi.lib.http import download
+from bianzhi.roles import require
 from units import selectors as unit_selectors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "bianzhi_issued_passwords"
 ISSUED_SECONDS = 2 * 3600
 SHOWN_ERRORS = 500
@@ -36,8 +32,7 @@ SHOWN_ERRORS = 500
 def _unit(request: HttpRequest, unit_id: int):
     """The unit (404 outside the user's scope), then the capability (403)."""
     unit = unit_selectors.unit_for(request.user, unit_id)
-    if not can(request.user, "manage_users"):
-        raise PermissionDenied(REFUSALS["manage_users"])
+    require(request.user, "manage_users")
     return unit
 
 
@@ -88,29 +83,8 @@ def unit_liaisons(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 def liaison_template(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)
-    data = workbook_bytes(
-        [
-            SheetSpec(SHEET, HEADERS, [], widths={1: 36, 2: 12, 3: 16, 4: 18}),
-            SheetSpec(
-                "填写说明",
-                ["列名", "说明"],
-                [
-                    ["单位名称", "本区划现有的法人单位全称或其他名称（内设机构不能设联络员）"],
-                    ["姓名", "联络员姓名"],
-                    ["手机", "以1开头的11位手机号码"],
-                    [
-                        "账号",
-                        "登录账号（字母、数字或 _ . @ + -）；同一人负责多个单位时每个单位一行、账号相同",
-                    ],
-                ],
-                widths={1: 12, 2: 80},
-            ),
-        ]
-    )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, "联络员名单模板.xlsx")
-    return response
+    require(request.user, "manage_users")
+    return download(exports.liaison_template(), exports.TEMPLATE_NAME)
 
 
 def _keep_issued(request: HttpRequest, report, region) -> str:
@@ -131,7 +105,7 @@ def _keep_issued(request: HttpRequest, report, region) -> str:
 
 
 def _issued(request: HttpRequest, token: str) -> dict:
-    require_manager(request.user)
+    require(request.user, "manage_users")
     found = request.session.get(SESSION_KEY, {}).get(token)
     if not found or found["at"] < time.time() - ISSUED_SECONDS:
         raise Http404("初始密码清单已清除或已过期（只保存在本次登录中两小时）。")
@@ -139,7 +113,7 @@ def _issued(request: HttpRequest, token: str) -> dict:
 
 
 def liaison_import(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)
+    require(request.user, "manage_users")
     form = LiaisonImportForm(posted(request), request.FILES or None, user=request.user)
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -165,42 +139,20 @@ def issued(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def issued_print(request: HttpRequest, token: str) -> HttpResponse:
-    found = _issued(request, token)
-    return render(
-        request, "accounts/print/issued.html", {"issued": found, "printed_at": timezone.localtime()}
-    )
+    return HttpResponse(prints.issued_page(_issued(request, token), request))
 
 
 def issued_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    found = _issued(request, token)
-    pdf = render_pdf(
-        "accounts/print/issued.html",
-        {"issued": found, "pdf": True},
-        actor=request.user,
-        action="打印.联络员初始密码清单",
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, "联络员初始密码清单.pdf")
-    return response
+    return download(prints.issued_pdf(_issued(request, token), actor=request.user), prints.ISSUED_PDF_NAME)
 
 
 def issued_xlsx(request: HttpRequest, token: str) -> HttpResponse:
-    found = _issued(request, token)
-    data = workbook_bytes(
-        [
-            SheetSpec(
-                "初始密码", ["单位", "姓名", "账号", "初始密码", "手机"], found["rows"], widths={1: 36, 4: 16}
-            )
-        ]
-    )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, "联络员初始密码清单.xlsx")
-    return response
+    return download(exports.issued_workbook(_issued(request, token)), exports.ISSUED_NAME)
 
 
 @require_POST
 def issued_clear(request: HttpRequest, token: str) -> HttpResponse:
-    require_manager(request.user)
+    require(request.user, "manage_users")
     kept = request.session.get(SESSION_KEY, {})
     kept.pop(token, None)
     request.session[SESSION_KEY] = kept

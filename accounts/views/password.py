@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from accounts import services
 from accounts.forms import PasswordChangeForm
 from accounts.signals import MUST_CHANGE_KEY
-from accounts.views.common import add_service_errors, posted
+from accounts.views.common import posted
+from bianzhi.lib.http import add_errors
 
 
 def password_change(request: HttpRequest) -> HttpResponse:
@@ -25,7 +26,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_errors(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # stay logged in here
             request.session.pop(MUST_CHANGE_KEY, None)

@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from accounts import services
+from accounts import selectors, services
 from accounts.forms import RegionForm, SetupForm
-from accounts.views.common import add_service_errors, posted
-from bianzhi.models import Region
+from accounts.views.common import posted
+from bianzhi.lib.http import add_errors
 from bianzhi.roles import can
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -31,7 +31,7 @@ def _closed(request: HttpRequest) -> HttpResponse:
 
 
 def _admin_without_region(request: HttpRequest) -> bool:
-    return request.user.is_authenticated and can(request.user, "manage_users") and not Region.objects.exists()
+    return request.user.is_authenticated and can(request.user, "manage_users") and not selectors.has_region()
 
 
 @login_not_required
@@ -56,7 +56,7 @@ def _county(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_errors(form, exc)
         else:
             login(request, user, backend=BACKEND)
             messages.success(
@@ -74,7 +74,7 @@ def _region(request: HttpRequest) -> HttpResponse:
                 code=form.cleaned_data["code"], name=form.cleaned_data["name"], actor=request.user
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已登记{region}。")
             return redirect("units:dashboard")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, GrantForm, ReasonForm
-from accounts.views.common import account_or_404, add_service_errors, posted, require_manager
-from bianzhi.roles import user_roles
-
-PER_PAGE = 50
+from accounts.views.common import account_or_404, posted
+from bianzhi.lib.http import add_errors, paginate
+from bianzhi.roles import require, user_roles
 
 
 def _crumbs() -> list[tuple[str, str]]:
@@ -24,27 +21,15 @@ def _crumbs() -> list[tuple[str, str]]:
 
 
 def account_list(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)
+    require(request.user, "manage_users")
     form = AccountFilterForm(request.GET or None)
-    users = selectors.accounts_for(request.user).select_related("profile").prefetch_related("groups")
-    if form.is_valid():
-        if q := form.cleaned_data["q"].strip():
-            users = users.filter(
-                Q(username__icontains=q)
-                | Q(profile__full_name__icontains=q)
-                | Q(profile__phone__icontains=q)
-                | Q(profile__department__icontains=q)
-            )
-        if role := form.cleaned_data["role"]:
-            users = users.filter(groups__name=role)
-        if active := form.cleaned_data["active"]:
-            users = users.filter(is_active=active == "1")
-    page = Paginator(users.order_by("username"), PER_PAGE).get_page(request.GET.get("page"))
+    data = form.cleaned_data if form.is_valid() else {}
+    page = paginate(request, selectors.account_list(request.user, data))
     return render(request, "accounts/account_list.html", {"form": form, "page": page})
 
 
 def account_create(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)
+    require(request.user, "manage_users")
     initial = {k: request.GET[k] for k in ("role", "department") if k in request.GET}
     form = AccountCreateForm(posted(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -61,7 +46,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_errors(form, exc)
         else:
             return render(
                 request,
@@ -84,8 +69,8 @@ def account_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "account": account,
             "roles": sorted(user_roles(account)),
-            "regions": account.profile.regions.order_by("code") if hasattr(account, "profile") else [],
-            "units": selectors.liaison_units(account).select_related("region"),
+            "regions": selectors.account_regions(account),
+            "units": selectors.liaison_units(account),
             "grant_form": GrantForm(user=request.user),
             "crumbs": _crumbs(),
         },
@@ -117,7 +102,7 @@ def account_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "账号信息已保存。")
             return redirect("accounts:account_detail", account.pk)
@@ -134,7 +119,7 @@ def _confirm(request, user_id: int, *, run, title: str, done: str, warning: str,
         try:
             run(account, form.cleaned_data["reason"])
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("accounts:account_detail", account.pk)
