@@ -16,7 +16,7 @@ from django.utils import timezone
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
 from tests.builders.campaign import make_campaign, walk_to
-from tests.builders.registry import make_user
+from tests.builders.registry import make_person, make_user
 from verification.campaign import services as cs
 from verification.campaign.models import CampaignAttachment, CampaignUnit, SelfCheckItem, Stage, UnitReport
 from verification.campaign.proxy import proxy_notes, units_with_liaison
@@ -289,3 +289,24 @@ def test_other_region_office_gets_404(client, cu_b, region):
     stranger = make_user("staff_minxian", Role.OFFICE_STAFF, regions=[other])
     client.force_login(stranger)
     assert client.get(reverse("verification:cu_selfcheck", args=[cu_b.pk])).status_code == 404
+
+
+def test_unit_report_names_a_proposals_field_in_chinese(cu_a, office_staff, liaison_a, unit_a, tmp_path):
+    """Issue 12 point 7: a correction of a person's "education" prints as 学历, never the code name."""
+    person = make_person(unit_a, actor=office_staff, education="大专")
+    cu = walk_to(cu_a, Stage.UPDATE, liaison=liaison_a, staff=office_staff, people=[person])
+    cs.proposal_create(
+        cu=cu,
+        kind="人员",
+        target="education",
+        proposed_value="大学本科",
+        reason="学历信息有误",
+        person=person,
+        actor=liaison_a,
+    )
+    cs.unit_report_confirm(cu=cu, leader_name="王局长", commitment=True, actor=liaison_a)
+    from verification.campaign.prints import unit_report_pdf
+
+    text = pdf_text(unit_report_pdf(CampaignUnit.objects.get(pk=cu.pk), actor=office_staff), tmp_path)
+    assert "学历" in text and "大学本科" in text
+    assert "education" not in text

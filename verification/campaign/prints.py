@@ -27,7 +27,7 @@ def unit_report_context(cu: CampaignUnit) -> dict:
         "report": report,
         "feedback": feedback,
         "replied": sum(1 for f in feedback if f.reply),
-        "proposals": cu.proposals.all(),
+        "proposals": sel.proposals_of(cu),
         "proxy": proxy_notes(cu),
         "findings": findings,
         "problems": [(p, report.problems.get(p, "")) for p in PROBLEMS],

@@ -53,6 +53,7 @@ from verification.campaign.selectors.selfcheck import (
     UNIT_PROPOSABLE,
     current_value,
     proposal_targets,
+    proposals_of,
     target_label,
 )
 from verification.campaign.selectors.snapshots import build_snapshots, units_in_scope
@@ -94,6 +95,7 @@ __all__ = [
     "open_finding_counts",
     "overdue",
     "proposal_targets",
+    "proposals_of",
     "snapshot_lines",
     "target_label",
     "townships",

@@ -3,6 +3,8 @@ correction proposal may change, each by its Chinese name (never a field's code n
 
 from __future__ import annotations
 
+from django.db.models import Case, CharField, F, QuerySet, Value, When
+
 from units.choices import EstablishmentType, PostCategory
 from units.models import Person, Unit
 from verification.campaign.models import CampaignUnit, CorrectionProposal, SelfCheckItem
@@ -53,3 +55,17 @@ def current_value(cu: CampaignUnit, kind: str, target: str, person: Person | Non
         return str(snap.get("posts", {}).get(target, 0))
     obj = person if kind == CorrectionProposal.Kind.PERSON else cu.unit
     return str(getattr(obj, target, "") or "")
+
+
+def proposals_of(cu: CampaignUnit) -> QuerySet[CorrectionProposal]:
+    """The unit's correction proposals, each annotated with ``target_label``: its target's Chinese name
+    (a person's or unit's field by its verbose name — never the code name, e.g. 学历 for "education")."""
+    whens = [
+        When(kind=kind, target=target, then=Value(label))
+        for kind, _kind_label, targets in proposal_targets()
+        for target, label in targets
+        if target != label
+    ]
+    return cu.proposals.select_related("person").annotate(
+        target_label=Case(*whens, default=F("target"), output_field=CharField())
+    )
