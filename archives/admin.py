@@ -1,15 +1,7 @@
+from django.apps import apps
 from django.contrib import admin
 
-from archives.models import (
-    CatalogueClass,
-    DedicatedEntry,
-    DedicatedFile,
-    Document,
-    DocumentFile,
-    MinuteEntry,
-    Request,
-    RequestStep,
-)
+from archives.models import CatalogueClass, Document
 from bianzhi.admin import ReadOnlyAdmin
 
 
@@ -27,5 +19,7 @@ class CatalogueClassAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "parent", "is_active")
 
 
-for model in (DocumentFile, DedicatedFile, DedicatedEntry, MinuteEntry, Request, RequestStep):
-    admin.site.register(model, ReadOnlyAdmin)
+# Every other model of the archives, read-only: the archives are written through their services only.
+for model in apps.get_app_config("archives").get_models():
+    if not admin.site.is_registered(model):
+        admin.site.register(model, ReadOnlyAdmin)

@@ -83,6 +83,20 @@ class FilingFields(forms.Form):
         return self.cleaned_data.get("retention") or Retention.PERMANENT
 
 
+# The order of a Document's fields on its forms (after region and 文号 when registering).
+DOCUMENT_ORDER = (
+    "title",
+    "issuer",
+    "issued_on",
+    "kind",
+    "catalogue_class",
+    "retention",
+    "box_number",
+    "volume_number",
+    "note",
+)
+
+
 class DocumentCreateForm(FilingFields):
     region = forms.ModelChoiceField(label="行政区划", queryset=None, empty_label=None)
     number = forms.CharField(
@@ -98,20 +112,7 @@ class DocumentCreateForm(FilingFields):
     scan = forms.FileField(
         label="扫描件", required=False, help_text="可选：PDF、JPG、PNG 或 TIFF，单个文件不超过上传上限。"
     )
-    field_order = [
-        "region",
-        "number",
-        "title",
-        "issuer",
-        "issued_on",
-        "kind",
-        "catalogue_class",
-        "retention",
-        "box_number",
-        "volume_number",
-        "note",
-        "scan",
-    ]
+    field_order = ["region", "number", *DOCUMENT_ORDER, "scan"]
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,18 +126,7 @@ class DocumentEditForm(FilingFields):
     kind = forms.ChoiceField(label="文件类别", choices=DocumentKind.choices)
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     reason = forms.CharField(label="修改原因", required=False, max_length=200)
-    field_order = [
-        "title",
-        "issuer",
-        "issued_on",
-        "kind",
-        "catalogue_class",
-        "retention",
-        "box_number",
-        "volume_number",
-        "note",
-        "reason",
-    ]
+    field_order = [*DOCUMENT_ORDER, "reason"]
 
 
 class ScanForm(forms.Form):

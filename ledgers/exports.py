@@ -21,6 +21,8 @@ from bianzhi.models import Region
 from bianzhi.roles import actor_name
 from ledgers.models import POST_PREFIX, TYPE_PREFIX, EstablishmentRow, LimitLedgerEntry, UnitLedgerEntry
 from units.choices import ESTABLISHMENT_ORDER, LIMIT_COVERS, LimitType, PostCategory, UnitStatus
+from units.exports import STAFF_FIELDS
+from units.imports import STAFF_HEADERS
 from units.models import Person, Quota, UnitEvent
 
 ITER = 2000
@@ -63,28 +65,7 @@ TABLE_TWO_HEADERS = [
     "变化原因",
     "登记时间",
 ]
-ROSTER_HEADERS = [
-    "单位名称",
-    "内设机构",
-    "姓名",
-    "公民身份号码",
-    "性别",
-    "出生日期",
-    "民族",
-    "政治面貌",
-    "学历",
-    "职务",
-    "职级",
-    "编制类型",
-    "人员类别",
-    "领导职务",
-    "入编时间",
-    "入编文号",
-    "进入方式",
-    "是否军转干部",
-    "参加工作时间",
-    "在岗状态",
-]
+ROSTER_HEADERS = list(STAFF_HEADERS)  # 表三 re-imports as the staff workbook
 LIMIT_HEADERS = ["区划", "日期", "文号", "编制类型", "增加数", "减少数", "结余数", "说明"]
 GENERAL_HEADERS = [
     "区划",
@@ -166,32 +147,10 @@ def table_two_rows(events: QuerySet[UnitEvent]) -> Iterator[list]:
 
 def roster_rows(people: QuerySet[Person], *, masked: bool = False) -> Iterator[list]:
     """表三: people in establishment with the staff-workbook columns, so the sheet re-imports."""
-    columns = (
-        "unit__name",
-        "division__name",
-        "name",
-        "id_number",
-        "sex",
-        "birth_date",
-        "ethnicity",
-        "political_status",
-        "education",
-        "title",
-        "grade",
-        "establishment_type",
-        "category",
-        "leader_post",
-        "entered_on",
-        "entry_doc_number",
-        "entry_method",
-        "is_military_transfer",
-        "work_started_on",
-        "duty_status",
-    )
     qs = (
         people.filter(in_establishment=True)
         .order_by("unit__sort_order", "unit_id", "id")
-        .values_list(*columns)
+        .values_list(*STAFF_FIELDS)
     )
     for values in qs.iterator(chunk_size=ITER):
         row = list(values)
@@ -278,35 +237,23 @@ def limit_usage(region_ids: Iterable[int]) -> list[dict]:
 def general_rows(entries: QuerySet[LimitLedgerEntry]) -> Iterator[list]:
     """总账: both limits in date order with each limit's balance and the total."""
     current: dict[tuple[int, str], int] = defaultdict(int)
-    for e in entries.select_related("region").order_by("region_id", "occurred_on", "id"):
+    for e in _limit_entries(entries):
         current[(e.region_id, e.limit_type)] = e.balance
         admin, public = current[(e.region_id, LimitType.ADMIN)], current[(e.region_id, LimitType.PUBLIC)]
-        yield [
-            e.region.name,
-            e.occurred_on,
-            e.doc_number,
-            e.limit_type,
-            e.increase,
-            e.decrease,
-            admin,
-            public,
-            admin + public,
-            e.note,
-        ]
+        yield [*_limit_head(e), admin, public, admin + public, e.note]
+
+
+def _limit_entries(entries: QuerySet[LimitLedgerEntry]) -> Iterator[LimitLedgerEntry]:
+    return entries.select_related("region").order_by("region_id", "occurred_on", "id").iterator(ITER)
+
+
+def _limit_head(e: LimitLedgerEntry) -> list:
+    return [e.region.name, e.occurred_on, e.doc_number, e.limit_type, e.increase, e.decrease]
 
 
 def limit_rows(entries: QuerySet[LimitLedgerEntry]) -> Iterator[list]:
-    for e in entries.select_related("region").order_by("region_id", "occurred_on", "id"):
-        yield [
-            e.region.name,
-            e.occurred_on,
-            e.doc_number,
-            e.limit_type,
-            e.increase,
-            e.decrease,
-            e.balance,
-            e.note,
-        ]
+    for e in _limit_entries(entries):
+        yield [*_limit_head(e), e.balance, e.note]
 
 
 def limit_sheets(entries: QuerySet[LimitLedgerEntry], region_ids: Iterable[int]) -> list[SheetSpec]:

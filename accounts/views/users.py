@@ -57,7 +57,17 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 def _form(request, form, title: str, *, status: int = 200, account=None, **extra) -> HttpResponse:
-    context = {"form": form, "title": title, "crumbs": _crumbs(), "account": account, **extra}
+    cancel = (
+        reverse("accounts:account_detail", args=[account.pk]) if account else reverse("accounts:account_list")
+    )
+    context = {
+        "form": form,
+        "title": title,
+        "crumbs": _crumbs(),
+        "account": account,
+        "cancel": cancel,
+        **extra,
+    }
     return render(request, "accounts/form.html", context, status=status)
 
 
