@@ -58,16 +58,23 @@ def notice_post(*, cu: CampaignUnit, posted_on: dt.date, actor, place: str = "")
     return notice
 
 
-@transaction.atomic
-def notice_remove(*, cu: CampaignUnit, removed_on: dt.date, actor) -> Notice:
-    """Record the removal of the notice: not in the future, and on or after ``ends_on`` (the 5th full
-    working day after posting, see ``notice_period``). Removal after ``remove_by`` is flagged."""
+def _posted(cu: CampaignUnit, actor) -> tuple[CampaignUnit, Notice]:
+    """The unit locked in 群众监督 with its notice, for its liaison or the office (refused when no notice
+    was posted)."""
     cu = _lock(cu)
     _require_unit(actor, cu)
     _in_stage(cu, Stage.NOTICE)
     notice = Notice.objects.filter(campaign_unit=cu).first()
     if notice is None:
         _fail("尚未登记公示。")
+    return cu, notice
+
+
+@transaction.atomic
+def notice_remove(*, cu: CampaignUnit, removed_on: dt.date, actor) -> Notice:
+    """Record the removal of the notice: not in the future, and on or after ``ends_on`` (the 5th full
+    working day after posting, see ``notice_period``). Removal after ``remove_by`` is flagged."""
+    cu, notice = _posted(cu, actor)
     if notice.removed_on:
         _fail("已登记撤除，不能重复登记。")
     _not_future(removed_on, "撤除日期", "removed_on")
@@ -89,12 +96,7 @@ def notice_remove(*, cu: CampaignUnit, removed_on: dt.date, actor) -> Notice:
 def feedback_add(*, cu: CampaignUnit, received_on: dt.date, text: str, actor) -> NoticeFeedback:
     """Log feedback received on the notice (the liaison or the office): received while the notice was up
     (from posting to removal, or to today while it is still up), never in the future."""
-    cu = _lock(cu)
-    _require_unit(actor, cu)
-    _in_stage(cu, Stage.NOTICE)
-    notice = Notice.objects.filter(campaign_unit=cu).first()
-    if notice is None:
-        _fail("尚未登记公示。")
+    cu, notice = _posted(cu, actor)
     if not (text or "").strip():
         _fail("请填写反映内容。", "text")
     received_on = _not_future(received_on or _today(), "收到日期", "received_on")
