@@ -15,9 +15,8 @@ from archives.services import check_scan
 from bianzhi import audit
 from bianzhi.roles import actor_name, authorize
 from units.selectors import liaison_unit_ids
+from verification.findings import models
 from verification.findings.models import (
-    TRANSITIONS,
-    Decision,
     Finding,
     FindingAnswer,
     FindingAttachment,
@@ -36,7 +35,7 @@ def finding_transition(*, finding: Finding, to_status: str, actor, text: str = "
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if not (to_status == FindingStatus.EXPLAINED and finding.unit_id in liaison_unit_ids(actor)):
         authorize(actor, "run_comparison", region=finding.region_id)
-    if to_status not in TRANSITIONS.get(finding.status, ()):
+    if to_status not in models.TRANSITIONS.get(finding.status, ()):
         raise ValidationError(f"问题状态不能从“{finding.status}”改为“{to_status}”。")
     if to_status == FindingStatus.EXPLAINED and not text.strip():
         raise ValidationError({"text": "请填写说明。"})
@@ -128,7 +127,7 @@ def finding_decide(
     finding = finding_transition(finding=finding, to_status=to_status, actor=actor, text=note)
     answer = finding.answers.filter(decision="").order_by("-at", "-id").first()
     if answer is not None:
-        answer.decision = Decision.ACCEPTED if accept else Decision.RETURNED
+        answer.decision = models.Decision.ACCEPTED if accept else models.Decision.RETURNED
         answer.decision_status = to_status
         answer.decision_note = note
         answer.decided_by = actor if actor and actor.pk else None

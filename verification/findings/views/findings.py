@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -22,6 +22,7 @@ from verification.compare.engine import CODES
 from verification.findings import exports, selectors, services
 from verification.findings.forms import AnswerForm, DecideForm, FindingFilterForm
 from verification.findings.models import Finding, FindingStatus
+from verification.findings.views.common import serve_stored
 
 
 def _filtered(
@@ -157,10 +158,7 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """An answer's attachment, served through the finding's scope (never from /media/)."""
     item = selectors.attachment_for(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件已丢失，请联系管理员。") from None
-    return FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    missing = "附件文件已丢失，请联系管理员。"
+    return serve_stored(
+        item.file, filename=item.original_name, content_type=item.content_type, missing=missing
     )

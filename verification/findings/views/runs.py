@@ -17,6 +17,7 @@ from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
 from verification.findings import exports, selectors, services
 from verification.findings.forms import RunForm
+from verification.findings.views.common import serve_stored
 
 
 @require_POST
@@ -72,10 +73,10 @@ def run_download(request: HttpRequest, pk: int) -> FileResponse:
     require(request.user, "export")
     if not run.result_file:
         raise Http404("该批次没有结果工作簿。")
-    try:
-        handle = run.result_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("结果工作簿已丢失，请重新比对。") from None
+    if not run.result_file.storage.exists(run.result_file.name):
+        raise Http404("结果工作簿已丢失，请重新比对。")
     exports.run_result_download(run=run, actor=request.user)
     name = f"比对结果{run.region.code}_{timezone.localtime(run.started_at):%Y%m%d%H%M}.xlsx"
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return serve_stored(
+        run.result_file, filename=name, content_type=XLSX, missing="结果工作簿已丢失，请重新比对。"
+    )
