@@ -1,0 +1,60 @@
+"""Every page, as each of the five roles: Chinese to read, and a GET that writes nothing (issue 12, point 7).
+
+The county is the URL walk's (tests/test_url_walk.py): unit A with a person, a 用编申请, documents,
+archives records, a comparison run with an answered finding and a campaign. Each role GETs every named
+URL pattern (the admin has its own walk in tests/test_admin_chinese.py); downloads (PDF, xlsx) are not
+read; each HTML page's visible text may hold no Latin word outside ``ALLOW`` (tests/builders/urlwalk.py
+says why each is there). Around each GET no table gains or loses a row and no statement writes
+(sessions aside; an audit row recording who downloaded or printed is the log of a read).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.builders.urlwalk import data_strings, english_words, row_counts, visible_text, writes_in
+from tests.test_url_walk import concrete_url, walk
+from tests.test_url_walk import objects as url_walk_county
+
+ROLES = ("office_admin", "office_staff", "supervisor", "liaison_a", "partner_clerk")
+SKIP = ("admin:", "logout")  # the admin: tests/test_admin_chinese.py; logout is POST only
+county = url_walk_county
+
+
+def pages(objects):
+    """The concrete URL of every named pattern outside ``SKIP`` (a ``pk`` the URL walk cannot fill
+    yet fails tests/test_url_walk.py, not this walk)."""
+    for _route, name, pattern, args in walk():
+        if name is None or name.startswith(SKIP):
+            continue
+        try:
+            yield concrete_url(name, pattern, args, objects)
+        except AssertionError:
+            continue
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_is_chinese_and_no_get_writes(client, request, county, role):
+    client.force_login(request.getfixturevalue(role))
+    data = data_strings()
+    english, wrote, seen = [], [], 0
+    for url in pages(county):
+        before = row_counts()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        after = row_counts()
+        changed = {k: after[k] - before[k] for k in before | after if after[k] != before[k]}
+        if changed or writes_in(queries):
+            sql = [q[:120] for q in writes_in(queries)[:3]]
+            wrote.append(f"GET {url} → {response.status_code}: {changed} {sql}")
+        if response.status_code in (301, 302) or not response["Content-Type"].startswith("text/html"):
+            continue
+        if words := english_words(visible_text(response.content.decode()), data):
+            english.append(f"{url} ({response.status_code}): {', '.join(words)}")
+        seen += response.status_code == 200
+    problems = [f"{role}: a GET wrote:", *wrote] if wrote else []
+    problems += [f"{role}: English on the page:", *english] if english else []
+    assert not problems, "\n".join(problems)
+    assert seen >= 3, f"{role}: only {seen} pages answered 200"
