@@ -506,7 +506,7 @@ def test_dashboard_panels(client, unit_a, unit_b, person_a, req_a, office_staff,
     new_request(unit_b, liaison_b, establishment_type="事业编制")
     Movement.objects.filter(person=person_a).update(is_late=True)
     LedgerCheck.objects.create(started_at=timezone.now(), ok=False, difference_count=3)
-    monkeypatch.setattr("units.views.registry.missing_years", lambda today=None: [2099])
+    monkeypatch.setattr("units.selectors.pages.missing_years", lambda today=None: [2099])
     client.force_login(office_staff)
     response = client.get(reverse("units:dashboard"))
     html = response.content.decode()
@@ -522,7 +522,7 @@ def test_liaison_dashboard_counts_only_their_units(
     client, unit_a, unit_b, req_a, liaison_a, liaison_b, monkeypatch
 ):
     new_request(unit_b, liaison_b, establishment_type="事业编制")
-    monkeypatch.setattr("units.views.registry.missing_years", lambda today=None: [2099])
+    monkeypatch.setattr("units.selectors.pages.missing_years", lambda today=None: [2099])
     client.force_login(liaison_a)
     response = client.get(reverse("units:dashboard"))
     assert response.context["pending_requests"] == 1

@@ -214,3 +214,7 @@ class OverrideKind(models.TextChoices):
     NO_SLIP = "无编制使用单入编", "无编制使用单入编"
     OVER_QUOTA = "超编进人", "超编进人"
     OVER_POSTS = "超职数配备", "超职数配备"
+
+
+# A valid slip past its date: a state shown in lists and filters, not stored.
+EXPIRED = "已过期"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.lib.text import split_aliases
+from units import selectors
 from units.choices import (
     ALLOWED_TYPES,
     DutyStatus,
@@ -33,6 +34,30 @@ from units.models import Unit, UseSlip
 # machines); clerks type 2021-12-31 or 2021年12月31日 and the zh-hans input formats accept both.
 DATE = forms.DateInput(attrs={"placeholder": "如 2021-12-31", "autocomplete": "off"}, format="%Y-%m-%d")
 ALL = [("", "全部")]
+
+# The unit fields a clerk sets when a unit is set up (in the form's order) and when one is edited.
+UNIT_EDIT_FIELDS = (
+    "name",
+    "nature",
+    "parent",
+    "system",
+    "rank",
+    "funding",
+    "institution_class",
+    "township",
+    "credit_code",
+    "is_confidential",
+    "duties",
+)
+UNIT_CREATE_FIELDS = (
+    "region",
+    *UNIT_EDIT_FIELDS[:9],
+    "aliases",
+    *UNIT_EDIT_FIELDS[9:],
+    "document",
+    "founded_on",
+    "reason",
+)
 
 
 def _blank(choices, label: str = "请选择") -> list[tuple[str, str]]:
@@ -206,24 +231,7 @@ class UnitCreateForm(UnitFieldsMixin):
     )
     reason = forms.CharField(label="说明", required=False, max_length=500)
 
-    field_order = [
-        "region",
-        "name",
-        "nature",
-        "parent",
-        "system",
-        "rank",
-        "funding",
-        "institution_class",
-        "township",
-        "credit_code",
-        "aliases",
-        "is_confidential",
-        "duties",
-        "document",
-        "founded_on",
-        "reason",
-    ]
+    field_order = list(UNIT_CREATE_FIELDS)
 
     def __init__(self, *args, regions, documents: QuerySet[Document], parents: QuerySet[Unit], **kwargs):
         super().__init__(*args, **kwargs)
@@ -354,9 +362,7 @@ class PersonFactsMixin(forms.Form):
 
     def setup(self, unit: Unit, types: tuple[str, ...] | list[str]) -> None:
         self.fields["establishment_type"].choices = [(t, t) for t in types]
-        self.fields["division"].queryset = Unit.objects.filter(
-            parent=unit, nature=Nature.DIVISION, status=UnitStatus.ACTIVE
-        )
+        self.fields["division"].queryset = selectors.divisions_of(unit)
 
 
 class PersonEnterForm(PersonFactsMixin):
@@ -369,7 +375,7 @@ class PersonEnterForm(PersonFactsMixin):
         super().__init__(*args, **kwargs)
         self.setup(unit, ALLOWED_TYPES.get(unit.nature, ()))
         _optional_document(self, documents)
-        self.fields["slip"] = slip_field(UseSlip.objects.filter(unit=unit))
+        self.fields["slip"] = slip_field(selectors.slips_of([unit]))
         if override:
             add_override_fields(self, documents)
         self.fields["entered_on"].initial = timezone.localdate()
@@ -470,7 +476,7 @@ class PersonTransferForm(forms.Form):
         self.fields["to_unit"].queryset = units
         self.fields["to_division"].queryset = divisions
         _optional_document(self, documents)
-        self.fields["slip"] = slip_field(UseSlip.objects.filter(unit__in=units))
+        self.fields["slip"] = slip_field(selectors.slips_of(units))
         if override:
             add_override_fields(self, documents)
         self.order_fields(

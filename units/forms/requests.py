@@ -9,11 +9,10 @@ from django.db.models import QuerySet
 
 from archives.models import Document
 from bianzhi.models import Region
-from units.choices import EntryMethod, EstablishmentType, RequestStatus, SlipStatus
+from units.choices import EXPIRED, EntryMethod, EstablishmentType, RequestStatus, SlipStatus
 from units.forms.registry import ALL, DATE, UnitChoiceField, _blank, document_field
 from units.models import Person, Unit
 
-EXPIRED = "已过期"
 SLIP_STATES = [*SlipStatus.choices, (EXPIRED, EXPIRED)]
 COUNTY = ""  # OrganLimit.township of the county-level limit
 

@@ -35,7 +35,7 @@ from units.services.registry import (  # noqa: F401
     validate_unit_shape,
 )
 from units.services.slips import (  # noqa: F401
-    can_request,
+    can_request,  # a read, kept here for callers; it lives in units.selectors
     find_slip,
     open_overrides,
     request_approve,

@@ -222,39 +222,15 @@ def load_units(
                     Quota(unit=unit, establishment_type=etype, approved=n, military_earmark=earmark)
                 )
                 events.append(
-                    UnitEvent(
-                        unit=unit,
-                        kind=UnitEventKind.QUOTA,
-                        occurred_on=effective,
-                        baseline=True,
-                        document=approval,
-                        establishment_type=etype,
-                        delta=n,
-                        balance=n,
-                        reason=reason,
-                        actor_id=actor_id,
-                        before={"approved": 0, "military_earmark": 0},
-                        after={"approved": n, "military_earmark": earmark},
+                    _quota_event(
+                        unit.pk, etype, (0, 0), (n, earmark), effective, approval, reason, actor_id, True
                     )
                 )
         for category, n in u.posts.items():
             if n > 0:
                 posts.append(LeaderPostQuota(unit=unit, category=category, approved=n))
                 events.append(
-                    UnitEvent(
-                        unit=unit,
-                        kind=UnitEventKind.POSTS,
-                        occurred_on=effective,
-                        baseline=True,
-                        document=approval,
-                        post_category=category,
-                        delta=n,
-                        balance=n,
-                        reason=reason,
-                        actor_id=actor_id,
-                        before={"approved": 0},
-                        after={"approved": n},
-                    )
+                    _posts_event(unit.pk, category, 0, n, effective, approval, reason, actor_id, True)
                 )
     events += _apply_quota_changes(
         plan.changes, doc, today=today, actor_id=actor_id, reason=f"数据导入调整（{filename}）"
@@ -292,6 +268,46 @@ def load_units(
     return touched
 
 
+def _quota_event(
+    unit_id, etype, before, after, occurred_on, document, reason, actor_id, baseline=False
+) -> UnitEvent:
+    """The change record of a unit's quota of one type: ``before``/``after`` are (approved, earmark)."""
+    return UnitEvent(
+        unit_id=unit_id,
+        kind=UnitEventKind.QUOTA,
+        occurred_on=occurred_on,
+        baseline=baseline,
+        document=document,
+        establishment_type=etype,
+        delta=after[0] - before[0],
+        balance=after[0],
+        reason=reason,
+        actor_id=actor_id,
+        before={"approved": before[0], "military_earmark": before[1]},
+        after={"approved": after[0], "military_earmark": after[1]},
+    )
+
+
+def _posts_event(
+    unit_id, category, before, after, occurred_on, document, reason, actor_id, baseline=False
+) -> UnitEvent:
+    """The change record of a unit's leader posts of one category (``before``/``after``: approved)."""
+    return UnitEvent(
+        unit_id=unit_id,
+        kind=UnitEventKind.POSTS,
+        occurred_on=occurred_on,
+        baseline=baseline,
+        document=document,
+        post_category=category,
+        delta=after - before,
+        balance=after,
+        reason=reason,
+        actor_id=actor_id,
+        before={"approved": before},
+        after={"approved": after},
+    )
+
+
 def _apply_quota_changes(changes: list[QuotaChange], doc, *, today, actor_id, reason) -> list[UnitEvent]:
     if not changes:
         return []
@@ -317,18 +333,15 @@ def _apply_quota_changes(changes: list[QuotaChange], doc, *, today, actor_id, re
                 row.approved, row.military_earmark = n, earmark
                 upd_q.append(row)
             events.append(
-                UnitEvent(
-                    unit_id=c.unit_id,
-                    kind=UnitEventKind.QUOTA,
-                    occurred_on=effective,
-                    document=approval,
-                    establishment_type=etype,
-                    delta=n - before["approved"],
-                    balance=n,
-                    reason=reason,
-                    actor_id=actor_id,
-                    before=before,
-                    after={"approved": n, "military_earmark": earmark},
+                _quota_event(
+                    c.unit_id,
+                    etype,
+                    (before["approved"], before["military_earmark"]),
+                    (n, earmark),
+                    effective,
+                    approval,
+                    reason,
+                    actor_id,
                 )
             )
         for category, n in c.posts.items():
@@ -339,21 +352,7 @@ def _apply_quota_changes(changes: list[QuotaChange], doc, *, today, actor_id, re
             else:
                 row.approved = n
                 upd_p.append(row)
-            events.append(
-                UnitEvent(
-                    unit_id=c.unit_id,
-                    kind=UnitEventKind.POSTS,
-                    occurred_on=effective,
-                    document=approval,
-                    post_category=category,
-                    delta=n - old,
-                    balance=n,
-                    reason=reason,
-                    actor_id=actor_id,
-                    before={"approved": old},
-                    after={"approved": n},
-                )
-            )
+            events.append(_posts_event(c.unit_id, category, old, n, effective, approval, reason, actor_id))
     Quota.objects.bulk_create(new_q, batch_size=BATCH)
     Quota.objects.bulk_update(upd_q, ["approved", "military_earmark"], batch_size=BATCH)
     LeaderPostQuota.objects.bulk_create(new_p, batch_size=BATCH)

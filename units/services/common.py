@@ -127,6 +127,15 @@ def authorize_unit(actor, unit: Unit, *, capability: str = "edit_registry") -> N
     raise PermissionDenied("只有编办工作人员或本单位联络员可以办理此事项。")
 
 
+OWN_REQUEST = "不准越权审批：申请人不能审批自己提交的用编申请。"
+
+
+def authorize_second_person(actor, filed_by_id: int | None) -> None:
+    """Four eyes: whoever filed a request never decides it (``actor=None``, the system, may)."""
+    if actor is not None and filed_by_id is not None and filed_by_id == actor.pk:
+        raise PermissionDenied(OWN_REQUEST)
+
+
 def require_document_of(document: Document | None, region, what: str) -> None:
     """A change cites a Document of its own region (never another county's), citable, and present."""
     _require_document(document, what)

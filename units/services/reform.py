@@ -43,10 +43,10 @@ from units.models import (
     UnitEvent,
     UseSlip,
 )
+from units.selectors import occupied, post_holders, reserved
 from units.services.common import _check_date, _today, require_document_of
 from units.services.registry import _event, check_type_allowed
-from units.services.slips import reserved
-from units.services.staff import _movement, occupied, post_holders
+from units.services.staff import _movement
 
 ALL = "all"
 Amounts = dict[str, int] | Literal["all"]

@@ -37,6 +37,7 @@ from units.models import (
     UnitAlias,
     UnitEvent,
 )
+from units.selectors import COUNTY_ORGAN_SYSTEMS, organ_count, organ_limit
 from units.services.common import (
     UNIT_DOCUMENTED_CHANGES,
     UNIT_FIELDS,
@@ -586,23 +587,6 @@ def limit_entry_add(
 
 
 # ---- 机构限额 ------------------------------------------------------------------------------------------
-
-COUNTY_ORGAN_SYSTEMS = ("党委", "政府")
-
-
-def organ_limit(region, township: str = "") -> OrganLimit | None:
-    return OrganLimit.objects.filter(region=region, township=township).order_by("-set_on", "-id").first()
-
-
-def organ_count(region, township: str = "") -> int:
-    """County level: live 党委/政府 organs (行政机关) not in a township. Township: live internal offices of
-    the township's organs."""
-    live = Unit.objects.filter(region=region, status=UnitStatus.ACTIVE)
-    if not township:
-        return live.filter(nature=Nature.ORGAN, system__in=COUNTY_ORGAN_SYSTEMS, township="").count()
-    return live.filter(
-        nature=Nature.DIVISION, parent__system="乡镇", parent__township=township, parent__nature=Nature.ORGAN
-    ).count()
 
 
 def _organ_scope(region, *, nature: str, system: str, township: str, parent: Unit | None) -> str | None:

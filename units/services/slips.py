@@ -10,36 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from archives.models import Document
 from bianzhi import audit
 from bianzhi.models import Region
-from bianzhi.roles import authorize, can, works_in
+from bianzhi.roles import authorize
 from units.choices import REQUEST_TRANSITIONS, EntryMethod, OverrideKind, RequestStatus, SlipStatus
 from units.models import EstablishmentRequest, Override, Person, Quota, RequestEvent, Unit, UseSlip
-from units.services.common import _fail, _today, authorize_unit, require_document_of
+from units.selectors import can_request, open_overrides, reserved, vacancy
+from units.services.common import _fail, _today, authorize_second_person, authorize_unit, require_document_of
 from units.services.registry import check_type_allowed
 
 DEFAULT_VALID_DAYS = 90
 MAX_REQUEST = 200
-
-
-def reserved(
-    unit_id: int, establishment_type: str, *, exclude: UseSlip | None = None, on: dt.date | None = None
-) -> int:
-    """Slots held by valid, unused slips that have not expired."""
-    qs = UseSlip.objects.filter(
-        unit_id=unit_id,
-        establishment_type=establishment_type,
-        status=SlipStatus.VALID,
-        valid_until__gte=on or _today(),
-    )
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude.pk)
-    return qs.count()
 
 
 def lock_quota(unit: Unit, establishment_type: str) -> int:
@@ -48,27 +33,6 @@ def lock_quota(unit: Unit, establishment_type: str) -> int:
         unit=unit, establishment_type=establishment_type
     )
     return quota.approved
-
-
-def vacancy(unit: Unit, establishment_type: str, *, exclude: UseSlip | None = None) -> int:
-    from units.services.staff import occupied
-
-    quota = Quota.objects.filter(unit=unit, establishment_type=establishment_type).first()
-    approved = quota.approved if quota else 0
-    return (
-        approved
-        - occupied(unit.pk, establishment_type)
-        - reserved(unit.pk, establishment_type, exclude=exclude)
-    )
-
-
-def can_request(actor, unit: Unit) -> bool:
-    """Office staff of the unit's region, or a liaison of the unit (what ``request_create`` allows)."""
-    try:
-        authorize_unit(actor, unit)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _record(request: EstablishmentRequest, from_status: str, actor, note: str = "") -> None:
@@ -114,10 +78,7 @@ def request_create(
     The same ``client_token`` submitted twice by one user returns the first request (two tabs, double click).
     """
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    try:
-        authorize_unit(actor, unit)
-    except PermissionDenied:
-        raise PermissionDenied("只有本区划的编办工作人员或本单位联络员可以提出用编申请。") from None
+    authorize_unit(actor, unit)
     if client_token:
         earlier = EstablishmentRequest.objects.filter(requested_by=actor, client_token=client_token).first()
         if earlier is not None:
@@ -194,20 +155,10 @@ def _lock_request(
     if capability is not None:
         authorize(actor, capability, region=region)
     elif actor is not None and request.requested_by_id != actor.pk:
-        if not (can(actor, "edit_registry") and works_in(actor, region)):
-            raise PermissionDenied("只有申请人或本区划的编办工作人员可以撤回申请。")
+        authorize(actor, "edit_registry", region=region)  # not the requester: office staff of the region
     if to_status not in REQUEST_TRANSITIONS[request.status]:
         _fail(f"该申请当前状态为“{request.status}”，不能改为“{to_status}”。")
     return request
-
-
-OWN_REQUEST = "不准越权审批：申请人不能审批自己提交的用编申请。"
-
-
-def _require_second_person(actor, request: EstablishmentRequest) -> None:
-    """Four eyes: whoever filed a request cannot approve it."""
-    if actor is not None and request.requested_by_id is not None and request.requested_by_id == actor.pk:
-        raise PermissionDenied(OWN_REQUEST)
 
 
 def _next_numbers(region: Region, year: int, count: int) -> list[str]:
@@ -232,7 +183,7 @@ def request_approve(
 
     Office roles of the unit's region only, and never the user who filed the request (four eyes)."""
     request = _lock_request(request, RequestStatus.APPROVED, actor=actor, capability="approve")
-    _require_second_person(actor, request)
+    authorize_second_person(actor, request.requested_by_id)
     if valid_days < 1 or valid_days > 366:
         _fail("有效期应在1到366天之间。", "valid_days")
     unit = Unit.objects.select_for_update().get(pk=request.unit_id)
@@ -399,10 +350,6 @@ def record_override(
         reason=reason,
     )
     return override
-
-
-def open_overrides(units) -> list[Override]:
-    return list(Override.objects.filter(unit__in=units).select_related("unit", "document", "person")[:50])
 
 
 __all__ = [

@@ -32,6 +32,7 @@ from units.models import (
     Unit,
     UseSlip,
 )
+from units.selectors import occupied, post_holders, reserved
 from units.services.common import (
     PERSON_EDITABLE,
     PERSON_FIELDS,
@@ -48,22 +49,10 @@ from units.services.slips import (
     lock_quota,
     lock_slip_for_entry,
     record_override,
-    reserved,
 )
 
 # 核编在先: every 入编 and 调动 needs a slip (or the administrator's override).
 REQUIRE_SLIP = True
-
-
-def occupied(unit_id: int, establishment_type: str) -> int:
-    return Person.objects.filter(
-        unit_id=unit_id, establishment_type=establishment_type, in_establishment=True
-    ).count()
-
-
-def post_holders(unit_id: int, category: str) -> int:
-    posts = [p for p, c in POST_CATEGORY_OF.items() if c == category]
-    return Person.objects.filter(unit_id=unit_id, leader_post__in=posts, in_establishment=True).count()
 
 
 def check_vacancy(

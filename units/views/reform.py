@@ -1,6 +1,6 @@
 """机构改革 pages: merge a unit into another (or move part of it) — form, preview, confirm.
 
-Order as in ``units.views.registry``: look the unit up (404 outside the user's scope), check the capability
+Order as in ``units.views.common``: look the unit up (404 outside the user's scope), check the capability
 (403), then parse the form. The preview page carries the form's values in hidden fields; confirming
 posts them again and the service builds the same plan under locks before it writes.
 """
@@ -9,36 +9,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from archives.choices import DocumentStatus
-from archives.models import Document
 from bianzhi.roles import require
 from units import selectors
-from units.choices import Nature, UnitStatus
 from units.forms.reform import TARGET_LIST_ID, MergeForm
 from units.models import Unit
 from units.services.reform import MergePlan, merge_preview, unit_merge
 
 
-def _targets(user, source: Unit) -> QuerySet[Unit]:
-    """Live 法人 units of the source's region the user may see, the source excepted."""
-    return (
-        selectors.units_for(user)
-        .filter(region_id=source.region_id, status=UnitStatus.ACTIVE)
-        .exclude(nature=Nature.DIVISION)
-        .exclude(pk=source.pk)
-        .order_by("sort_order", "id")
-    )
-
-
 def _form(request: HttpRequest, source: Unit) -> MergeForm:
-    documents = Document.objects.filter(region_id=source.region_id, status=DocumentStatus.VALID)
     return MergeForm(
-        request.POST or None, source=source, targets=_targets(request.user, source), documents=documents
+        request.POST or None,
+        source=source,
+        targets=selectors.merge_targets(request.user, source),
+        documents=selectors.documents(source.region_id),
     )
 
 

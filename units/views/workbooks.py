@@ -15,9 +15,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 
+from bianzhi.lib.http import XLSX, download
 from bianzhi.lib.xlsx import write_error_workbook
 from bianzhi.roles import can, require
 from units import selectors
@@ -25,7 +24,6 @@ from units.exports import filter_units, staff_workbook, units_workbook
 from units.forms.registry import StaffImportForm, UnitsImportForm
 from units.imports import import_staff_file, import_units_file
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_DIR = "import_errors"
 SESSION_KEY = "bianzhi_import_errors"
 SHOWN_ERRORS = 500
@@ -109,21 +107,14 @@ def import_errors(request: HttpRequest, token: str) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
 
 
-def _download(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}{stamp}.xlsx")
-    return response
-
-
 def export_units(request: HttpRequest) -> HttpResponse:
     require(request.user, "export")
     units, used = filter_units(selectors.units_for(request.user), request.GET)
-    return _download(units_workbook(units, actor=request.user, filters=used), "机构")
+    return download(units_workbook(units, actor=request.user, filters=used), "机构.xlsx", stamp=True)
 
 
 def export_staff(request: HttpRequest) -> HttpResponse:
     require(request.user, "export")
     units, used = filter_units(selectors.units_for(request.user), request.GET)
-    people = selectors.people_for(request.user).filter(unit__in=units)
-    return _download(staff_workbook(people, actor=request.user, filters=used), "实有人员")
+    people = selectors.people_of(request.user, units)
+    return download(staff_workbook(people, actor=request.user, filters=used), "实有人员.xlsx", stamp=True)

@@ -1,4 +1,5 @@
-"""Reads of the registry, scoped to what a user may see (default deny; 404 outside the scope)."""
+"""Reads of the registry, scoped to what a user may see (default deny; 404 outside the scope), and the
+counts of quotas, occupants and reserved slots that pages and services share."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
-from bianzhi.roles import Role, can, user_roles
+from bianzhi.roles import can
 from units.choices import (
     ALLOWED_TYPES,
     ESTABLISHMENT_ORDER,
@@ -38,7 +39,7 @@ def regions_for(user) -> QuerySet[Region]:
 
 def liaison_unit_ids(user) -> set[int]:
     """The 法人 units a liaison was granted (object permission ``units.liaise_unit``)."""
-    if Role.LIAISON not in user_roles(user):
+    if not can(user, "liaise"):
         return set()
     cached = getattr(user, "_bianzhi_liaison_units", None)
     if cached is None:
@@ -61,6 +62,11 @@ def units_for(user) -> QuerySet[Unit]:
     return Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids, nature=Nature.DIVISION))
 
 
+def live_legal_units(user) -> QuerySet[Unit]:
+    """The user's live 法人 units (internal divisions excepted)."""
+    return units_for(user).filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
+
+
 def unit_for(user, pk: int) -> Unit:
     try:
         return units_for(user).select_related("region", "parent", "founding_document").get(pk=pk)
@@ -75,11 +81,55 @@ def people_for(user) -> QuerySet[Person]:
     return Person.objects.filter(unit_id__in=ids) if ids else Person.objects.none()
 
 
+def people_of(user, units: QuerySet[Unit]) -> QuerySet[Person]:
+    """The user's people in the given units."""
+    return people_for(user).filter(unit__in=units)
+
+
 def person_for(user, pk: int) -> Person:
     try:
         return people_for(user).select_related("unit", "division", "unit__region").get(pk=pk)
     except (Person.DoesNotExist, ValueError):
         raise Http404("没有找到该人员。") from None
+
+
+def occupied(unit_id: int, establishment_type: str) -> int:
+    """People in establishment of the unit and type."""
+    return Person.objects.filter(
+        unit_id=unit_id, establishment_type=establishment_type, in_establishment=True
+    ).count()
+
+
+def post_holders(unit_id: int, category: str) -> int:
+    """People in establishment of the unit holding a leader post of the category."""
+    posts = [p for p, c in POST_CATEGORY_OF.items() if c == category]
+    return Person.objects.filter(unit_id=unit_id, leader_post__in=posts, in_establishment=True).count()
+
+
+def reserved(
+    unit_id: int, establishment_type: str, *, exclude: UseSlip | None = None, on: dt.date | None = None
+) -> int:
+    """Slots held by valid, unused slips that have not expired."""
+    qs = UseSlip.objects.filter(
+        unit_id=unit_id,
+        establishment_type=establishment_type,
+        status=SlipStatus.VALID,
+        valid_until__gte=on or timezone.localdate(),
+    )
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.count()
+
+
+def vacancy(unit: Unit, establishment_type: str, *, exclude: UseSlip | None = None) -> int:
+    """Approved − occupied − reserved by other slips, for one unit and type."""
+    quota = Quota.objects.filter(unit=unit, establishment_type=establishment_type).first()
+    approved = quota.approved if quota else 0
+    return (
+        approved
+        - occupied(unit.pk, establishment_type)
+        - reserved(unit.pk, establishment_type, exclude=exclude)
+    )
 
 
 def _ids(unit_ids: Iterable[int] | QuerySet) -> list[int] | QuerySet:

@@ -1,0 +1,217 @@
+"""What the registry pages read: the dashboard, the unit and people lists, a unit's and a person's page,
+and the querysets the forms choose from. Everything is scoped through ``units.selectors.registry``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from archives.choices import DocumentStatus
+from archives.models import Document
+from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
+from bianzhi.roles import can
+from bianzhi.workdays import missing_years
+from units.choices import ESTABLISHMENT_ORDER, Nature, RequestStatus, UnitStatus
+from units.models import EstablishmentRequest, Person, Quota, Unit, UnitAlias, UseSlip
+from units.selectors.registry import (
+    live_legal_units,
+    over_posts_unit_ids,
+    over_quota_unit_ids,
+    people_for,
+    units_for,
+)
+from units.selectors.requests import LATE_WINDOW_DAYS, late_movements, open_overrides
+
+# ---- documents a change may cite ------------------------------------------------------------------
+
+
+def documents(region_id: int) -> QuerySet[Document]:
+    """Documents a new change may cite: the region's, not withdrawn."""
+    return Document.objects.filter(region_id=region_id, status=DocumentStatus.VALID)
+
+
+def documents_of(regions) -> QuerySet[Document]:
+    """Every Document of the regions (a new unit's or a limit's basis)."""
+    return Document.objects.filter(region__in=regions)
+
+
+# ---- dashboard ------------------------------------------------------------------------------------
+
+
+def type_totals(units: QuerySet[Unit]) -> list[dict[str, Any]]:
+    """Approved, occupied and vacant per 编制类型 over the units."""
+    approved = dict(
+        Quota.objects.filter(unit__in=units)
+        .values_list("establishment_type")
+        .annotate(n=Sum("approved"))
+        .values_list("establishment_type", "n")
+    )
+    occupied = dict(
+        Person.objects.filter(unit__in=units, in_establishment=True)
+        .values_list("establishment_type")
+        .annotate(n=Count("id"))
+        .values_list("establishment_type", "n")
+    )
+    return [
+        {
+            "type": t,
+            "approved": approved.get(t, 0),
+            "occupied": occupied.get(t, 0),
+            "vacancy": approved.get(t, 0) - occupied.get(t, 0),
+        }
+        for t in ESTABLISHMENT_ORDER
+        if approved.get(t) or occupied.get(t)
+    ]
+
+
+def workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
+    """核编在先 and timeliness panels: pending requests, overrides, late records; office: calendar, ledgers."""
+    late = late_movements(user, days=LATE_WINDOW_DAYS)
+    office = can(user, "view_registry")
+    return {
+        "pending_requests": EstablishmentRequest.objects.filter(
+            unit__in=units, status=RequestStatus.PENDING
+        ).count(),
+        "overrides": open_overrides(units)[:10],
+        "late_count": late.count(),
+        "late_recent": late[:5],
+        "late_days": LATE_WINDOW_DAYS,
+        "late_limit": settings.TIMELY_WORKING_DAYS,
+        "missing_years": missing_years(timezone.localdate()) if office else [],
+        "show_ledger_check": office,
+    }
+
+
+def dashboard(user) -> dict[str, Any]:
+    """The registry at a glance for an office user (their regions) or a liaison (their units)."""
+    units = live_legal_units(user)
+    liaison = not can(user, "view_registry")
+    return {
+        "units": units,
+        "by_nature": units.values("nature").annotate(n=Count("id")).order_by("nature"),
+        "unit_total": units.count(),
+        "rows": type_totals(units),
+        "over_quota": Unit.objects.filter(pk__in=over_quota_unit_ids(units)).order_by("sort_order", "id"),
+        "over_posts": Unit.objects.filter(pk__in=over_posts_unit_ids(units)).order_by("sort_order", "id"),
+        "my_units": units.order_by("sort_order", "id")[:20] if liaison else None,
+        **workflow_panels(user, units),
+    }
+
+
+# ---- units ---------------------------------------------------------------------------------------
+
+
+def units_filtered(user, data: dict[str, Any]) -> QuerySet[Unit]:
+    """The unit list: live 法人 units unless the filters say otherwise."""
+    qs = units_for(user)
+    status = data.get("status") or UnitStatus.ACTIVE
+    if status != "全部":
+        qs = qs.filter(status=status)
+    qs = qs.filter(nature=data["nature"]) if data.get("nature") else qs.exclude(nature=Nature.DIVISION)
+    if q := (data.get("q") or "").strip():
+        aliased = UnitAlias.objects.filter(name__icontains=q).values("unit_id")
+        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q) | Q(pk__in=aliased))
+    for field in ("system", "funding"):
+        if data.get(field):
+            qs = qs.filter(**{field: data[field]})
+    if township := (data.get("township") or "").strip():
+        qs = qs.filter(township="") if township == "县直" else qs.filter(township__icontains=township)
+    if data.get("over"):
+        qs = qs.filter(pk__in=over_quota_unit_ids(qs))
+    return qs.order_by("sort_order", "id")
+
+
+def unit_townships(user) -> QuerySet:
+    """The townships of the user's units (the filter's suggestions)."""
+    return (
+        units_for(user)
+        .exclude(township="")
+        .values_list("township", flat=True)
+        .distinct()
+        .order_by("township")
+    )
+
+
+def sorted_units(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    return units.order_by("sort_order", "id")
+
+
+def choosable_units(user, *, besides: Unit | None = None) -> QuerySet[Unit]:
+    """Live 法人 units the user may pick in a form (a parent, a target), ``besides`` excepted."""
+    units = live_legal_units(user)
+    if besides is not None:
+        units = units.exclude(pk=besides.pk)
+    return units.order_by("sort_order", "id")
+
+
+def live_divisions(user) -> QuerySet[Unit]:
+    """Live internal divisions of the user's units, with their 法人 unit."""
+    return units_for(user).filter(nature=Nature.DIVISION, status=UnitStatus.ACTIVE).select_related("parent")
+
+
+def divisions_of(unit: Unit) -> QuerySet[Unit]:
+    """A unit's live internal divisions (a person's 内设机构)."""
+    return Unit.objects.filter(parent=unit, nature=Nature.DIVISION, status=UnitStatus.ACTIVE)
+
+
+def slips_of(units) -> QuerySet[UseSlip]:
+    """The slips of the units (a form narrows them to the usable ones)."""
+    return UseSlip.objects.filter(unit__in=units)
+
+
+def merge_targets(user, source: Unit) -> QuerySet[Unit]:
+    """Live 法人 units of the source's region the user may see, the source excepted."""
+    return choosable_units(user, besides=source).filter(region_id=source.region_id)
+
+
+def roster(user, unit: Unit) -> QuerySet[Person]:
+    """The people in establishment of a unit (or of an internal division)."""
+    return (
+        people_for(user)
+        .filter(in_establishment=True)
+        .filter(Q(division=unit) if unit.is_division else Q(unit=unit))
+        .select_related("division")
+        .order_by("establishment_type", "id")
+    )
+
+
+def unit_page(unit: Unit) -> dict[str, Any]:
+    """A unit's other names, its internal divisions and its history."""
+    return {
+        "aliases": [a.name for a in unit.aliases.all()],
+        "divisions": unit.children.filter(nature=Nature.DIVISION).order_by("status", "sort_order", "id"),
+        "events": unit.events.select_related("document").order_by("occurred_on", "id"),
+    }
+
+
+def alias_names(unit: Unit) -> list[str]:
+    return list(unit.aliases.values_list("name", flat=True))
+
+
+# ---- people --------------------------------------------------------------------------------------
+
+
+def people_filtered(user, data: dict[str, Any]) -> QuerySet[Person]:
+    """The people list: in establishment unless the filters say otherwise; a full ID number finds one."""
+    qs = people_for(user)
+    state = data.get("state") or "在编"
+    if state != "全部":
+        qs = qs.filter(in_establishment=(state == "在编"))
+    if q := (data.get("q") or "").strip():
+        try:  # a full ID number finds the person even though lists only show it masked
+            qs = qs.filter(id_number=normalize_id(q))
+        except InvalidNumber:
+            qs = qs.filter(name__icontains=q)
+    for field in ("unit", "establishment_type", "category"):
+        if data.get(field):
+            qs = qs.filter(**{field: data[field]})
+    return qs.select_related("unit", "division").order_by("unit__sort_order", "unit_id", "id")
+
+
+def person_movements(person: Person) -> list:
+    return list(
+        person.movements.select_related("document", "from_unit", "to_unit").order_by("occurred_on", "id")
+    )
