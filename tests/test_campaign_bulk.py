@@ -162,19 +162,23 @@ def test_units_page_bulk_on_the_filtered_units_shows_results(client, campaign, o
     client.force_login(office_staff)
     url = reverse("verification:campaign_units", args=[campaign.pk])
     assert "漳县三岔镇人民政府" not in client.get(url, {"liaison": "有"}).content.decode()
-    r = client.post(url, {"action": "selfcheck_clean", "scope": "filtered", "f_liaison": "无"})
+    clean = {"action": "selfcheck_clean", "scope": "filtered", "f_liaison": "无", "confirm": "1"}
+    r = client.post(url, clean)
     assert "批量代填须选择代填原因" in r.content.decode()
     r = client.post(
-        url,
-        {"action": "selfcheck_clean", "scope": "filtered", "f_liaison": "无", "on_behalf_reason": "无联络员"},
-    )
+        url, clean | {"on_behalf_reason": "无联络员", "confirm": ""}
+    )  # not confirmed: nothing done
+    assert r.status_code == 200 and not AuditEntry.objects.filter(action="核查.代填自查").exists()
+    r = client.post(url, clean | {"on_behalf_reason": "无联络员"})
     page = r.content.decode()
     assert r.status_code == 200 and "2 个单位已办理，0 个未办理" in page
     a, b, c = cus(campaign)
     assert [a.stage, b.stage, c.stage] == [Stage.SELF_CHECK, Stage.NOTICE, Stage.NOTICE]
     assert AuditEntry.objects.filter(action="核查.代填自查", actor=office_staff).count() == 2
     # ticked units: the one with a liaison is refused with its reason, shown on the page
-    r = client.post(url, {"action": "notice_post", "cu": [a.pk, b.pk], "posted_on": "2026-11-13"})
+    r = client.post(
+        url, {"action": "notice_post", "cu": [a.pk, b.pk], "posted_on": "2026-11-13", "confirm": "1"}
+    )
     page = r.content.decode()
     assert "1 个单位已办理，1 个未办理" in page and "未办理：该单位当前处于“单位自查”环节" in page
     assert Notice.objects.filter(campaign_unit=b).exists()

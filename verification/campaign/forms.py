@@ -149,6 +149,7 @@ class BulkForm(Confirm):
         label="办理对象",
         choices=[("checked", "勾选的单位"), ("filtered", "筛选出的全部单位")],
         initial="checked",
+        required=False,  # not sent: the ticked units
     )
     cu = forms.ModelMultipleChoiceField(label="单位", queryset=None, required=False)
     on_behalf_reason = forms.ChoiceField(label="代填原因", required=False, choices=())
