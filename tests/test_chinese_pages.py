@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.builders.urlwalk import data_strings, english_words, row_counts, visible_text, writes_in
 from tests.test_url_walk import concrete_url, walk
@@ -58,3 +59,9 @@ def test_every_page_is_chinese_and_no_get_writes(client, request, county, role):
     problems += [f"{role}: English on the page:", *english] if english else []
     assert not problems, "\n".join(problems)
     assert seen >= 3, f"{role}: only {seen} pages answered 200"
+
+
+def test_the_login_page_is_chinese(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert not english_words(visible_text(response.content.decode()))
