@@ -22,7 +22,7 @@ from tests.builders.findings import csv_upload, finance_rows
 from tests.builders.registry import make_person
 from verification.campaign import selectors as sel
 from verification.campaign import services as cs
-from verification.campaign.models import CampaignUnit, Stage
+from verification.campaign.models import CampaignStatus, CampaignUnit, Stage
 from verification.findings.services import partner_upload
 
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
@@ -61,16 +61,20 @@ def _prepare(unit_a, office_staff):
     return campaign, CampaignUnit.objects.get(campaign=campaign, unit=unit_a)
 
 
-def form(page, action: str):
-    return page.locator(f"form:has(input[name=action][value='{action}'])")
+def form(page, path: str):
+    """The form posting to the action's own URL (``campaign-units/<pk>/<path>/``, ``campaigns/<pk>/<path>/``)."""
+    return page.locator(f"form[action$='/{path}/']")
 
 
-def submit(page, action: str, button: str | None = None) -> str:
-    f = form(page, action)
+def submit(page, path: str, button: str | None = None, *, confirm: bool = False) -> str:
+    """Post the action's form (ticking its confirm box when asked); the messages and errors shown."""
+    f = form(page, path)
+    if confirm:
+        f.locator("input[name=confirm]").check()
     with page.expect_navigation():
         (f.get_by_role("button", name=button) if button else f.locator("button")).first.click()
     page.wait_for_load_state("networkidle")
-    return page.inner_text(".messages")
+    return "\n".join(page.locator(".msg").all_inner_texts())
 
 
 def advance(page) -> str:
@@ -87,51 +91,59 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
     cu_url = page.base + f"/verification/campaign-units/{cu.pk}/"
     campaign_url = page.base + f"/verification/campaigns/{campaign.pk}/"
 
-    # 1 单位自查: the liaison finds the unit from the campaign list and answers the four 清 and the budget line
+    # 1 单位自查: the liaison's home says what is due; the whole self-check is one form
     login(page, "liaison_a")
+    page.goto(page.base + "/")
+    todo = page.inner_text("#campaign-todo")
+    assert "机构编制核查待办" in todo and cu.name in todo and "单位自查" in todo
+    shot(page, "campaign-00-liaison-home-todo")
     page.goto(page.base + "/verification/campaigns/")
     assert "本单位参加的核查" in page.inner_text("body")
     page.get_by_role("link", name=cu.name).click()
     page.wait_for_load_state("networkidle")
     assert "王五" in page.inner_text("body")
-    shot(page, "campaign-01-liaison-selfcheck")
+    shot(page, "campaign-01-liaison-unit-page")
+    page.get_by_role("link", name="填写自查表（整页填写，一次保存）").click()
+    page.wait_for_load_state("networkidle")
     for item in ("机构清", "编制清", "领导职数清", "实有人员清"):
-        row = page.locator("tr", has=page.locator(f"input[name=item][value='{item}']"))
-        row.get_by_label("相符", exact=True).check()
-        with page.expect_navigation():
-            row.get_by_role("button", name="保存").click()
-    row = page.locator("tr", has=page.locator("input[name=item][value='预决算差异说明']"))
-    row.get_by_label("有差异", exact=True).check()
-    row.locator("input[name=text]").fill("部门预算按2026年初实有人数编列，年中退休1人，差异1人。")
+        page.check(f"input[name='answer_{item}'][value='相符']")
+    page.check("input[name='answer_预决算差异说明'][value='有差异']")
+    with page.expect_navigation():  # 有差异 without the explanation: refused, every answer kept
+        page.get_by_role("button", name="保存", exact=True).click()
+    assert "没有保存" in page.inner_text("main")
+    assert page.is_checked("input[name='answer_实有人员清'][value='相符']")
+    assert not cu.items.exclude(answer="").exists()
+    page.fill("input[name='text_预决算差异说明']", "部门预算按2026年初实有人数编列，年中退休1人，差异1人。")
+    shot(page, "campaign-02-selfcheck-form")
     with page.expect_navigation():
-        row.get_by_role("button", name="保存").click()
+        page.get_by_role("button", name="提交自查").click()
+    page.wait_for_load_state("networkidle")
+    assert "自查已提交" in page.inner_text(".messages")
     assert "差异1人" in page.inner_text("body")
-    shot(page, "campaign-02-selfcheck-answered")
-    assert "已进入下一环节" in advance(page)
     assert stage_of(cu) == Stage.NOTICE
 
     # 2 群众监督: post (20 days ago), download the notice, log feedback, record the removal when it ends
     posted = TODAY - dt.timedelta(days=20)
     ends = sel.notice_period(posted)[0]
-    f = form(page, "notice_post")
+    f = form(page, "notice/post")
     f.locator("input[name=posted_on]").fill(posted.isoformat())
     f.locator("input[name=place]").fill("局机关一楼公示栏")
-    assert "已登记公示" in submit(page, "notice_post")
+    assert "已登记公示" in submit(page, "notice/post")
     assert f"公示期至 {ends.isoformat()}" in page.inner_text("body")
     with page.expect_download() as info:
         page.get_by_role("link", name="公示表（PDF）").click()
     notice_pdf = tmp_path / "notice.pdf"
     info.value.save_as(notice_pdf)
     assert notice_pdf.read_bytes().startswith(b"%PDF")
-    early = form(page, "notice_remove")
+    early = form(page, "notice/remove")
     early.locator("input[name=removed_on]").fill((ends - dt.timedelta(days=1)).isoformat())
-    assert "期满后才能撤除" in submit(page, "notice_remove")
-    f = form(page, "feedback_add")
+    assert "期满后才能撤除" in submit(page, "notice/remove", confirm=True)
+    f = form(page, "feedback/add")
     f.locator("input[name=received_on]").fill((posted + dt.timedelta(days=1)).isoformat())
     f.locator("input[name=text]").fill("王五的岗位应为预算股。")
-    assert "已登记反馈" in submit(page, "feedback_add")
-    form(page, "notice_remove").locator("input[name=removed_on]").fill(ends.isoformat())
-    assert "已登记撤除" in submit(page, "notice_remove")
+    assert "已登记反馈" in submit(page, "feedback/add")
+    form(page, "notice/remove").locator("input[name=removed_on]").fill(ends.isoformat())
+    assert "已登记撤除" in submit(page, "notice/remove", confirm=True)
     assert "还有公示反馈尚未答复" in advance(page)
     shot(page, "campaign-03-notice-removed")
     logout(page)
@@ -139,8 +151,8 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
     # the office answers the feedback and finishes the notice stage
     login(page, "staff1")
     page.goto(cu_url)
-    form(page, "feedback_reply").locator("input[name=reply]").fill("经核实，王五在预算股工作，花名册已注明。")
-    assert "已答复" in submit(page, "feedback_reply")
+    form(page, "feedback/reply").locator("input[name=reply]").fill("经核实，王五在预算股工作，花名册已注明。")
+    assert "已答复" in submit(page, "feedback/reply")
     assert "已进入下一环节" in advance(page)
     assert stage_of(cu) == Stage.COMPARISON
 
@@ -157,9 +169,18 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
     assert "已进入下一环节" in advance(page)
     assert stage_of(cu) == Stage.ONSITE
 
-    # 4 实地核实: the list is proposed on the campaign page (one unit of one = 30% rounded up)
+    # 4 实地核实: the list is proposed on its own page, confirmed (one unit of one = 30% rounded up)
     page.goto(campaign_url)
-    assert "已生成实地核实名单" in submit(page, "onsite")
+    page.get_by_role("link", name="按问题数生成实地核实名单…").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="按问题数生成实地核实名单").click()  # not confirmed: the box is required
+    assert page.locator("input[name=confirm]:invalid").count() == 1
+    campaign.refresh_from_db()
+    assert campaign.onsite_planned_at is None
+    page.check("input[name=confirm]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="按问题数生成实地核实名单").click()
+    assert "已生成实地核实名单" in page.inner_text(".messages")
     page.goto(cu_url)
     assert "已列入实地核实名单" in page.inner_text("body")
     assert "尚未登记核实情况" in advance(page)
@@ -173,10 +194,10 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
     assert "已进入下一环节" in advance(page)
     assert stage_of(cu) == Stage.SAMPLING
 
-    # 5 随机抽查: a recorded seed; the only unit is drawn and checked
+    # 5 随机抽查: a recorded seed, confirmed; the only unit is drawn and checked
     page.goto(campaign_url)
     form(page, "draw").locator("input[name=seed]").fill("20261121")
-    assert "已完成随机抽取" in submit(page, "draw")
+    assert "已完成随机抽取" in submit(page, "draw", confirm=True)
     assert "20261121" in page.inner_text("body")
     page.goto(cu_url)
     f = form(page, "visit")
@@ -193,13 +214,13 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
     logout(page)
     login(page, "liaison_a")
     page.goto(cu_url)
-    f = form(page, "report")
+    f = form(page, "report/confirm")
     f.locator("input[name=outside_staff]").fill("2")
     f.locator("textarea[name=summary]").fill("已按核查口径整理审批文件，花名册与工资表核对一致。")
     f.locator("input[name=commitment]").check()
     f.locator("input[name=leader_name]").fill("王局长")
     shot(page, "campaign-06-liaison-report-form")
-    assert "核查情况报告已确认提交" in submit(page, "report")
+    assert "核查情况报告已确认提交" in submit(page, "report/confirm")
     assert "王局长" in page.inner_text("body")
     assert DedicatedEntry.objects.filter(dedicated_file__kind="核查", title__contains="王局长").exists()
     logout(page)
@@ -214,5 +235,25 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
     report_pdf = ARTIFACTS / "campaign-unit-report.pdf"
     info.value.save_as(report_pdf)
     assert report_pdf.read_bytes().startswith(b"%PDF")
+
+    # the county report: the download files nothing; 归档县级报告 (confirmed) files it
     page.goto(campaign_url)
+    filed = DedicatedEntry.objects.filter(dedicated_file__kind="核查").count()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="下载核查情况报告（PDF）").click()
+    assert info.value.path().read_bytes().startswith(b"%PDF")
+    assert DedicatedEntry.objects.filter(dedicated_file__kind="核查").count() == filed
+    assert "已归档到核查专门档案" in submit(page, "report/file", confirm=True)
+    assert DedicatedEntry.objects.filter(dedicated_file__kind="核查").count() == filed + 1
     shot(page, "campaign-08-dashboard-done")
+
+    # 结束核查工作: a page saying what ending means, then the confirmed POST
+    page.get_by_role("link", name="结束核查工作…").click()
+    page.wait_for_load_state("networkidle")
+    assert "不能再办理任何环节" in page.inner_text("main")
+    page.check("input[name=confirm]")
+    with page.expect_navigation():
+        page.get_by_role("button", name="结束核查工作").click()
+    assert "核查工作已结束" in page.inner_text(".messages")
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED
