@@ -1,6 +1,7 @@
-"""代填 in a real browser: the office finds the units without a liaison on the campaign's units page, fills
-in one unit's whole self-check on one page with the reason, sees the 代填 mark on the unit page, then
-posts the notice for the filtered units in bulk and reads each unit's result."""
+"""代填 in a real browser: the office finds the units without a liaison in the campaign page's table, fills
+in one unit's whole self-check on one page (refused without the reason: every typed value stays), sees
+the 代填 mark on the unit page, then posts the notice for the filtered units in bulk (confirmed) and reads
+each unit's result."""
 
 from __future__ import annotations
 
@@ -32,13 +33,12 @@ def test_office_fills_in_the_selfcheck_of_a_unit_without_liaison(
 
     login(page, "staff1")
     page.goto(page.base + f"/verification/campaigns/{campaign.pk}/")
-    page.get_by_role("link", name="按条件筛选、批量办理").click()
-    page.wait_for_load_state("networkidle")
-    page.select_option("select[name=liaison]", "无")
+    page.select_option("select[name=liaison]", "无")  # the campaign page's own table is filtered
     with page.expect_navigation():
         page.get_by_role("button", name="筛选").click()
-    body = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
-    assert unit_b.name in body and unit_a.name not in body
+    table = page.inner_text("#units")
+    assert unit_b.name in table and unit_a.name not in table and "筛选出 1 个" in table
+    shot(page, "selfcheck-00-campaign-page-filtered")
 
     # the unit's page, then the one-page 代填 form
     page.get_by_role("link", name=unit_b.name).click()
@@ -51,6 +51,14 @@ def test_office_fills_in_the_selfcheck_of_a_unit_without_liaison(
     page.check("input[name='answer_实有人员清'][value='不相符']")
     page.fill("input[name='text_实有人员清']", "纸质花名册列有借调人员1名，已提出更正。")
     page.check("input[name='answer_预决算差异说明'][value='无差异']")
+    with page.expect_navigation():  # no reason given: refused as a whole, nothing typed is lost
+        page.get_by_role("button", name="保存并提交自查").click()
+    assert "代填原因" in page.inner_text("#selfcheck-form")
+    assert page.input_value("input[name='text_实有人员清']").startswith("纸质花名册")
+    assert page.is_checked("input[name='answer_实有人员清'][value='不相符']")
+    assert page.is_checked("input[name='answer_预决算差异说明'][value='无差异']")
+    assert not cu_b.items.exclude(answer="").exists()
+    shot(page, "selfcheck-01-refused-values-kept")
     page.select_option("select[name=on_behalf_reason]", "无联络员")
     shot(page, "selfcheck-01-office-fills-on-behalf")
     with page.expect_navigation():
@@ -65,13 +73,17 @@ def test_office_fills_in_the_selfcheck_of_a_unit_without_liaison(
     assert cu_b.items.get(item="实有人员清").text.startswith("纸质花名册")
     assert AuditEntry.objects.filter(action="核查.代填提交", reason="无联络员", actor=office_staff).exists()
 
-    # bulk: the notice of every unit without a liaison, posted on the first day of the campaign
+    # bulk: the notice of every unit without a liaison, posted on the first day of the campaign, confirmed
     posted = cu_b.campaign.windows.get(stage=Stage.SELF_CHECK).starts_on
     page.goto(page.base + f"/verification/campaigns/{campaign.pk}/units/?liaison=无")
     page.check("input[name=scope][value=filtered]")
     page.select_option("select[name=action]", "notice_post")
     page.fill("input[name=posted_on]", posted.isoformat())
     page.fill("input[name=place]", "单位公示栏")
+    page.get_by_role("button", name="批量办理").click()  # not confirmed: the box is required
+    assert page.locator("#bulk input[name=confirm]:invalid").count() == 1
+    assert not Notice.objects.exists()
+    page.check("#bulk input[name=confirm]")
     with page.expect_navigation():
         page.get_by_role("button", name="批量办理").click()
     page.wait_for_load_state("networkidle")
