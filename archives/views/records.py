@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -311,8 +310,7 @@ def _transition(request: HttpRequest, pk: int, step) -> HttpResponse:
     if request.method != "POST":
         return redirect("archives:request_detail", pk=pk)
     try:
-        with transaction.atomic():
-            message = step(item)
+        message = step(item)
     except ValidationError as exc:
         messages.error(request, "未能办理：" + "".join(exc.messages))
     else:
@@ -330,7 +328,9 @@ def request_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def request_return(request: HttpRequest, pk: int) -> HttpResponse:
     def step(item):
-        services.request_return(request=item, note=request.POST.get("note", ""), actor=request.user)
+        form = ReturnForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""  # the service says why it refuses
+        services.request_return(request=item, note=note, actor=request.user)
         return "请示事项已退回修改。"
 
     return _transition(request, pk, step)
@@ -338,12 +338,14 @@ def request_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     def step(item):
-        number = (request.POST.get("number") or "").strip()
+        form = DecideForm(request.POST)
+        d = form.cleaned_data if form.is_valid() else {}
+        number = (d.get("number") or "").strip()
         found = services.resolve_numbers(item.region, number, field="document") if number else []
         services.request_decide(
             request=item,
             document=found[0] if found else None,
-            decision=request.POST.get("decision", ""),
+            decision=d.get("decision", ""),
             actor=request.user,
         )
         return "已记录决定。"
