@@ -13,10 +13,17 @@ from bianzhi.lib.idnumbers import make_id
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
 from tests.builders.findings import PDF, csv_upload, finance_rows, run_finance
-from tests.builders.registry import make_person, make_user
+from tests.builders.registry import make_person, make_unit, make_user
+from units.models import UnitAlias
 from units.services import unit_alias_add
 from verification.findings.models import Finding, FindingStatus, PartnerUpload, UploadStatus
-from verification.findings.services import comparison_run, finding_answer, finding_decide, partner_upload
+from verification.findings.services import (
+    comparison_run,
+    finding_answer,
+    finding_decide,
+    partner_upload,
+    unmatched_alias_add,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -158,6 +165,26 @@ def test_unmatched_units_get_suggestions_and_an_alias_clears_them(region, unit_a
     run2 = comparison_run(region=region, actor=office_staff)
     assert not Finding.objects.filter(code="UNIT_UNKNOWN", last_run=run2).exists()
     assert run2.unmatched["finance"] == []
+
+
+def test_an_unmatched_name_becomes_an_alias_only_by_the_office_and_only_if_unmatched(
+    region, other_region, unit_a, office_staff, supervisor
+):
+    person = make_person(unit_a)
+    rows = [{"姓名": person.name, "公民身份号码": person.id_number, "单位名称": "县财政局"}]
+    run = run_finance(region, office_staff, extra_rows=rows)
+    args = {"run": run, "source": "finance", "name": "县财政局", "unit": unit_a}
+    with pytest.raises(PermissionDenied):
+        unmatched_alias_add(**args, actor=supervisor)
+    with pytest.raises(ValidationError, match="未匹配单位"):
+        unmatched_alias_add(**args | {"name": "别的名字"}, actor=office_staff)
+    with pytest.raises(ValidationError, match="本区划"):
+        unmatched_alias_add(**args | {"unit": make_unit(other_region, "安定区财政局")}, actor=office_staff)
+    assert not UnitAlias.objects.exists()
+    unmatched_alias_add(**args, actor=office_staff)
+    assert UnitAlias.objects.get().unit == unit_a
+    entry = AuditEntry.objects.get(action="机构.添加其他名称")
+    assert entry.actor == office_staff and "未匹配单位" in entry.reason
 
 
 # ---- answers and decisions ---------------------------------------------------------------------------
