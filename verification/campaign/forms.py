@@ -220,7 +220,7 @@ class SelfCheckForm(forms.Form):
         for i in self.items:
             answer, text = d.get(f"answer_{i.item}"), (d.get(f"text_{i.item}") or "").strip()
             if answer in sel.NEEDS_TEXT and not text:
-                self.add_error(f"text_{i.item}", f"“{i.item}”选择“{answer}”时须作出书面说明。")
+                self.add_error(f"text_{i.item}", f"“{i.get_item_display()}”选择“{answer}”时须作出书面说明。")
         if not any(d.get(f"answer_{i.item}") for i in self.items):
             self.add_error(None, "请至少填写一项自查结论。")
         return d

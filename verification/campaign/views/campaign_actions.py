@@ -4,6 +4,8 @@ report, and ending the campaign. Final ones ask for confirmation (the form's ``c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -21,18 +23,34 @@ def _campaign(request: HttpRequest, pk: int):
     return campaign
 
 
-def campaign_compare(request: HttpRequest, pk: int) -> HttpResponse:
+def _on_page(
+    request: HttpRequest, pk: int, name: str, bind: Callable, call: Callable, ok: str
+) -> HttpResponse:
+    """A POST-only action of the campaign page: 404 outside the scope, 405 unless POST, 403 unless an
+    office writer of the region; ``bind(campaign)`` gives the form, ``call(campaign, data)`` the one
+    service; a refusal re-renders the campaign page with the errors on form ``name``."""
     campaign = _campaign(request, pk)
     if refused := post_only(request):
         return refused
     require(request.user, "run_campaign", region=campaign.region)
     return act(
         request,
-        Confirm({"confirm": True}),
-        lambda d: cs.campaign_compare(campaign=campaign, actor=request.user),
-        "已完成数据比对。",
+        bind(campaign),
+        lambda d: call(campaign, d),
+        ok,
         to=("verification:campaign_detail", campaign.pk),
-        invalid=lambda form: detail_page(request, campaign, compare_form=form),
+        invalid=lambda form: detail_page(request, campaign, **{name: form}),
+    )
+
+
+def campaign_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_page(
+        request,
+        pk,
+        "compare_form",
+        lambda campaign: Confirm({"confirm": True}),
+        lambda campaign, d: cs.campaign_compare(campaign=campaign, actor=request.user),
+        "已完成数据比对。",
     )
 
 
@@ -83,29 +101,25 @@ def _onsite_page(request: HttpRequest, campaign, form) -> HttpResponse:
 
 
 def campaign_draw(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    if refused := post_only(request):
-        return refused
-    require(request.user, "run_campaign", region=campaign.region)
-    return act(
+    return _on_page(
         request,
-        DrawForm(request.POST),
-        lambda d: cs.sample_draw(campaign=campaign, seed=d["seed"], ratio=d["ratio"], actor=request.user),
+        pk,
+        "draw_form",
+        lambda campaign: DrawForm(request.POST),
+        lambda campaign, d: cs.sample_draw(
+            campaign=campaign, seed=d["seed"], ratio=d["ratio"], actor=request.user
+        ),
         "已完成随机抽取。",
-        to=("verification:campaign_detail", campaign.pk),
-        invalid=lambda form: detail_page(request, campaign, draw_form=form),
     )
 
 
 def campaign_window(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _campaign(request, pk)
-    if refused := post_only(request):
-        return refused
-    require(request.user, "run_campaign", region=campaign.region)
-    return act(
+    return _on_page(
         request,
-        WindowForm(request.POST, campaign=campaign),
-        lambda d: cs.window_set(
+        pk,
+        "window_form",
+        lambda campaign: WindowForm(request.POST, campaign=campaign),
+        lambda campaign, d: cs.window_set(
             campaign=campaign,
             stage=d["stage"],
             starts_on=d["starts_on"],
@@ -114,24 +128,18 @@ def campaign_window(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         ),
         "已调整环节时间。",
-        to=("verification:campaign_detail", campaign.pk),
-        invalid=lambda form: detail_page(request, campaign, window_form=form),
     )
 
 
 def campaign_report_file(request: HttpRequest, pk: int) -> HttpResponse:
     """归档县级报告: generate the county report now and file it into the 核查 dedicated file."""
-    campaign = _campaign(request, pk)
-    if refused := post_only(request):
-        return refused
-    require(request.user, "run_campaign", region=campaign.region)
-    return act(
+    return _on_page(
         request,
-        Confirm(request.POST),
-        lambda d: cs.county_report_file(campaign=campaign, actor=request.user),
+        pk,
+        "file_form",
+        lambda campaign: Confirm(request.POST),
+        lambda campaign, d: cs.county_report_file(campaign=campaign, actor=request.user),
         "县级核查情况报告已归档到核查专门档案。",
-        to=("verification:campaign_detail", campaign.pk),
-        invalid=lambda form: detail_page(request, campaign, file_form=form),
     )
 
 
