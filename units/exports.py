@@ -15,18 +15,9 @@ from bianzhi import audit
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
 from bianzhi.roles import actor_name
 from units.choices import Funding, Nature, System, UnitEventKind, UnitStatus
-from units.imports import (
-    EARMARK_COLUMN,
-    LIMIT_HEADERS,
-    LIMITS_SHEET,
-    POST_COLUMNS,
-    QUOTA_COLUMNS,
-    STAFF_HEADERS,
-    STAFF_SHEET,
-    UNIT_HEADERS,
-    UNITS_SHEET,
-)
+from units.imports import common as sheet
 from units.models import LeaderPostQuota, Person, Quota, QuotaLimitEntry, Unit, UnitAlias, UnitEvent
+from units.services.common import PERSON_FIELDS
 
 FILTER_KEYS = ("q", "nature", "system", "township", "funding", "status", "over")
 
@@ -109,9 +100,9 @@ def _unit_rows(units: list[dict[str, Any]]) -> list[list[Any]]:
                 u["duties"],
                 u["founding_document__number"] or "",
                 u["founded_on"],
-                *[q.get(t, (0, 0))[0] for t in QUOTA_COLUMNS],
+                *[q.get(t, (0, 0))[0] for t in sheet.QUOTA_COLUMNS],
                 q.get("行政编制", (0, 0))[1],
-                *[p.get(cat, 0) for cat in POST_COLUMNS.values()],
+                *[p.get(cat, 0) for cat in sheet.POST_COLUMNS.values()],
                 approvals.get(u["pk"], ""),
             ]
         )
@@ -145,9 +136,11 @@ def units_workbook(units_qs: QuerySet[Unit], *, actor, filters: dict | None = No
         .order_by("occurred_on", "id")
         .values_list("occurred_on", "document__number", "limit_type", "delta", "note")
     )
-    sheets = [SheetSpec(UNITS_SHEET, UNIT_HEADERS, _unit_rows(units), widths={1: 30, 4: 24, 12: 40})]
+    sheets = [
+        SheetSpec(sheet.UNITS_SHEET, sheet.UNIT_HEADERS, _unit_rows(units), widths={1: 30, 4: 24, 12: 40})
+    ]
     if limits:
-        sheets.append(SheetSpec(LIMITS_SHEET, LIMIT_HEADERS, [list(r) for r in limits]))
+        sheets.append(SheetSpec(sheet.LIMITS_SHEET, sheet.LIMIT_HEADERS, [list(r) for r in limits]))
     data = workbook_bytes(sheets, exported_by=actor_name(actor), note=f"机构 {len(units)} 条")
     audit.record(
         actor=actor,
@@ -165,28 +158,8 @@ def _one_region(regions: set[int]):
     return Region.objects.filter(pk=next(iter(regions))).first() if len(regions) == 1 else None
 
 
-STAFF_FIELDS = (
-    "unit__name",
-    "division__name",
-    "name",
-    "id_number",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "political_status",
-    "education",
-    "title",
-    "grade",
-    "establishment_type",
-    "category",
-    "leader_post",
-    "entered_on",
-    "entry_doc_number",
-    "entry_method",
-    "is_military_transfer",
-    "work_started_on",
-    "duty_status",
-)
+# The staff sheet's columns: the unit and division by name, then the person's fields up to 在岗状态.
+STAFF_FIELDS = ("unit__name", "division__name", *PERSON_FIELDS[2 : PERSON_FIELDS.index("in_establishment")])
 
 
 def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None = None) -> bytes:
@@ -203,7 +176,8 @@ def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None =
             yield [*row[1:]]
 
     data = workbook_bytes(
-        [SheetSpec(STAFF_SHEET, STAFF_HEADERS, rows(), widths={1: 30, 4: 22})], exported_by=actor_name(actor)
+        [SheetSpec(sheet.STAFF_SHEET, sheet.STAFF_HEADERS, rows(), widths={1: 30, 4: 22})],
+        exported_by=actor_name(actor),
     )
     audit.record(
         actor=actor,
@@ -214,5 +188,7 @@ def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None =
     )
     return data
 
+
+EARMARK_COLUMN = sheet.EARMARK_COLUMN
 
 __all__ = ["EARMARK_COLUMN", "filter_units", "staff_workbook", "units_workbook"]

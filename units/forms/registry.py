@@ -9,14 +9,12 @@ from django.utils import timezone
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.lib.text import split_aliases
-from units import selectors
+from units import choices, selectors
 from units.choices import (
     ALLOWED_TYPES,
     DutyStatus,
     EntryMethod,
     EstablishmentType,
-    Funding,
-    InstitutionClass,
     LeaderPost,
     LeaveReason,
     Nature,
@@ -131,6 +129,13 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+def optional_unit(label: str, help_text: str = "") -> UnitChoiceField:
+    """A unit that may be left empty (无); the view gives the queryset."""
+    return UnitChoiceField(
+        label=label, required=False, queryset=Unit.objects.none(), empty_label="无", help_text=help_text
+    )
+
+
 # ---- list filters ------------------------------------------------------------------------------
 
 
@@ -147,7 +152,7 @@ class UnitFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "如 县直、武阳镇", "list": "townships"}),
     )
-    funding = forms.ChoiceField(label="经费形式", required=False, choices=ALL + Funding.choices)
+    funding = forms.ChoiceField(label="经费形式", required=False, choices=ALL + choices.Funding.choices)
     status = forms.ChoiceField(label="状态", required=False, choices=[*UnitStatus.choices, ("全部", "全部")])
     over = forms.BooleanField(label="仅看超编", required=False)
 
@@ -184,24 +189,18 @@ class DocumentFilterForm(forms.Form):
 class UnitFieldsMixin(forms.Form):
     name = forms.CharField(label="机构名称", max_length=100)
     nature = forms.ChoiceField(label="机构性质", choices=Nature.choices)
-    parent = UnitChoiceField(
-        label="上级机构（主管部门）",
-        required=False,
-        queryset=Unit.objects.none(),
-        empty_label="无",
-        help_text="内设机构必须选择所属单位。",
-    )
+    parent = optional_unit("上级机构（主管部门）", "内设机构必须选择所属单位。")
     system = forms.ChoiceField(
         label="系统类别", required=False, choices=_blank(System.choices), help_text="内设机构不填。"
     )
     rank = forms.ChoiceField(label="机构规格", choices=Rank.choices, initial=Rank.UNRANKED)
     funding = forms.ChoiceField(
-        label="经费形式", required=False, choices=_blank(Funding.choices), help_text="内设机构不填。"
+        label="经费形式", required=False, choices=_blank(choices.Funding.choices), help_text="内设机构不填。"
     )
     institution_class = forms.ChoiceField(
         label="事业单位类别",
         required=False,
-        choices=_blank(InstitutionClass.choices, "不适用"),
+        choices=_blank(choices.InstitutionClass.choices, "不适用"),
         help_text="仅事业单位填写。",
     )
     township = forms.CharField(label="所在乡镇", required=False, max_length=50, help_text="留空表示县直。")
@@ -447,13 +446,7 @@ class PersonLeaveForm(forms.Form):
 class PersonTransferForm(forms.Form):
     to_unit = UnitChoiceField(label="调入单位", queryset=Unit.objects.none())
     establishment_type = forms.ChoiceField(label="调入后编制类型", choices=EstablishmentType.choices)
-    to_division = UnitChoiceField(
-        label="调入内设机构",
-        required=False,
-        queryset=Unit.objects.none(),
-        empty_label="无",
-        help_text="须为调入单位的内设机构。",
-    )
+    to_division = optional_unit("调入内设机构", "须为调入单位的内设机构。")
     category = forms.ChoiceField(
         label="人员类别", required=False, choices=_blank(StaffCategory.choices, "不变")
     )

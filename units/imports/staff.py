@@ -29,6 +29,7 @@ from units.choices import (
     StaffCategory,
     UnitStatus,
 )
+from units.imports import common
 from units.imports.common import (
     STAFF_ALIASES,
     STAFF_HEADERS,
@@ -36,13 +37,6 @@ from units.imports.common import (
     STAFF_SHEET,
     ImportReport,
     RowReader,
-    Source,
-    _chunks,
-    _header_problems,
-    _max_length,
-    _too_many_errors,
-    _write,
-    open_sheet,
 )
 from units.models import LeaderPostQuota, Person, Quota, Unit, UnitAlias, UseSlip
 from units.selectors import occupancy_by_type, post_holders_by_category
@@ -122,7 +116,7 @@ def _parse_person_row(r: RowReader, units: _StaffIndex) -> _PersonRow:
         unit_id, problem = units.find(unit_name)
         if problem:
             r.error("单位名称", problem)
-    v: dict[str, Any] = {"name": r.text("姓名", required=True, max_length=_max_length(Person, "name"))}
+    v: dict[str, Any] = {"name": r.text("姓名", required=True, max_length=common._max_length(Person, "name"))}
     for column, name in (
         ("民族", "ethnicity"),
         ("政治面貌", "political_status"),
@@ -132,7 +126,7 @@ def _parse_person_row(r: RowReader, units: _StaffIndex) -> _PersonRow:
         ("入编文号", "entry_doc_number"),
     ):
         if r.has(column):
-            v[name] = r.text(column, max_length=_max_length(Person, name))
+            v[name] = r.text(column, max_length=common._max_length(Person, name))
     v["establishment_type"] = r.choice("编制类型", EstablishmentType.values, required=True)
     v["category"] = r.choice("人员类别", StaffCategory.values, required=True)
     v["entered_on"] = r.date("入编时间", required=True)
@@ -185,7 +179,7 @@ def _person_identity(r: RowReader, v: dict[str, Any]) -> str:
 def _stored_people(numbers: list[str]) -> dict[str, dict[str, Any]]:
     fields = ["pk", "unit_id", "unit__name", "id_number", *PERSON_COLUMNS.values()]
     out = {}
-    for chunk in _chunks(numbers):
+    for chunk in common._chunks(numbers):
         for row in Person.objects.filter(in_establishment=True, id_number__in=chunk).values(*fields):
             out[row["id_number"]] = row
     return out
@@ -210,7 +204,7 @@ def check_baseline(region, actor, *, document: str, reason: str) -> Document:
 
 
 def import_staff_file(
-    source: Source,
+    source: common.Source,
     *,
     filename: str,
     region,
@@ -229,11 +223,11 @@ def import_staff_file(
     authorize(actor, "import", region=region)
     basis = check_baseline(region, actor, document=document, reason=reason) if baseline else None
     report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
-    opened = open_sheet(source, filename, STAFF_SHEET, report)
+    opened = common.open_sheet(source, filename, STAFF_SHEET, report)
     if opened is None:
         return report
     _, sheet = opened
-    index = _header_problems(sheet, STAFF_HEADERS, STAFF_ALIASES, STAFF_REQUIRED, report)
+    index = common._header_problems(sheet, STAFF_HEADERS, STAFF_ALIASES, STAFF_REQUIRED, report)
     if index is None:
         return report
     units = _StaffIndex(region)
@@ -251,7 +245,7 @@ def import_staff_file(
             first_row[parsed.id_number] = row
         if not r.failed:
             rows.append(parsed)
-        if _too_many_errors(report):
+        if common._too_many_errors(report):
             break
     new_rows: list[_PersonRow] = []
     plan = _staff_plan(rows, _stored_people(list(first_row)), units, sheet.name, report, new_rows)
@@ -277,7 +271,7 @@ def import_staff_file(
     if mode != bulk.StaffLoadMode.EVERYDAY:
         report.notes += _load_notes(mode, plan.new_people, units, basis, extra["reason"])
         if not dry_run:
-            _write(
+            common._write(
                 bulk.load_staff, plan, region=region, actor=actor, report=report, sheet=sheet.name, **extra
             )
         return report
@@ -287,7 +281,7 @@ def import_staff_file(
         entered = _enter_everyday(new_rows, slips, units, region, actor, sheet.name, report)
         plan.new_people = []
         if not report.errors and not dry_run:
-            _write(
+            common._write(
                 bulk.load_staff,
                 plan,
                 region=region,
@@ -327,7 +321,7 @@ def _check_slip_numbers(
     """Every new person of an everyday import names a 编制使用单 of the region in 入编文号, each used once."""
     numbers = sorted({p.values.get("entry_doc_number", "") for p in new_rows} - {""})
     slips: dict[str, UseSlip] = {}
-    for chunk in _chunks(numbers):
+    for chunk in common._chunks(numbers):
         slips |= {s.number: s for s in UseSlip.objects.filter(region=region, number__in=chunk)}
     used_on_row: dict[str, int] = {}
     for p in new_rows:

@@ -460,29 +460,49 @@ def quota_set(
     quota.approved, quota.military_earmark = approved, earmark
     quota.save()
     after = {"approved": approved, "military_earmark": earmark}
-    event = _event(
+    _record_change(
         unit,
         UnitEventKind.QUOTA,
+        establishment_type,
+        before,
+        after,
+        occurred_on=occurred_on,
+        actor=actor,
+        document=document,
+        reason=reason,
+        sender=quota_set,
+        delta=delta,
+        balance=approved,
+    )
+    return quota
+
+
+def _record_change(
+    unit, kind, key, before, after, *, occurred_on, actor, document, reason, sender, **figures
+):
+    """The change record, the audit row and the ledgers' signal of a quota or a leader-post change."""
+    quota = kind == UnitEventKind.QUOTA
+    event = _event(
+        unit,
+        kind,
         occurred_on,
         actor=actor,
         document=document,
         reason=reason,
-        establishment_type=establishment_type,
-        delta=delta,
-        balance=approved,
         before=before,
         after=after,
+        **{"establishment_type" if quota else "post_category": key},
+        **figures,
     )
     audit.record(
         actor=actor,
-        action="编制.调整",
+        action="编制.调整" if quota else "职数.调整",
         target=unit,
-        before={establishment_type: before},
-        after={establishment_type: after},
+        before={key: before if quota else before["approved"]},
+        after={key: after if quota else after["approved"]},
         reason=reason,
     )
-    signals.establishment_changed.send(sender=quota_set, unit_ids={unit.pk}, events=[event])
-    return quota
+    signals.establishment_changed.send(sender=sender, unit_ids={unit.pk}, events=[event])
 
 
 @transaction.atomic
@@ -515,28 +535,20 @@ def leader_posts_set(
     before = posts.approved
     posts.approved = approved
     posts.save()
-    event = _event(
+    _record_change(
         unit,
         UnitEventKind.POSTS,
-        occurred_on,
+        category,
+        {"approved": before},
+        {"approved": approved},
+        occurred_on=occurred_on,
         actor=actor,
         document=document,
         reason=reason,
-        post_category=category,
+        sender=leader_posts_set,
         delta=delta,
         balance=approved,
-        before={"approved": before},
-        after={"approved": approved},
     )
-    audit.record(
-        actor=actor,
-        action="职数.调整",
-        target=unit,
-        before={category: before},
-        after={category: approved},
-        reason=reason,
-    )
-    signals.establishment_changed.send(sender=leader_posts_set, unit_ids={unit.pk}, events=[event])
     return posts
 
 

@@ -45,6 +45,26 @@ def _record(request: EstablishmentRequest, from_status: str, actor, note: str = 
     )
 
 
+def _move(request: EstablishmentRequest, to_status: str, *, actor, action: str, reason: str, **decided):
+    """Save the request's new status (and the decision's fields), its event and the audit row."""
+    before = request.status
+    request.status = to_status
+    for name, value in decided.items():
+        setattr(request, name, value)
+    request.save(update_fields=["status", *decided])
+    _record(request, before, actor, reason)
+    audit.record(
+        actor=actor,
+        action=action,
+        target=request,
+        region=request.unit.region,
+        before={"status": before},
+        after={"status": request.status},
+        reason=reason,
+    )
+    return request
+
+
 def _check_replacement(unit: Unit, establishment_type: str, leaver: Person) -> None:
     leaver = Person.objects.get(pk=leaver.pk)
     if leaver.in_establishment:
@@ -236,41 +256,23 @@ def request_refuse(*, request: EstablishmentRequest, actor, reason: str) -> Esta
     request = _lock_request(request, RequestStatus.REFUSED, actor=actor, capability="approve")
     if not (reason or "").strip():
         _fail("不予批准必须填写理由。", "reason")
-    before = request.status
-    request.status, request.decided_by, request.decided_at = RequestStatus.REFUSED, actor, timezone.now()
-    request.decision_note = reason.strip()
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    _record(request, before, actor, reason)
-    audit.record(
+    return _move(
+        request,
+        RequestStatus.REFUSED,
         actor=actor,
         action="用编申请.不予批准",
-        target=request,
-        region=request.unit.region,
-        before={"status": before},
-        after={"status": request.status},
         reason=reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=reason.strip(),
     )
-    return request
 
 
 @transaction.atomic
 def request_withdraw(*, request: EstablishmentRequest, actor, reason: str = "") -> EstablishmentRequest:
     """The requester (or the office of the unit's region) withdraws a pending request."""
     request = _lock_request(request, RequestStatus.WITHDRAWN, actor=actor, capability=None)
-    before = request.status
-    request.status = RequestStatus.WITHDRAWN
-    request.save(update_fields=["status"])
-    _record(request, before, actor, reason)
-    audit.record(
-        actor=actor,
-        action="用编申请.撤回",
-        target=request,
-        region=request.unit.region,
-        before={"status": before},
-        after={"status": request.status},
-        reason=reason,
-    )
-    return request
+    return _move(request, RequestStatus.WITHDRAWN, actor=actor, action="用编申请.撤回", reason=reason)
 
 
 @transaction.atomic

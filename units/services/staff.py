@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -72,6 +73,32 @@ def check_vacancy(
         )
 
 
+@dataclass
+class Admission:
+    """What ``admit`` let through: the locked slip (or None) and the overrides that were needed."""
+
+    slip: UseSlip | None
+    needed: list[str]
+    on: dt.date
+    actor: Any
+    override_document: Document | None
+    override_reason: str
+
+    def complete(self, person: Person) -> None:
+        """Once the person is saved: the slip is used, each override is recorded."""
+        if self.slip is not None:
+            consume_slip(self.slip, person, self.on)
+        for kind in self.needed:
+            record_override(
+                kind=kind,
+                unit=person.unit,
+                person=person,
+                document=self.override_document,
+                reason=self.override_reason,
+                actor=self.actor,
+            )
+
+
 def admit(
     *,
     unit: Unit,
@@ -82,11 +109,11 @@ def admit(
     slip: UseSlip | None,
     override_document: Document | None,
     override_reason: str,
-) -> tuple[UseSlip | None, list[str]]:
+) -> Admission:
     """The 核编在先 gate of 入编 and 调动: a valid slip for this unit and type, a vacancy, a free post.
 
-    The office administrator may override with a reason and a Document; returns the locked slip and
-    the kinds of override that were needed.
+    The office administrator may override with a reason and a Document; returns the admission (the
+    locked slip and the kinds of override that were needed), to be completed once the person is saved.
     """
     overriding = override_document is not None or bool((override_reason or "").strip())
     if overriding:
@@ -111,30 +138,7 @@ def admit(
         if not overriding:
             raise
         needed.append(OverrideKind.OVER_POSTS)
-    return slip, needed
-
-
-def after_admit(
-    *,
-    slip: UseSlip | None,
-    needed: list[str],
-    person: Person,
-    on: dt.date,
-    actor,
-    override_document: Document | None,
-    override_reason: str,
-) -> None:
-    if slip is not None:
-        consume_slip(slip, person, on)
-    for kind in needed:
-        record_override(
-            kind=kind,
-            unit=person.unit,
-            person=person,
-            document=override_document,
-            reason=override_reason,
-            actor=actor,
-        )
+    return Admission(slip, needed, on, actor, override_document, override_reason)
 
 
 def check_post_vacancy(unit: Unit, leader_post: str) -> None:
@@ -292,7 +296,7 @@ def person_enter(
         _fail("姓名不能为空。", "name")
     _check_date(entered_on, "入编时间", unit)
     _check_one_slot(number)
-    slip, needed = admit(
+    admission = admit(
         unit=unit,
         establishment_type=establishment_type,
         leader_post=leader_post,
@@ -302,8 +306,8 @@ def person_enter(
         override_document=override_document,
         override_reason=override_reason,
     )
-    if slip is not None:
-        entry_doc_number = slip.number
+    if admission.slip is not None:
+        entry_doc_number = admission.slip.number
     person = Person(
         unit=unit,
         division=division,
@@ -327,15 +331,7 @@ def person_enter(
         grade=grade,
     )
     _save_person(person)
-    after_admit(
-        slip=slip,
-        needed=needed,
-        person=person,
-        on=entered_on,
-        actor=actor,
-        override_document=override_document,
-        override_reason=override_reason,
-    )
+    admission.complete(person)
     _announce(
         person,
         MovementKind.ENTER,
@@ -438,7 +434,7 @@ def person_transfer(
     _check_date(occurred_on, "调动日期", to_unit)
     if occurred_on < person.entered_on:
         _fail("调动日期不能早于入编时间。")
-    slip, needed = admit(
+    admission = admit(
         unit=to_unit,
         establishment_type=establishment_type,
         leader_post=leader_post,
@@ -448,8 +444,8 @@ def person_transfer(
         override_document=override_document,
         override_reason=override_reason,
     )
-    if slip is not None:
-        doc_number = doc_number or slip.number
+    if admission.slip is not None:
+        doc_number = doc_number or admission.slip.number
     before = audit.snapshot(person, PERSON_FIELDS)
     from_unit, from_type, from_post = person.unit, person.establishment_type, person.leader_post
     person.unit, person.division, person.establishment_type = to_unit, to_division, establishment_type
@@ -459,15 +455,7 @@ def person_transfer(
     if doc_number:
         person.entry_doc_number = doc_number
     person.save()
-    after_admit(
-        slip=slip,
-        needed=needed,
-        person=person,
-        on=occurred_on,
-        actor=actor,
-        override_document=override_document,
-        override_reason=override_reason,
-    )
+    admission.complete(person)
     _announce(
         person,
         MovementKind.TRANSFER,

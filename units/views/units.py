@@ -141,56 +141,59 @@ def unit_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def quota_change(request: HttpRequest, pk: int) -> HttpResponse:
+def _establishment_change(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class,
+    service,
+    fields: tuple[str, ...],
+    title: str,
+    message: str,
+    **kw,
+) -> HttpResponse:
+    """调整核定编制 or 调整领导职数: the unit's figures beside the form; one service call."""
     unit = selectors.unit_for(request.user, pk)
     require(request.user, "edit_registry")
-    form = QuotaForm(
-        request.POST or None,
-        unit=unit,
-        documents=selectors.documents(unit.region_id),
-        initial={"establishment_type": request.GET.get("type")},
-    )
+    if form_class is QuotaForm:  # the types offered depend on the unit's nature
+        kw["unit"] = unit
+    form = form_class(request.POST or None, documents=selectors.documents(unit.region_id), **kw)
 
     def run(d: dict[str, Any]) -> Any:
-        return services.quota_set(
-            unit=unit,
-            actor=request.user,
-            **pick(
-                d, "establishment_type", "approved", "military_earmark", "document", "occurred_on", "reason"
-            ),
-        )
+        return service(unit=unit, actor=request.user, **pick(d, *fields))
 
+    est = selectors.establishment_for([unit])[unit.pk]
     return submit(
         request,
         form,
         run,
         done=lambda _: to_unit(unit),
+        message=message,
+        ctx=unit_ctx(unit, title, show_est=True, est=est),
+    )
+
+
+def quota_change(request: HttpRequest, pk: int) -> HttpResponse:
+    return _establishment_change(
+        request,
+        pk,
+        form_class=QuotaForm,
+        service=services.quota_set,
+        fields=("establishment_type", "approved", "military_earmark", "document", "occurred_on", "reason"),
+        title="调整核定编制",
         message="核定编制已调整。",
-        ctx=unit_ctx(unit, "调整核定编制", show_est=True, est=selectors.establishment_for([unit])[unit.pk]),
+        initial={"establishment_type": request.GET.get("type")},
     )
 
 
 def posts_change(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = selectors.unit_for(request.user, pk)
-    require(request.user, "edit_registry")
-    form = PostsForm(
-        request.POST or None,
-        documents=selectors.documents(unit.region_id),
-        initial={"category": request.GET.get("category")},
-    )
-
-    def run(d: dict[str, Any]) -> Any:
-        return services.leader_posts_set(
-            unit=unit,
-            actor=request.user,
-            **pick(d, "category", "approved", "document", "occurred_on", "reason"),
-        )
-
-    return submit(
+    return _establishment_change(
         request,
-        form,
-        run,
-        done=lambda _: to_unit(unit),
+        pk,
+        form_class=PostsForm,
+        service=services.leader_posts_set,
+        fields=("category", "approved", "document", "occurred_on", "reason"),
+        title="调整领导职数",
         message="领导职数已调整。",
-        ctx=unit_ctx(unit, "调整领导职数", show_est=True, est=selectors.establishment_for([unit])[unit.pk]),
+        initial={"category": request.GET.get("category")},
     )

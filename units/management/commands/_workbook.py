@@ -139,3 +139,22 @@ def run_import(command: BaseCommand, function, options, **extra) -> None:
         command.stderr.write(f"无法导入 {path}：{type(exc).__name__}: {exc}")
         sys.exit(2)
     finish_import(command, report, path)
+
+
+class ExportCommand(WorkbookCommand):
+    """export_units / export_staff: one region's workbook written to ``--out`` (audited by the export)."""
+
+    what = ""  # what the message names: 机构, 在编人员
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", required=True, help="输出文件 .xlsx / output file")
+        add_common_arguments(parser, dry_run=False)
+
+    def workbook(self, region: Region, actor) -> bytes:
+        raise NotImplementedError
+
+    def handle(self, *args, **options):
+        region = resolve_region(options.get("region"))
+        data = self.workbook(region, resolve_actor(options.get("user")))
+        Path(options["out"]).write_bytes(data)
+        self.stdout.write(f"已导出 {region.name} 的{self.what}到 {options['out']}")
