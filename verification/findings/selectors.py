@@ -70,10 +70,12 @@ def sees_findings(user) -> bool:
 
 def _region_ids(user, regions) -> list[int]:
     """The ids of ``regions`` as a plain list, read once per request: ``region_id IN (2)`` lets the
-    database walk the region-first indexes in list order, a subquery makes it read and sort every row."""
-    cached = getattr(user, "_bianzhi_region_ids", None)
+    database walk the region-first indexes in list order, a subquery makes it read and sort every row.
+    Cached apart from ``bianzhi.roles.region_ids`` (the regions a user works for): for a liaison these
+    are their units' regions, which they do not work for."""
+    cached = getattr(user, "_bianzhi_finding_region_ids", None)
     if cached is None:
-        cached = user._bianzhi_region_ids = list(regions.values_list("pk", flat=True))
+        cached = user._bianzhi_finding_region_ids = list(regions.values_list("pk", flat=True))
     return cached
 
 
