@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from verification.compare.engine import CODES
+
 
 class FindingStatus(models.TextChoices):
     OPEN = "待核实", "待核实"
@@ -156,7 +158,7 @@ class Finding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.unit_name} {self.person_name}"
+        return f"{CODES.get(self.code, self.code)} {self.unit_name} {self.person_name}"
 
 
 class FindingEvent(models.Model):
