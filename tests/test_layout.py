@@ -202,7 +202,10 @@ def test_campaign_views_read_the_post_through_forms():
 
 def test_campaign_service_modules_stay_small():
     big = []
-    for path in sorted((ROOT / "verification" / "campaign").rglob("*.py")):
+    campaign = ROOT / "verification" / "campaign"
+    for path in sorted(
+        p for part in ("services", "selectors", "views") for p in (campaign / part).rglob("*.py")
+    ):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         if lines >= 400:
             big.append(f"{path.relative_to(ROOT)}: {lines} lines")
