@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from archives import services
@@ -87,6 +87,19 @@ def test_scan_checked_by_content_and_size(region, settings):
 
 
 # ---- withdrawal, never deletion ----------------------------------------------------------------------
+
+
+def test_register_files_the_document_and_its_scan_together(region, office_staff, liaison_a):
+    fields = {"region": region, "number": "漳编发〔2021〕30号", "title": "关于设立的批复", "issuer": ISSUER}
+    with pytest.raises(PermissionDenied):
+        services.document_register(actor=liaison_a, scan=SimpleUploadedFile("a.pdf", PDF), **fields)
+    with pytest.raises(ValidationError) as exc:  # a refused scan: no half-registered Document
+        services.document_register(actor=office_staff, scan=SimpleUploadedFile("a.pdf", b"GIF89a"), **fields)
+    assert "scan" in exc.value.error_dict and not Document.objects.filter(number=fields["number"]).exists()
+    d = services.document_register(actor=office_staff, scan=SimpleUploadedFile("a.pdf", PDF), **fields)
+    assert d.files.count() == 1
+    actions = set(AuditEntry.objects.filter(actor=office_staff).values_list("action", flat=True))
+    assert {"文件.登记", "文件.上传扫描件"} <= actions
 
 
 def test_withdraw_needs_a_reason_and_makes_the_document_uncitable(region, office_staff):
