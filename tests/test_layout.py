@@ -214,9 +214,10 @@ def test_campaign_service_modules_stay_small():
 
 # Where roles themselves are the subject: managing accounts, naming the user's roles on a page.
 ROLE_READERS = ("bianzhi/roles.py", "bianzhi/context_processors.py", "bianzhi/templatetags/", "accounts/")
-# Where a refusal may be raised by hand: the vocabulary itself, and the one unit-level check (a unit's
-# liaison or an office user of its region), which the vocabulary cannot see from the bottom layer.
-REFUSERS = ("bianzhi/roles.py", "units/services/common.py")
+# Where a refusal may be raised by hand: the vocabulary itself and the two object-level checks it cannot
+# see from the bottom layer — a unit's (its liaison or an office user of its region) and an account's
+# (not one's own, not a superuser's, not another region's).
+REFUSERS = ("bianzhi/roles.py", "units/services/common.py", "accounts/services/common.py")
 
 
 def test_one_permission_vocabulary():
