@@ -17,7 +17,7 @@ from bianzhi.roles import actor_name
 from units.choices import Funding, Nature, System, UnitEventKind, UnitStatus
 from units.imports import common as sheet
 from units.models import LeaderPostQuota, Person, Quota, QuotaLimitEntry, Unit, UnitAlias, UnitEvent
-from units.services.common import PERSON_FIELDS
+from units.services.common import PERSON_FIELDS, UNIT_FIELDS
 
 FILTER_KEYS = ("q", "nature", "system", "township", "funding", "status", "over")
 
@@ -118,14 +118,7 @@ def units_workbook(units_qs: QuerySet[Unit], *, actor, filters: dict | None = No
             "name",
             "credit_code",
             "parent__name",
-            "nature",
-            "system",
-            "rank",
-            "funding",
-            "institution_class",
-            "township",
-            "is_confidential",
-            "duties",
+            *UNIT_FIELDS[UNIT_FIELDS.index("nature") : UNIT_FIELDS.index("founding_document")],
             "founding_document__number",
             "founded_on",
         )

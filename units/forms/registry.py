@@ -327,6 +327,10 @@ def _optional_document(form: forms.Form, documents: QuerySet[Document]) -> None:
     form.fields["document"] = document_field(documents, required=False, help_text="可选：依据的文件。")
 
 
+# Where a person's facts come in the 入编 and 信息变更 forms, after the name, number and type.
+FACTS_LAST = ("division", "title", "grade", "entered_on", "entry_method", "entry_doc_number")
+
+
 class PersonFactsMixin(forms.Form):
     """The fields of a real-name record that 入编 and 信息变更 share."""
 
@@ -387,12 +391,7 @@ class PersonEnterForm(PersonFactsMixin):
                 "establishment_type",
                 "category",
                 "leader_post",
-                "division",
-                "title",
-                "grade",
-                "entered_on",
-                "entry_method",
-                "entry_doc_number",
+                *FACTS_LAST,
                 "document",
             ]
         )
@@ -419,12 +418,7 @@ class PersonEditForm(PersonFactsMixin):
                 "birth_date",
                 "establishment_type",
                 "category",
-                "division",
-                "title",
-                "grade",
-                "entered_on",
-                "entry_method",
-                "entry_doc_number",
+                *FACTS_LAST,
             ]
         )
 

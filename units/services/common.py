@@ -60,25 +60,11 @@ PERSON_FIELDS = (
 )
 # Changing these needs a recorded reason (DOMAIN.md §2).
 PERSON_KEY_FIELDS = ("name", "id_number", "birth_date", "establishment_type", "entered_on")
-PERSON_EDITABLE = (
-    "name",
-    "id_number",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "political_status",
-    "education",
-    "title",
-    "grade",
-    "division",
-    "category",
-    "entered_on",
-    "entry_doc_number",
-    "entry_method",
-    "is_military_transfer",
-    "work_started_on",
-    "duty_status",
-    "establishment_type",
+# What 信息变更 may change: the person's own facts (not where they are, their post or their leaving).
+PERSON_EDITABLE = tuple(
+    f
+    for f in PERSON_FIELDS
+    if f not in ("unit", "leader_post", "in_establishment", "left_on", "leave_reason")
 )
 # Unit attribute changes that are registry changes and need a Document, with their event kind.
 UNIT_DOCUMENTED_CHANGES = {

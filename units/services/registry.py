@@ -482,17 +482,9 @@ def _record_change(
 ):
     """The change record, the audit row and the ledgers' signal of a quota or a leader-post change."""
     quota = kind == UnitEventKind.QUOTA
+    fields = {"establishment_type" if quota else "post_category": key, "before": before, "after": after}
     event = _event(
-        unit,
-        kind,
-        occurred_on,
-        actor=actor,
-        document=document,
-        reason=reason,
-        before=before,
-        after=after,
-        **{"establishment_type" if quota else "post_category": key},
-        **figures,
+        unit, kind, occurred_on, actor=actor, document=document, reason=reason, **fields, **figures
     )
     audit.record(
         actor=actor,

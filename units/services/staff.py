@@ -444,8 +444,7 @@ def person_transfer(
         override_document=override_document,
         override_reason=override_reason,
     )
-    if admission.slip is not None:
-        doc_number = doc_number or admission.slip.number
+    doc_number = doc_number or (admission.slip.number if admission.slip else "")
     before = audit.snapshot(person, PERSON_FIELDS)
     from_unit, from_type, from_post = person.unit, person.establishment_type, person.leader_post
     person.unit, person.division, person.establishment_type = to_unit, to_division, establishment_type
