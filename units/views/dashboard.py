@@ -42,7 +42,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "units/dashboard.html",
         {
             **data,
-            "is_liaison": not can(user, "view_registry"),
             "targets": [
                 _target(rows, (EstablishmentType.ADMIN,), "行政编制", settings.VACANCY_TARGET_ADMIN),
                 _target(rows, PUBLIC_TYPES, "事业编制（含参公事业编制）", settings.VACANCY_TARGET_PUBLIC),
