@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.db import models
 
 from archives.choices import (
@@ -16,6 +15,7 @@ from archives.choices import (
     RequestStatus,
     Retention,
 )
+from bianzhi.lib.fields import tree_parent, user_fk
 
 _YEAR_IN_NUMBER = re.compile(r"〔(\d{4})〕")
 
@@ -34,14 +34,7 @@ class CatalogueClass(models.Model):
 
     code = models.CharField("分类号", max_length=20, unique=True)
     name = models.CharField("类目名称", max_length=100)
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        verbose_name="上级类目",
-    )
+    parent = tree_parent("上级类目")
     sort = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
 
@@ -87,18 +80,9 @@ class Document(models.Model):
         "状态", max_length=4, choices=DocumentStatus.choices, default=DocumentStatus.VALID
     )
     withdrawn_reason = models.TextField("撤回原因", blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="撤回人",
-    )
+    withdrawn_by = user_fk("撤回人", related_name="+")
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="登记人"
-    )
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -148,9 +132,7 @@ class DocumentFile(models.Model):
     content_type = models.CharField("类型", max_length=100)
     size = models.PositiveBigIntegerField("大小（字节）")
     sha256 = models.CharField("校验值（SHA-256）", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="上传人"
-    )
+    uploaded_by = user_fk("上传人", blank=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -204,9 +186,7 @@ class DedicatedEntry(models.Model):
     attachment = models.FileField("附件", upload_to=_record_path, max_length=300, blank=True)
     attachment_name = models.CharField("附件原名", max_length=200, blank=True)
     sha256 = models.CharField("校验值（SHA-256）", max_length=64, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="归档人"
-    )
+    filed_by = user_fk("归档人")
     filed_at = models.DateTimeField("归档时间", auto_now_add=True)
 
     class Meta:
@@ -240,9 +220,7 @@ class MinuteEntry(models.Model):
     items = models.TextField("研究事项")
     decisions = models.TextField("议定事项", blank=True)
     documents = models.ManyToManyField(Document, blank=True, related_name="minutes", verbose_name="相关文件")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="记录人"
-    )
+    recorded_by = user_fk("记录人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -294,9 +272,7 @@ class Request(models.Model):
         verbose_name="批复文件",
     )
     decision = models.TextField("决定内容", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="登记人"
-    )
+    created_by = user_fk("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -322,9 +298,7 @@ class RequestStep(models.Model):
     )
     from_status = models.CharField("原状态", max_length=4, blank=True)
     to_status = models.CharField("新状态", max_length=4)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     note = models.TextField("说明", blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
 

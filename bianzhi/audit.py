@@ -14,6 +14,12 @@ from bianzhi.models import AuditEntry
 from bianzhi.roles import actor_name
 
 
+def user_of(actor):
+    """The user to store in a "by" column: the actor, or None for the system (``actor=None``) and for an
+    unsaved stand-in."""
+    return actor if actor is not None and actor.pk else None
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -59,7 +65,7 @@ def build(
     if region is None and target is not None:
         region = getattr(target, "region", None)
     return AuditEntry(
-        actor=actor if actor is not None and actor.pk else None,
+        actor=user_of(actor),
         actor_name=actor_name(actor),
         actor_unit=(profile.department if profile else "")[:100],
         action=action,

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from bianzhi.lib.fields import user_fk
+
 
 class Region(models.Model):
     """A 行政区划 (GB/T 2260 six-digit code) — a county, or a city/province that holds counties."""
@@ -57,9 +59,7 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     actor_name = models.CharField("操作人姓名", max_length=100, blank=True)
     actor_unit = models.CharField("操作人单位", max_length=100, blank=True)
     action = models.CharField("操作", max_length=60, db_index=True)

@@ -13,10 +13,10 @@ is corrected by a reversing entry (``ledgers.services.ledger_entry_reverse``).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from bianzhi.lib.fields import user_fk
 from units.choices import EstablishmentType, Nature, PostCategory, UnitEventKind, UnitStatus
 
 # 表一 columns: establishment type -> field prefix, post category -> field prefix.
@@ -222,9 +222,7 @@ class LedgerCheck(AppendOnly):
     difference_count = models.PositiveIntegerField("差异数", default=0)
     differences = models.JSONField("差异", default=list, blank=True)
     summary = models.JSONField("概况", default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="执行人"
-    )
+    actor = user_fk("执行人")
 
     class Meta:
         verbose_name = verbose_name_plural = "台账核对记录"

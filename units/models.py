@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from bianzhi.lib.fields import tree_parent, user_fk
 from units.choices import (
     DutyStatus,
     EntryMethod,
@@ -43,14 +43,7 @@ class Unit(models.Model):
     )
     name = models.CharField("机构名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    parent = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        verbose_name="上级机构",
-    )
+    parent = tree_parent("上级机构")
     nature = models.CharField("机构性质", max_length=10, choices=Nature.choices)
     system = models.CharField("系统类别", max_length=10, choices=System.choices, blank=True)
     rank = models.CharField("机构规格", max_length=10, choices=Rank.choices, default=Rank.UNRANKED)
@@ -217,9 +210,7 @@ class QuotaLimitEntry(models.Model):
     document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="文件")
     delta = models.IntegerField("增减数")
     note = models.CharField("说明", max_length=300, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -258,9 +249,7 @@ class UnitEvent(models.Model):
         default=False,
         help_text="建账导入时首次登记的核定数：此前的数字系统中没有记录，查看更早日期时按此数显示并标明“建账”",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -367,9 +356,7 @@ class Movement(models.Model):
     leave_reason = models.CharField("出编原因", max_length=10, choices=LeaveReason.choices, blank=True)
     changes = models.JSONField("变更内容", null=True, blank=True)
     reason = models.TextField("原因", blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
     is_late = models.BooleanField(
         "逾期登记",
@@ -411,22 +398,9 @@ class EstablishmentRequest(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="申请人",
-    )
+    requested_by = user_fk("申请人", blank=False, related_name="+")
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="审批人",
-    )
+    decided_by = user_fk("审批人", related_name="+")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_note = models.TextField("审核意见", blank=True)
     client_token = models.CharField("提交标识", max_length=64, blank=True)
@@ -463,9 +437,7 @@ class RequestEvent(models.Model):
     )
     from_status = models.CharField("原状态", max_length=10, blank=True)
     to_status = models.CharField("新状态", max_length=10)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     at = models.DateTimeField("时间", auto_now_add=True)
     note = models.TextField("说明", blank=True)
 
@@ -532,9 +504,7 @@ class Override(models.Model):
     )
     document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="依据文件")
     reason = models.TextField("原因")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人", blank=False)
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -555,9 +525,7 @@ class OrganLimit(models.Model):
     limit = models.PositiveIntegerField("限额")
     document = models.ForeignKey("archives.Document", on_delete=models.PROTECT, verbose_name="依据文件")
     set_on = models.DateField("日期")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:

@@ -57,7 +57,7 @@ def _add_document(*, dedicated_file: DedicatedFile, document: Document, actor, n
         document=document,
         occurred_on=document.issued_on,
         note=note,
-        filed_by=actor if actor and actor.pk else None,
+        filed_by=audit.user_of(actor),
     )
     audit.record(
         actor=actor,
@@ -113,7 +113,7 @@ def _add_record(
         title=title,
         occurred_on=occurred_on,
         note=note,
-        filed_by=actor if actor and actor.pk else None,
+        filed_by=audit.user_of(actor),
     )
     if upload is not None:
         try:

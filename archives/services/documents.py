@@ -131,7 +131,7 @@ def document_create(
         retention=retention,
         box_number=box_number,
         volume_number=volume_number,
-        created_by=actor if actor and actor.pk else None,
+        created_by=audit.user_of(actor),
     )
     try:
         with transaction.atomic():
@@ -224,7 +224,7 @@ def document_withdraw(*, document: Document, reason: str, actor) -> Document:
         raise ValidationError("该文件已经撤回。")
     doc.status = DocumentStatus.WITHDRAWN
     doc.withdrawn_reason = reason
-    doc.withdrawn_by = actor if actor and actor.pk else None
+    doc.withdrawn_by = audit.user_of(actor)
     doc.withdrawn_at = timezone.now()
     doc.save(update_fields=["status", "withdrawn_reason", "withdrawn_by", "withdrawn_at"])
     audit.record(
@@ -303,7 +303,7 @@ def document_attach(*, document: Document, upload: UploadedFile, actor) -> Docum
         content_type=ctype,
         size=upload.size,
         sha256=sha,
-        uploaded_by=actor if actor and actor.pk else None,
+        uploaded_by=audit.user_of(actor),
     )
     item.file.save(upload.name, upload, save=False)
     item.save()

@@ -51,7 +51,7 @@ def _check_linked(documents: list[Document], region) -> None:
 def minute_create(*, region, actor, documents: list[Document] = (), **fields) -> MinuteEntry:
     """Record a meeting in one of the three minute books; a joint meeting names its departments. Audited."""
     authorize(actor, "edit_registry", region=region)
-    minute = MinuteEntry(region=region, recorded_by=actor if actor and actor.pk else None, **fields)
+    minute = MinuteEntry(region=region, recorded_by=audit.user_of(actor), **fields)
     _check_minute(minute)
     _check_linked(list(documents), region)
     minute.save()
@@ -148,7 +148,7 @@ def _request_snapshot(req: Request) -> dict:
 def request_create(*, region, actor, basis: list[Document] = (), **content) -> Request:
     """Draft a request (草稿). Content may be completed later; the basis is checked at once. Audited."""
     authorize(actor, "edit_registry", region=region)
-    req = Request(region=region, created_by=actor if actor and actor.pk else None, **content)
+    req = Request(region=region, created_by=audit.user_of(actor), **content)
     _clean_request(req)
     check_basis(list(basis), region)
     req.save()
@@ -202,7 +202,7 @@ def _move(req: Request, to: str, *, actor, note: str = "", action: str) -> Reque
     req.status = to
     req.save()
     RequestStep.objects.create(
-        request=req, from_status=old, to_status=to, actor=actor if actor and actor.pk else None, note=note
+        request=req, from_status=old, to_status=to, actor=audit.user_of(actor), note=note
     )
     audit.record(
         actor=actor,

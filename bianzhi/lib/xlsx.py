@@ -46,23 +46,34 @@ class Sheet:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
 
 
-def _read_bytes(source: str | os.PathLike | bytes | IO[bytes], max_bytes: int) -> bytes:
-    if isinstance(source, bytes):
-        data = source
-    elif isinstance(source, str | os.PathLike):
+def too_large(max_bytes: int) -> UnreadableWorkbook:
+    return UnreadableWorkbook(f"文件过大：超过 {max_bytes // (1024 * 1024)} MB 的上限。")
+
+
+def check_source(source: str | os.PathLike | bytes | IO[bytes], max_bytes: int) -> tuple[Path | None, bytes]:
+    """An uploaded or named file after the existence, size and emptiness checks, read no further than
+    ``max_bytes``: (its path and b"", unread) for a file on disk, (None, its bytes) otherwise."""
+    if isinstance(source, str | os.PathLike):
         path = Path(source)
         if not path.is_file():
             raise UnreadableWorkbook(f"找不到文件：{path}")
-        if path.stat().st_size > max_bytes:
-            raise UnreadableWorkbook(f"文件过大：超过 {max_bytes // (1024 * 1024)} MB 的上限。")
-        data = path.read_bytes()
-    else:
-        data = source.read(max_bytes + 1)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise too_large(max_bytes)
+        if size == 0:
+            raise UnreadableWorkbook("文件是空的。")
+        return path, b""
+    data = source if isinstance(source, bytes) else source.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UnreadableWorkbook(f"文件过大：超过 {max_bytes // (1024 * 1024)} MB 的上限。")
+        raise too_large(max_bytes)
     if not data:
         raise UnreadableWorkbook("文件是空的。")
-    return data
+    return None, data
+
+
+def _read_bytes(source: str | os.PathLike | bytes | IO[bytes], max_bytes: int) -> bytes:
+    path, data = check_source(source, max_bytes)
+    return path.read_bytes() if path is not None else data
 
 
 def _decode_csv(data: bytes) -> str:

@@ -332,13 +332,13 @@ def _build(
     source: Unit,
     target: Unit | None,
     document: Document | None,
-    occurred_on: dt.date | None,
-    quotas: Amounts,
-    posts: Amounts,
-    people,
-    abolish_source: bool,
-    reason: str,
-    lock: bool,
+    occurred_on: dt.date | None = None,
+    quotas: Amounts = ALL,
+    posts: Amounts = ALL,
+    people=ALL,
+    abolish_source: bool = True,
+    reason: str = "",
+    lock: bool = False,
 ) -> MergePlan:
     ids = sorted({source.pk} | ({target.pk} if target is not None else set()))
     qs = Unit.objects.select_related("region").filter(pk__in=ids).order_by("pk")
@@ -363,33 +363,12 @@ def _build(
     return plan
 
 
-def merge_preview(
-    *,
-    source: Unit,
-    target: Unit | None,
-    document: Document | None,
-    actor,
-    occurred_on: dt.date | None = None,
-    quotas: Amounts = ALL,
-    posts: Amounts = ALL,
-    people=ALL,
-    abolish_source: bool = True,
-    reason: str = "",
-) -> MergePlan:
-    """What ``unit_merge`` would do with these arguments, with every refusal listed; writes nothing."""
+def merge_preview(*, source: Unit, actor, **terms) -> MergePlan:
+    """What ``unit_merge`` would do with the same keyword arguments (``target``, ``document``,
+    ``occurred_on``, ``quotas``, ``posts``, ``people``, ``abolish_source``, ``reason``), with every
+    refusal listed; writes nothing."""
     authorize(actor, "edit_registry", region=source.region_id)
-    return _build(
-        source=source,
-        target=target,
-        document=document,
-        occurred_on=occurred_on,
-        quotas=quotas,
-        posts=posts,
-        people=people,
-        abolish_source=abolish_source,
-        reason=reason,
-        lock=False,
-    )
+    return _build(source=source, lock=False, **terms)
 
 
 # ---- carrying it out -----------------------------------------------------------------------------------
@@ -532,9 +511,9 @@ def _summary_events(plan: MergePlan, actor) -> list[UnitEvent]:
             unit,
             kind,
             plan.occurred_on,
-            actor=actor,
             document=plan.document,
             reason=_reason(plan, what[unit.pk], head=False),
+            actor=actor,
         )
         for unit in units
     ]
@@ -571,40 +550,19 @@ def _audit(plan: MergePlan, actor) -> None:
 
 
 @transaction.atomic
-def unit_merge(
-    *,
-    source: Unit,
-    target: Unit | None,
-    document: Document | None,
-    actor,
-    occurred_on: dt.date | None = None,
-    quotas: Amounts = ALL,
-    posts: Amounts = ALL,
-    people=ALL,
-    abolish_source: bool = True,
-    reason: str = "",
-) -> MergePlan:
+def unit_merge(*, source: Unit, actor, **terms) -> MergePlan:
     """Merge ``source`` into ``target`` (``abolish_source``) or move part of it (划转), by one Document.
 
+    The terms are those of ``_build``: ``target``, ``document``, ``occurred_on`` (default today),
     ``quotas``/``posts``: ``"all"`` or {编制类型/职数类别: number moved}; ``people``: ``"all"`` (everyone in
-    establishment at ``occurred_on``) or a list of person ids. Moves the people (a 调动 each, no slip),
-    the quotas and posts (a change record on each unit), abolishes the source and its internal
-    divisions when asked; one audit row; the ledgers follow through the signals. Refused (every reason
-    listed) when ``merge_preview`` would list a refusal. Office writers of the region only.
+    establishment at ``occurred_on``) or a list of person ids; ``abolish_source`` (default True);
+    ``reason``. Moves the people (a 调动 each, no slip), the quotas and posts (a change record on each
+    unit), abolishes the source and its internal divisions when asked; one audit row; the ledgers follow
+    through the signals. Refused (every reason listed) when ``merge_preview`` would list a refusal.
+    Office writers of the region only.
     """
     authorize(actor, "edit_registry", region=source.region_id)
-    plan = _build(
-        source=source,
-        target=target,
-        document=document,
-        occurred_on=occurred_on,
-        quotas=quotas,
-        posts=posts,
-        people=people,
-        abolish_source=abolish_source,
-        reason=reason,
-        lock=True,
-    )
+    plan = _build(source=source, lock=True, **terms)
     if not plan.ok:
         raise ValidationError(plan.refusals)
     events = _move_amounts(plan, Quota, "establishment_type", plan.quotas, UnitEventKind.QUOTA, actor)

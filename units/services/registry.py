@@ -124,7 +124,7 @@ def _event(
         occurred_on=occurred_on,
         document=document,
         reason=reason,
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
         **kw,
     )
 
@@ -356,9 +356,9 @@ def unit_end(
         unit,
         kind,
         occurred_on,
-        actor=actor,
         document=document,
         reason=reason,
+        actor=actor,
         before={"status": before["status"]},
         after={"status": status, "merged_into": merged_into.name if merged_into else None},
     )
@@ -576,7 +576,7 @@ def limit_entry_add(
         document=document,
         occurred_on=occurred_on,
         note=note,
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
     )
     audit.record(
         actor=actor,
@@ -640,7 +640,7 @@ def organ_limit_set(
         limit=limit,
         document=document,
         set_on=set_on,
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
     )
     audit.record(
         actor=actor,

@@ -40,7 +40,7 @@ def _record(request: EstablishmentRequest, from_status: str, actor, note: str = 
         request=request,
         from_status=from_status,
         to_status=request.status,
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
         note=note,
     )
 
@@ -136,7 +136,7 @@ def request_create(
         entry_method=entry_method,
         planned_on=planned_on,
         replacement_for=replacement_for,
-        requested_by=actor if actor and actor.pk else None,
+        requested_by=audit.user_of(actor),
         client_token=client_token,
     )
     try:
@@ -342,7 +342,7 @@ def record_override(
         person=person,
         document=document,
         reason=reason.strip(),
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
     )
     audit.record(
         actor=actor,

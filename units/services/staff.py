@@ -210,7 +210,7 @@ def _movement(person: Person, kind: str, occurred_on: dt.date, *, actor, **kw) -
         person=person,
         kind=kind,
         occurred_on=occurred_on,
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
         is_late=is_late(occurred_on),
         **kw,
     )
@@ -224,13 +224,14 @@ def _announce(
     actor,
     before: dict | None,
     sender,
-    unit_ids: set[int],
+    unit_ids: set[int] | None = None,
     reason: str = "",
     audit_reason: str = "",
     **movement_kw,
 ) -> Movement:
     """Record a change of a person: the movement (their history), the audit row with the record's values
-    before and after, and the ``staff_moved`` signal the ledgers listen to."""
+    before and after, and the ``staff_moved`` signal the ledgers listen to (for ``unit_ids``, by default
+    the person's unit)."""
     after = audit.snapshot(person, PERSON_FIELDS)
     b, a = audit.diff(before, after) if before is not None else (None, after)
     if kind == MovementKind.CORRECTION:
@@ -245,6 +246,7 @@ def _announce(
         after=a,
         reason=audit_reason or reason,
     )
+    unit_ids = {person.unit_id} if unit_ids is None else unit_ids
     signals.staff_moved.send(sender=sender, unit_ids=unit_ids, movements=[movement])
     return movement
 
@@ -389,7 +391,6 @@ def person_leave(
         actor=actor,
         before=before,
         sender=person_leave,
-        unit_ids={person.unit_id},
         reason=reason,
         audit_reason=reason or leave_reason,
         document=document,
@@ -413,10 +414,10 @@ def person_transfer(
     to_division: Unit | None = None,
     category: str | None = None,
     leader_post: str = LeaderPost.NONE,
-    doc_number: str = "",
-    document: Document | None = None,
     reason: str = "",
+    doc_number: str = "",
     slip: UseSlip | None = None,
+    document: Document | None = None,
     override_document: Document | None = None,
     override_reason: str = "",
 ) -> Person:
@@ -512,7 +513,6 @@ def person_change_post(
         actor=actor,
         before=before,
         sender=person_change_post,
-        unit_ids={person.unit_id},
         reason=reason,
         document=document,
         doc_number=doc_number,
@@ -560,7 +560,6 @@ def person_update(
         actor=actor,
         before=before,
         sender=person_update,
-        unit_ids={person.unit_id},
         reason=reason,
         from_unit=person.unit,
         to_unit=person.unit,

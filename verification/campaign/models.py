@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from bianzhi.lib.fields import user_fk
 
 
 class CampaignKind(models.TextChoices):
@@ -103,14 +104,7 @@ class Campaign(models.Model):
         verbose_name="比对批次",
     )
     onsite_planned_at = models.DateTimeField("实地核实名单确定时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="创建人",
-    )
+    created_by = user_fk("创建人", related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -236,9 +230,7 @@ class StageTransition(models.Model):
     )
     from_stage = models.CharField("原环节", max_length=10, blank=True)
     to_stage = models.CharField("新环节", max_length=10)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     actor_name = models.CharField("操作人", max_length=100, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
     reason = models.TextField("原因", blank=True)
@@ -480,9 +472,7 @@ class SampleDraw(models.Model):
     ratio = models.DecimalField("抽查比例", max_digits=3, decimal_places=2)
     population = models.JSONField("参与抽取的单位")
     selected = models.JSONField("抽中的单位")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     actor_name = models.CharField("抽取人", max_length=100, blank=True)
     at = models.DateTimeField("抽取时间", auto_now_add=True)
 

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from bianzhi.lib.xlsx import OLE_MAGIC, WORKBOOK_EXTS, ZIP_MAGIC, UnreadableWorkbook
+from bianzhi.lib.xlsx import OLE_MAGIC, WORKBOOK_EXTS, ZIP_MAGIC, UnreadableWorkbook, check_source
 from bianzhi.lib.xlsx import _is_blank as _is_blank_values
 
 CHUNK = 1 << 16
@@ -42,36 +42,11 @@ def is_blank(values: Sequence[Any]) -> bool:
         return _is_blank_values(values)
 
 
-def _too_large(max_bytes: int) -> UnreadableWorkbook:
-    return UnreadableWorkbook(f"文件过大：超过 {max_bytes // (1024 * 1024)} MB 的上限。")
-
-
 class _Source:
     """The file as a seekable binary stream after the existence, size and emptiness checks."""
 
     def __init__(self, source: str | os.PathLike | bytes | IO[bytes], max_bytes: int) -> None:
-        self.path: Path | None = None
-        if isinstance(source, bytes):
-            data = source
-        elif isinstance(source, str | os.PathLike):
-            path = Path(source)
-            if not path.is_file():
-                raise UnreadableWorkbook(f"找不到文件：{path}")
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise _too_large(max_bytes)
-            if size == 0:
-                raise UnreadableWorkbook("文件是空的。")
-            self.path = path
-            data = b""
-        else:
-            data = source.read(max_bytes + 1)
-        if self.path is None:
-            if len(data) > max_bytes:
-                raise _too_large(max_bytes)
-            if not data:
-                raise UnreadableWorkbook("文件是空的。")
-        self.data = data
+        self.path, self.data = check_source(source, max_bytes)
 
     def open(self) -> IO[bytes]:
         if self.path is not None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
+from bianzhi.lib.fields import user_fk
 from verification.compare.engine import CODES
 
 
@@ -47,9 +47,7 @@ class PartnerUpload(models.Model):
 
     region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
     source = models.CharField("数据来源", max_length=10, choices=SOURCE_CHOICES)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="上传人"
-    )
+    uploaded_by = user_fk("上传人")
     uploaded_by_name = models.CharField("上传人姓名", max_length=100, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     original_name = models.CharField("文件名", max_length=200)
@@ -96,9 +94,7 @@ class ComparisonRun(models.Model):
     finding_count = models.PositiveIntegerField("问题数", default=0)
     new_count = models.PositiveIntegerField("新增问题数", default=0)
     gone_count = models.PositiveIntegerField("消失问题数", default=0)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     uploads = models.ManyToManyField("PartnerUpload", blank=True, verbose_name="使用的部门数据")
     counts = models.JSONField("问题数", default=dict, blank=True)  # {"by_code": {…}, "by_source": {…}}
     # source -> [[单位名称 as written, 统一社会信用代码, rows, [closest register unit ids]], …]
@@ -166,9 +162,7 @@ class FindingEvent(models.Model):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="events", verbose_name="问题")
     at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
-    )
+    actor = user_fk("操作人")
     actor_name = models.CharField("操作人", max_length=100, blank=True)
     run = models.ForeignKey(
         ComparisonRun, null=True, blank=True, on_delete=models.PROTECT, verbose_name="比对批次"
@@ -193,28 +187,14 @@ class FindingAnswer(models.Model):
     finding = models.ForeignKey(
         Finding, on_delete=models.CASCADE, related_name="answers", verbose_name="问题"
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="答复人",
-    )
+    author = user_fk("答复人", related_name="+")
     author_name = models.CharField("答复人", max_length=100, blank=True)
     at = models.DateTimeField("答复时间", auto_now_add=True)
     text = models.TextField("说明")
     decision = models.CharField("审核结果", max_length=4, choices=Decision.choices, blank=True)
     decision_status = models.CharField("审核后状态", max_length=10, blank=True)
     decision_note = models.TextField("审核意见", blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="审核人",
-    )
+    decided_by = user_fk("审核人", related_name="+")
     decided_by_name = models.CharField("审核人", max_length=100, blank=True)
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
 

@@ -44,7 +44,7 @@ def finding_transition(*, finding: Finding, to_status: str, actor, text: str = "
     finding.save(update_fields=["status"])
     FindingEvent.objects.create(
         finding=finding,
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
         actor_name=actor_name(actor),
         from_status=before,
         to_status=to_status,
@@ -86,7 +86,7 @@ def finding_answer(
     finding = finding_transition(finding=finding, to_status=FindingStatus.EXPLAINED, actor=actor, text=text)
     answer = FindingAnswer.objects.create(
         finding=finding,
-        author=actor if actor and actor.pk else None,
+        author=audit.user_of(actor),
         author_name=actor_name(actor),
         text=text,
     )
@@ -130,7 +130,7 @@ def finding_decide(
         answer.decision = models.Decision.ACCEPTED if accept else models.Decision.RETURNED
         answer.decision_status = to_status
         answer.decision_note = note
-        answer.decided_by = actor if actor and actor.pk else None
+        answer.decided_by = audit.user_of(actor)
         answer.decided_by_name = actor_name(actor)
         answer.decided_at = timezone.now()
         answer.save()

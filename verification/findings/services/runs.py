@@ -67,7 +67,7 @@ def comparison_record(
         cutoff=cutoff,
         sources=list(sources),
         finding_count=len(result.findings),
-        actor=actor if actor and actor.pk else None,
+        actor=audit.user_of(actor),
         stats={s: vars(v) for s, v in result.stats.items()},
     )
     known = dict(Finding.objects.filter(region=region).values_list("key", "id"))

@@ -67,7 +67,7 @@ def partner_upload(*, region, source: str, upload: UploadedFile, actor) -> Partn
     item = PartnerUpload(
         region=region,
         source=source,
-        uploaded_by=actor if actor and actor.pk else None,
+        uploaded_by=audit.user_of(actor),
         uploaded_by_name=actor_name(actor),
         original_name=name,
         sha256=hashlib.sha256(data).hexdigest(),
