@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models
 
-from bianzhi.middleware import request_id_var
+from bianzhi.middleware import client_request_id_var, request_id_var
 from bianzhi.models import AuditEntry
 from bianzhi.roles import actor_name
 
@@ -74,6 +74,7 @@ def build(
         target_repr=(target_repr or (str(target) if target is not None else ""))[:300],
         region=region,
         request_id=request_id_var.get(),
+        client_request_id=client_request_id_var.get(),
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
         reason=reason or "",

@@ -68,6 +68,8 @@ class AuditEntry(models.Model):
     target_repr = models.CharField("对象", max_length=300, blank=True)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="区划")
     request_id = models.CharField("请求编号", max_length=40, blank=True)
+    # a client's X-Request-Id header, cleaned and cut to 64 characters; never used as the id above
+    client_request_id = models.CharField("客户端请求编号", max_length=64, blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     reason = models.TextField("原因", blank=True)
