@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bianzhi import audit
+from bianzhi.lib.idnumbers import full_ids, show_id
 from bianzhi.lib.xlsx import SheetSpec, workbook_bytes
 from bianzhi.roles import actor_name
 from units.choices import Funding, Nature, System, UnitEventKind, UnitStatus
@@ -156,7 +157,10 @@ STAFF_FIELDS = ("unit__name", "division__name", *PERSON_FIELDS[2 : PERSON_FIELDS
 
 
 def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None = None) -> bytes:
-    """The staff workbook (sheet 实有人员) of the people in establishment. Audited as 导出.实有人员."""
+    """The staff workbook (sheet 实有人员) of the people in establishment, ID numbers full or masked as
+    ``full_ids(actor)`` decides. Audited as 导出.实有人员."""
+    full = full_ids(actor)
+    id_at = STAFF_FIELDS.index("id_number")
     people = people_qs.filter(in_establishment=True).order_by("unit__sort_order", "unit_id", "id")
     count = 0
     regions: set[int] = set()
@@ -166,7 +170,9 @@ def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None =
         for row in people.values_list("unit__region_id", *STAFF_FIELDS).iterator(chunk_size=2000):
             count += 1
             regions.add(row[0])
-            yield [*row[1:]]
+            values = [*row[1:]]
+            values[id_at] = show_id(values[id_at], full=full)
+            yield values
 
     data = workbook_bytes(
         [SheetSpec(sheet.STAFF_SHEET, sheet.STAFF_HEADERS, rows(), widths={1: 30, 4: 22})],
@@ -177,7 +183,7 @@ def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None =
         action="导出.实有人员",
         region=_one_region(regions) if regions else None,
         target_repr="实有人员",
-        after={"rows": count, "filters": filters or {}},
+        after={"rows": count, "filters": filters or {}, "full_ids": full},
     )
     return data
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from bianzhi.lib.idnumbers import mask_id
+from bianzhi.lib.idnumbers import full_ids, show_id
 from bianzhi.lib.pdf import render_pdf
-from bianzhi.roles import can
 from units.choices import Nature, UnitStatus
 from units.models import Person, Unit, UseSlip
 from units.selectors import establishment_for, type_line
@@ -56,7 +55,7 @@ def certificate_pdf(unit: Unit, *, actor) -> bytes:
 def person_card_pdf(person: Person, *, actor) -> bytes:
     context = {
         "person": person,
-        "id_shown": person.id_number if can(actor, "view_full_id") else mask_id(person.id_number),
+        "id_shown": show_id(person.id_number, full=full_ids(actor)),
         "movements": person.movements.select_related("from_unit", "to_unit").order_by("occurred_on", "id"),
         "office_name": office_name(person.unit.region),
     }

@@ -78,6 +78,30 @@ def mask_id(number: str) -> str:
     return number[:10] + "****" + number[14:]
 
 
+# ---- the one rule: who reads full ID numbers (docs/decisions.md, "公民身份号码：完整或脱敏") ----------
+
+
+def full_ids(actor) -> bool:
+    """Whether ``actor`` gets full ID numbers, on every output alike (pages, exports, prints).
+
+    Full only for the capability ``view_full_id`` (编办管理员, 编办工作人员) and for ``actor=None``, the
+    system operator running a management command on the server; everyone else (编委/编办领导, 单位联络员,
+    协作部门经办人, anonymous) gets them masked.
+    """
+    if actor is None:
+        return True
+    from bianzhi.roles import can  # bianzhi.lib is below the roles; imported when asked
+
+    return can(actor, "view_full_id")
+
+
+def show_id(number: str | None, *, full: bool) -> str:
+    """The number as ``full_ids`` decided: as stored, or masked (empty stays empty)."""
+    if not number:
+        return ""
+    return number if full else mask_id(number)
+
+
 def normalize_credit_code(raw: object) -> str:
     """The 18-character 统一社会信用代码 in upper case, or InvalidNumber."""
     code = re.sub(r"\s+", "", fold_width(str(raw or ""))).upper()

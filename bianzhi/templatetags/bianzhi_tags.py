@@ -8,8 +8,9 @@ from django import template
 from django.utils import timezone
 
 from bianzhi.lib.dates import format_cn
-from bianzhi.lib.idnumbers import mask_id
-from bianzhi.roles import can, user_roles
+from bianzhi.lib.idnumbers import full_ids, mask_id
+from bianzhi.lib.idnumbers import show_id as shown
+from bianzhi.roles import user_roles
 
 register = template.Library()
 
@@ -32,10 +33,12 @@ def masked_id(number: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def show_id(context, number: str) -> str:
-    """The full ID number for roles with ``view_full_id``, else masked."""
+    """The ID number full or masked as ``bianzhi.lib.idnumbers.full_ids`` decides for the page's user
+    (no request: masked)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return number if user is not None and can(user, "view_full_id") else mask_id(number or "")
+    full = user is not None and full_ids(user)
+    return shown(number, full=full) if number else ("" if full else mask_id(""))
 
 
 @register.filter

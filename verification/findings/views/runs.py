@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bianzhi.lib.http import XLSX, paginate
+from bianzhi.lib.http import XLSX, download, paginate
 from bianzhi.roles import require
 from units.selectors import regions_for
 from verification.compare.data import SOURCE_LABEL
@@ -75,8 +75,10 @@ def run_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("该批次没有结果工作簿。")
     if not run.result_file.storage.exists(run.result_file.name):
         raise Http404("结果工作簿已丢失，请重新比对。")
-    exports.run_result_download(run=run, actor=request.user)
+    masked = exports.run_result_download(run=run, actor=request.user)
     name = f"比对结果{run.region.code}_{timezone.localtime(run.started_at):%Y%m%d%H%M}.xlsx"
+    if masked is not None:  # ID numbers masked for this user (bianzhi.lib.idnumbers.full_ids)
+        return download(masked, name, XLSX)
     return serve_stored(
         run.result_file, filename=name, content_type=XLSX, missing="结果工作簿已丢失，请重新比对。"
     )
