@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
+from bianzhi.lib.safeworkbook import check_workbook
 from bianzhi.lib.text import clean_cell, neutralise_formula
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -85,22 +86,32 @@ def _decode_csv(data: bytes) -> str:
     raise UnreadableWorkbook("CSV 文件编码无法识别（应为 UTF-8 或 GB18030）。")
 
 
-def _csv_sheets(data: bytes) -> list[tuple[str, list[list[Any]]]]:
+def _csv_grid(text: str, dialect) -> Iterable[list[str]]:
+    try:
+        yield from csv.reader(io.StringIO(text), dialect)
+    except csv.Error:
+        raise UnreadableWorkbook("文件内容不是有效的 CSV 文本。") from None
+
+
+def _csv_sheets(data: bytes) -> list[tuple[str, Iterable[list[Any]]]]:
+    """The CSV as one sheet whose rows come one at a time, after the line bounds (safeworkbook)."""
     if b"\x00" in data[:4096]:
         raise UnreadableWorkbook("文件内容不是 CSV 文本。")
+    check_workbook(data, ".csv")
     text = _decode_csv(data)
     try:
         sample = text[:8192]
         dialect = csv.Sniffer().sniff(sample, delimiters=",\t;") if sample.strip() else csv.excel
     except csv.Error:
         dialect = csv.excel
-    return [("Sheet1", [row for row in csv.reader(io.StringIO(text), dialect)])]
+    return [("Sheet1", _csv_grid(text, dialect))]
 
 
 def _calamine_sheets(data: bytes, ext: str) -> CalamineWorkbook:
     magic = ZIP_MAGIC if ext in (".xlsx", ".xlsm") else OLE_MAGIC
     if not data.startswith(magic):
         raise UnreadableWorkbook(f"文件内容不是有效的 {ext} 工作簿（可能是改了扩展名的其他文件）。")
+    check_workbook(data, ext)  # the bounds, before calamine allocates anything
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several of its own types for broken files
@@ -197,7 +208,7 @@ def read_named_sheet(data: bytes, *, filename: str, name: str, max_rows: int | N
 
 
 def _first_with_data(
-    sheets: list[tuple[str, list[list[Any]]]], preferred: Sequence[str], max_rows: int
+    sheets: list[tuple[str, Iterable[list[Any]]]], preferred: Sequence[str], max_rows: int
 ) -> Sheet:
     for name, grid in sheets:
         sheet = _to_sheet(name, grid, max_rows)

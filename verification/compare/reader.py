@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
+from bianzhi.lib.safeworkbook import check_workbook
 from bianzhi.lib.xlsx import OLE_MAGIC, WORKBOOK_EXTS, ZIP_MAGIC, UnreadableWorkbook, check_source
 from bianzhi.lib.xlsx import _is_blank as _is_blank_values
 
@@ -95,6 +96,7 @@ def _csv_rows(src: _Source, encoding: str | None) -> Iterator[list[str]]:
     head = src.head(CHUNK)
     if b"\x00" in head[:4096]:
         raise UnreadableWorkbook("文件内容不是 CSV 文本。")
+    check_workbook(src.path if src.path is not None else src.data, ".csv")
     encoding = encoding or _detect(head)
     try:
         sample = codecs.getincrementaldecoder(encoding)().decode(head, final=False)[:8192]
@@ -122,6 +124,7 @@ def _workbook_sheets(src: _Source, ext: str) -> Iterator[tuple[str, Iterator[lis
     magic = ZIP_MAGIC if ext in (".xlsx", ".xlsm") else OLE_MAGIC
     if not src.head(len(magic)).startswith(magic):
         raise UnreadableWorkbook(f"文件内容不是有效的 {ext} 工作簿（可能是改了扩展名的其他文件）。")
+    check_workbook(src.path if src.path is not None else src.data, ext)  # before calamine allocates
     from python_calamine import CalamineWorkbook
 
     try:

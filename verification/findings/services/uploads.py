@@ -85,21 +85,25 @@ def partner_upload(*, region, source: str, upload: UploadedFile, actor) -> Partn
         )
         replaced.update(status=UploadStatus.REPLACED)
     item.file.save(name, ContentFile(data), save=False)
-    item.save()
-    audit.record(
-        actor=actor,
-        action="比对数据.上传",
-        target=item,
-        region=region,
-        after={
-            "source": source,
-            "file": name,
-            "sha256": item.sha256,
-            "rows": item.rows_read,
-            "errors": item.error_count,
-            "status": item.status,
-        },
-    )
+    try:
+        item.save()
+        audit.record(
+            actor=actor,
+            action="比对数据.上传",
+            target=item,
+            region=region,
+            after={
+                "source": source,
+                "file": name,
+                "sha256": item.sha256,
+                "rows": item.rows_read,
+                "errors": item.error_count,
+                "status": item.status,
+            },
+        )
+    except BaseException:  # nothing stored when the row is not: no orphan file
+        item.file.delete(save=False)
+        raise
     return item
 
 
@@ -116,17 +120,27 @@ def upload_preview(data: bytes, filename: str, limit: int = PREVIEW_ROWS) -> dic
                 grids.append((sheet_name, book.get_sheet_by_name(sheet_name).iter_rows()))
             except Exception:
                 raise UnreadableWorkbook(f"无法读取工作表“{sheet_name}”：文件已损坏或格式不正确。") from None
-    for _sheet_name, grid in grids:
-        header, rows = None, []
-        for line, values in enumerate(grid, start=1):
-            if all(clean_cell(v) == "" for v in values):
-                continue
-            if header is None:
-                header = [clean_cell(v) for v in values]
-                continue
-            rows.append([line, *(clean_cell(v) for v in values[: len(header)])])
-            if len(rows) >= limit:
-                break
-        if header:
-            return {"header": header, "rows": rows}
+    for sheet_name, grid in grids:
+        try:
+            found = _preview_of(grid, limit)
+        except UnreadableWorkbook:
+            raise
+        except Exception:
+            raise UnreadableWorkbook(f"无法读取工作表“{sheet_name}”：文件已损坏或格式不正确。") from None
+        if found:
+            return found
     return {"header": [], "rows": []}
+
+
+def _preview_of(grid, limit: int) -> dict | None:
+    header, rows = None, []
+    for line, values in enumerate(grid, start=1):
+        if all(clean_cell(v) == "" for v in values):
+            continue
+        if header is None:
+            header = [clean_cell(v) for v in values]
+            continue
+        rows.append([line, *(clean_cell(v) for v in values[: len(header)])])
+        if len(rows) >= limit:
+            break
+    return {"header": header, "rows": rows} if header else None
