@@ -161,3 +161,30 @@ def account_label(user) -> str:
 
 
 User = get_user_model()
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail page's search (GET)."""
+
+    actor = forms.CharField(label="操作人", required=False, max_length=100)
+    action = forms.CharField(label="操作", required=False, max_length=60)
+    target = forms.CharField(label="对象", required=False, max_length=300)
+    since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    region = forms.ModelChoiceField(label="区划", queryset=None, required=False, empty_label="全部")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = selectors.audit_regions(user).order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "截止日期不能早于起始日期。")
+        return data
+
+    def filters(self) -> dict:
+        """The search as plain text (for the export's audit row)."""
+        data = self.cleaned_data
+        return {k: str(v) for k, v in data.items() if v not in (None, "")}

@@ -9,7 +9,7 @@ from django.http import Http404
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
-from bianzhi.models import Region
+from bianzhi.models import AuditEntry, Region
 from bianzhi.roles import can, region_ids
 from units.choices import Nature, UnitStatus
 from units.models import Unit
@@ -99,3 +99,41 @@ def account_regions(account) -> QuerySet[Region]:
     """The regions named by an account's profile."""
     profile = getattr(account, "profile", None)
     return profile.regions.order_by("code") if profile else Region.objects.none()
+
+
+def audit_entries(user, data: dict) -> QuerySet[AuditEntry]:
+    """The audit trail page (审计管理员 only; nobody else): the entries of the user's regions, plus those
+    without a region made by the system or by an account of those regions, newest first; searched by
+    actor (name or account), action, target text, date range and region."""
+    if not can(user, "read_audit"):
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.select_related("region", "actor")
+    ids = region_ids(user)
+    if ids is not None:
+        own_actors = get_user_model().objects.filter(profile__regions__in=ids).values("pk")
+        entries = entries.filter(
+            Q(region_id__in=ids)
+            | Q(region__isnull=True, actor__isnull=True)
+            | Q(region__isnull=True, actor__in=own_actors)
+        )
+    if actor := (data.get("actor") or "").strip():
+        entries = entries.filter(Q(actor_name__icontains=actor) | Q(actor__username__icontains=actor))
+    if action := (data.get("action") or "").strip():
+        entries = entries.filter(action__icontains=action)
+    if target := (data.get("target") or "").strip():
+        entries = entries.filter(Q(target_repr__icontains=target) | Q(target_id=target))
+    if since := data.get("since"):
+        entries = entries.filter(at__date__gte=since)
+    if until := data.get("until"):
+        entries = entries.filter(at__date__lte=until)
+    if region := data.get("region"):
+        entries = entries.filter(region=region)
+    return entries.order_by("-at", "-id")
+
+
+def audit_regions(user) -> QuerySet[Region]:
+    """The regions an audit administrator may search by."""
+    if not can(user, "read_audit"):
+        return Region.objects.none()
+    ids = region_ids(user)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)

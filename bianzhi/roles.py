@@ -23,7 +23,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class Role(StrEnum):
@@ -32,9 +32,15 @@ class Role(StrEnum):
     SUPERVISOR = "编委/编办领导"
     LIAISON = "单位联络员"
     PARTNER = "协作部门经办人"
+    # 三员分立 (GB/T 22239-2019): three administrators, never one account holding two of them
+    SYSTEM_ADMIN = "系统管理员"  # accounts and settings
+    SECURITY_ADMIN = "安全管理员"  # roles, grants, login locks
+    AUDIT_ADMIN = "审计管理员"  # reads and exports the audit trail, changes nothing
 
 
 OFFICE_ROLES = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF, Role.SUPERVISOR})
+ADMIN_TRIO = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+SEPARATION = "三员分立：系统管理员、安全管理员、审计管理员须由不同账号担任，且不能兼任其他角色。"
 
 # capability -> roles that have it
 CAPABILITIES: dict[str, frozenset[Role]] = {
@@ -45,7 +51,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "approve": OFFICE_ROLES,
     "view_full_id": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),
     "override": frozenset({Role.OFFICE_ADMIN}),
-    "manage_users": frozenset({Role.OFFICE_ADMIN}),
+    # 编办管理员 keeps account and role management for the office's own accounts (docs/decisions.md)
+    "manage_users": frozenset({Role.OFFICE_ADMIN, Role.SYSTEM_ADMIN}),  # create/disable accounts, passwords
+    "grant_roles": frozenset({Role.OFFICE_ADMIN, Role.SECURITY_ADMIN}),  # roles, liaison grants, locks
+    "read_audit": frozenset({Role.AUDIT_ADMIN}),  # the audit trail page and its export
     "run_comparison": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # upload any source, run, decide
     "run_campaign": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # the 核查 campaign's office work
     "liaise": frozenset({Role.LIAISON}),  # act for the units granted to them (object-level)
@@ -61,7 +70,9 @@ REFUSALS: dict[str, str] = {
     "approve": "不准越权审批：只有编办可以审批。",
     "view_full_id": "您不能查看完整的公民身份号码。",
     "override": "只有编办管理员可以特批或建账。",
-    "manage_users": "只有编办管理员可以管理账号。",
+    "manage_users": "只有编办管理员或系统管理员可以管理账号。",
+    "grant_roles": "只有编办管理员或安全管理员可以分配角色和授权。",
+    "read_audit": "只有审计管理员可以查阅审计日志。",
     "run_comparison": "只有编办管理员和工作人员可以执行此操作。",
     "run_campaign": "只有本区划的编办工作人员可以进行此操作。",
     "liaise": "只有单位联络员可以进行此操作。",
@@ -78,10 +89,20 @@ def user_roles(user) -> frozenset[Role]:
     if cached is None:
         names = {g.name for g in user.groups.all()}
         cached = frozenset(r for r in Role if r.value in names)
+        if len(cached & ADMIN_TRIO) > 1 or (cached & ADMIN_TRIO and cached - ADMIN_TRIO):
+            cached = cached - ADMIN_TRIO  # two of the three (e.g. groups set in the admin): none counts
         if user.is_superuser:
             cached = cached | {Role.OFFICE_ADMIN}
         user._bianzhi_roles = cached
     return cached
+
+
+def check_separation(roles) -> None:
+    """三员分立: an account holds at most one of the three administrators' roles, and then no other
+    role. Raises a Chinese ValidationError (the account services call it before setting roles)."""
+    roles = frozenset(Role(r) for r in roles)
+    if len(roles & ADMIN_TRIO) > 1 or (roles & ADMIN_TRIO and roles - ADMIN_TRIO):
+        raise ValidationError({"role": SEPARATION})
 
 
 def can(user, capability: str, *, region=None) -> bool:

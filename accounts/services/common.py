@@ -122,9 +122,13 @@ ADMIN_SITE_PERMISSIONS = (
 )
 
 
-def grant_admin_site_permissions(group) -> None:
+def grant_admin_site_permissions(group, *, audit_trail: bool = True) -> None:
+    """The admin-site permissions of an administrator's group; the system administrator's group gets the
+    holiday tables only (``audit_trail=False``: the trail is the audit administrator's, 三员分立)."""
     from django.contrib.auth.models import Permission
 
     for app, model, verbs in ADMIN_SITE_PERMISSIONS:
+        if model == "auditentry" and not audit_trail:
+            continue
         codenames = [f"{verb}_{model}" for verb in verbs]
         group.permissions.add(*Permission.objects.filter(content_type__app_label=app, codename__in=codenames))

@@ -26,15 +26,27 @@ from accounts.services.common import (
 )
 from bianzhi import audit
 from bianzhi.models import Profile
-from bianzhi.roles import Role, authorize, ensure_groups
+from bianzhi.roles import ADMIN_TRIO, Role, authorize, check_separation, ensure_groups, user_roles
+
+# Roles that administer others: handing one out is role assignment (``grant_roles``), not account keeping.
+ADMIN_ROLES = ADMIN_TRIO | {Role.OFFICE_ADMIN}
+# The roles that work in the Django admin (holiday tables; the office administrator also reads the trail).
+STAFF_ROLES = frozenset({Role.OFFICE_ADMIN, Role.SYSTEM_ADMIN})
 
 
 def set_role(user, role: Role) -> None:
+    set_roles(user, {role})
+
+
+def set_roles(user, roles) -> None:
+    """Give the account exactly these roles (三员分立 checked: ``check_separation``)."""
+    roles = {Role(r) for r in roles}
+    check_separation(roles)
     groups = ensure_groups()
     user.groups.remove(*groups.values())
-    user.groups.add(groups[role])
-    if role == Role.OFFICE_ADMIN:
-        grant_admin_site_permissions(groups[role])
+    user.groups.add(*(groups[r] for r in roles))
+    for role in roles & STAFF_ROLES:
+        grant_admin_site_permissions(groups[role], audit_trail=role == Role.OFFICE_ADMIN)
     for attr in ("_bianzhi_roles", "_bianzhi_region_ids", "_bianzhi_liaison_units"):
         user.__dict__.pop(attr, None)
 
@@ -64,6 +76,8 @@ def account_create(
     the first login). An office administrator is also ``is_staff`` (the holiday tables in the admin)."""
     authorize(actor, "manage_users")
     role = Role(role)
+    if role in ADMIN_ROLES:
+        authorize(actor, "grant_roles")
     regions = check_regions(actor, regions)
     if not regions:
         raise ValidationError({"regions": "请至少选择一个所辖区划。"})
@@ -77,7 +91,7 @@ def account_create(
     password = password or generate_password()
     check_new_password(password, user_model()(username=username))
     user = user_model().objects.create_user(
-        username=username, password=password, is_staff=role == Role.OFFICE_ADMIN
+        username=username, password=password, is_staff=role in STAFF_ROLES
     )
     set_role(user, role)
     profile = Profile.objects.create(
@@ -104,6 +118,8 @@ def account_update(
     their own role (so the last one cannot lock the office out)."""
     region = authorize_account(actor, account)
     role = Role(role)
+    if {role} != set(user_roles(account)):
+        authorize(actor, "grant_roles")  # changing a role is the security administrator's
     regions = check_regions(actor, regions)
     full_name = (full_name or "").strip()
     if not full_name:
@@ -121,7 +137,7 @@ def account_update(
         raise ValidationError({"regions": "请至少选择一个所辖区划。"})
     profile.regions.set([*kept, *regions])
     set_role(account, role)
-    account.is_staff = account.is_superuser or role == Role.OFFICE_ADMIN
+    account.is_staff = account.is_superuser or role in STAFF_ROLES
     account.save(update_fields=["is_staff"])
     b, a = audit.diff(before, account_snapshot(account))
     audit.record(actor=actor, action="账号.修改", target=account, region=region, before=b, after=a)
