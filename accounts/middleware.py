@@ -6,7 +6,8 @@ led there too. It costs a query only on the home page.
 
 ``FirstPasswordMiddleware``: a user whose password was set by an administrator (``Profile.
 must_change_password``, noted in the session at login) sees only the 修改密码 page until they change it;
-login, logout and static files stay reachable.
+login, logout and static files stay reachable. The same holds for a password older than
+PASSWORD_MAX_AGE_DAYS (90 by default; noted in the session at login, ``accounts.signals``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.signals import MUST_CHANGE_KEY
+from accounts.signals import EXPIRED_KEY, MUST_CHANGE_KEY
 from bianzhi.roles import can
 
 
@@ -44,13 +45,14 @@ class FirstPasswordMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            request.user.is_authenticated
-            and request.session.get(MUST_CHANGE_KEY)
-            and not self._exempt(request.path)
-        ):
-            messages.warning(request, "您使用的是管理员设置的初始密码，请先修改为自己的密码。")
-            return redirect("accounts:password_change")
+        if request.user.is_authenticated and not self._exempt(request.path):
+            if request.session.get(MUST_CHANGE_KEY):
+                messages.warning(request, "您使用的是管理员设置的初始密码，请先修改为自己的密码。")
+                return redirect("accounts:password_change")
+            if request.session.get(EXPIRED_KEY):
+                days = settings.PASSWORD_MAX_AGE_DAYS
+                messages.warning(request, f"您的密码已使用超过{days}天，请先修改密码。")
+                return redirect("accounts:password_change")
         return self.get_response(request)
 
     @staticmethod

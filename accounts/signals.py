@@ -1,13 +1,19 @@
-"""At login, remember in the session that the account must first change its password (no query per request)."""
+"""At login, remember in the session what the account must do first (no query per request): change a
+first password, or change an expired one (older than PASSWORD_MAX_AGE_DAYS). Every login, failed login,
+lock (django-axes) and logout writes an audit row (``accounts.services.security``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts.services import security
+from accounts.validators import password_expired
 from bianzhi.models import Profile
 
 MUST_CHANGE_KEY = "bianzhi_must_change_password"
+EXPIRED_KEY = "bianzhi_password_expired"
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_must_change_password")
@@ -18,3 +24,28 @@ def remember_first_password(sender, request, user, **kwargs) -> None:
         request.session[MUST_CHANGE_KEY] = True
     else:
         request.session.pop(MUST_CHANGE_KEY, None)
+    if password_expired(user):
+        request.session[EXPIRED_KEY] = True
+    else:
+        request.session.pop(EXPIRED_KEY, None)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_audit_login")
+def audit_login(sender, request, user, **kwargs) -> None:
+    security.login_recorded(user=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts_audit_logout")
+def audit_logout(sender, request, user, **kwargs) -> None:
+    if user is not None and user.is_authenticated:
+        security.logout_recorded(user=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts_audit_login_failed")
+def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    security.login_failure_recorded(username=credentials.get("username", ""), request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="accounts_audit_locked_out")
+def audit_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+    security.lock_recorded(username=username, ip_address=ip_address)

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from accounts.views import audit, liaisons, password, setup, users
+from accounts.views import audit, liaisons, locks, password, setup, users
 
 app_name = "accounts"
 urlpatterns = [
     path("setup/", setup.setup, name="setup"),
     path("setup/demo/", setup.setup_demo, name="setup_demo"),
     path("password/change/", password.password_change, name="password_change"),
+    path("users/locks/", locks.lock_list, name="lock_list"),
+    path("users/locks/release/", locks.lock_release, name="lock_release"),
     path("users/", users.account_list, name="account_list"),
     path("users/new/", users.account_create, name="account_create"),
     path("users/<int:user_id>/", users.account_detail, name="account_detail"),

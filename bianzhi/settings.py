@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "guardian",
+    "axes",
     "bianzhi",
     "archives",
     "units",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "accounts.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bianzhi.middleware.RequestIdMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "bianzhi.urls"
@@ -121,21 +124,44 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ---- Accounts at 等保三级 level (issue 13; docs/decisions.md "django-axes") -------------------------------
+# Login throttling by django-axes: its AxesStandaloneBackend first (it refuses a locked account before the
+# password is checked). 5 failures lock the user name for 15 minutes, and 5 failures from one address lock
+# that address (password spraying); the administrator sees and lifts locks on 账号管理 → 登录锁定.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
-
+AXES_FAILURE_LIMIT = int(os.environ.get("BIANZHI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("BIANZHI_LOGIN_LOCK_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears that user's earlier failures
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_ENABLE_ADMIN = False  # the locks page under 账号管理 is the one place to see and lift them
+AXES_VERBOSE = False
+# Passwords: 8+ characters, 3 of 4 classes, not the user name, not one of the last 3, 90 days at most
+# (PASSWORD_MAX_AGE_DAYS=0: no expiry). Every password set is recorded (accounts.models.PasswordHistory).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.validators.NotUsernameValidator"},
+    {"NAME": "accounts.validators.HistoryValidator", "OPTIONS": {"keep": 3}},
 ]
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("BIANZHI_PASSWORD_MAX_AGE_DAYS", "90"))
+# Sessions: end after 15 minutes idle (every request renews the expiry) and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", "900"))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "units:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# ---- end of the accounts block ---------------------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
@@ -163,8 +189,6 @@ TIMELY_WORKING_DAYS = int(os.environ.get("BIANZHI_TIMELY_WORKING_DAYS", "5"))
 # Keep the ledgers in step with every change (turn off only to measure what they cost).
 LEDGERS_ENABLED = env_bool("BIANZHI_LEDGERS", True)
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import RequestFactory
 
 from accounts.services import (
     account_create,
@@ -209,7 +210,7 @@ def test_superuser_accounts_are_not_managed_by_admins(region, office_admin):
 def test_disable_and_enable(office_admin, office_staff, client):
     account_disable(account=office_staff, actor=office_admin, reason="调离")
     assert not fresh(office_staff).is_active
-    assert not client.login(username="staff1", password="pass12345")
+    assert not client.login(request=RequestFactory().get("/"), username="staff1", password="pass12345")
     entry = audits("账号.停用").get()
     assert entry.actor == office_admin and entry.reason == "调离" and entry.after == {"is_active": False}
     with pytest.raises(ValidationError):

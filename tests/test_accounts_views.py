@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.services import account_create
@@ -314,7 +315,7 @@ def test_first_password_must_be_changed(client, region, office_admin, unit_a):
     user, password = account_create(
         username="new1", full_name="新人", role=Role.LIAISON, regions=[region], actor=office_admin
     )
-    assert client.login(username="new1", password=password)
+    assert client.login(request=RequestFactory().get("/"), username="new1", password=password)
     change = reverse("accounts:password_change")
     for url in (reverse("units:dashboard"), reverse("units:unit_list"), "/admin/"):
         response = client.get(url)
@@ -332,7 +333,7 @@ def test_first_password_must_be_changed(client, region, office_admin, unit_a):
     assert not fresh(user).profile.must_change_password
     assert AuditEntry.objects.get(action="账号.修改密码").actor == user
     client.post(reverse("logout"))
-    assert client.login(username="new1", password="Liu-2024-pass")
+    assert client.login(request=RequestFactory().get("/"), username="new1", password="Liu-2024-pass")
     assert client.get(reverse("units:dashboard")).status_code == 200
 
 

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from bianzhi.models import AuditEntry, Region
@@ -90,7 +91,7 @@ def test_load_the_demo_path_with_a_small_loader(client, monkeypatch):
     response = client.post(reverse("accounts:setup_demo"))
     assert calls == ["seed_demo"] and response.status_code == 302 and response["Location"] == reverse("login")
     body = client.get(reverse("login")).content.decode()
-    assert "演示县已载入" in body and "秒" in body and "bianzhi2021" in body
+    assert "演示县已载入" in body and "秒" in body and "Bianzhi@2021" in body
     assert client.post(reverse("accounts:setup_demo")).status_code == 302  # closed: to the login page
     assert calls == ["seed_demo"]
 
@@ -101,7 +102,7 @@ def test_load_the_demo_for_real(client, settings, tmp_path):
     response = client.post(reverse("accounts:setup_demo"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
     assert Region.objects.get().code == "621125" and Unit.objects.count() > 250
-    assert client.login(username="admin", password="bianzhi2021")
+    assert client.login(request=RequestFactory().get("/"), username="admin", password="Bianzhi@2021")
     assert client.get("/").status_code == 200
     assert client.get(reverse("accounts:setup")).status_code == 404
 

@@ -18,7 +18,7 @@ def test_seed_demo(tmp_path, settings, capsys):
     workdays.seed_from_package(range(2025, 2027))
     call_command("seed_demo")
     out = capsys.readouterr().out
-    assert "bianzhi2021" in out and "liaison" in out
+    assert "Bianzhi@2021" in out and "liaison" in out
     assert Unit.objects.count() > 250 and Person.objects.filter(in_establishment=True).count() > 3000
     assert over_quota_unit_ids(Unit.objects.all())  # some units over quota, loaded as they are
     liaison = get_user_model().objects.get(username="liaison")

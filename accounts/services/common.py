@@ -20,10 +20,15 @@ USERNAME = re.compile(r"[A-Za-z0-9_.@+-]{2,150}")
 
 
 def generate_password() -> str:
-    """A random first password (letters and digits, never ambiguous characters, always both kinds)."""
+    """A random first password (letters and digits, never ambiguous characters, always upper-case,
+    lower-case and digits: the three classes the password rules ask for)."""
     while True:
         text = "".join(secrets.choice(_LETTERS + _DIGITS) for _ in range(PASSWORD_LENGTH))
-        if any(c in _DIGITS for c in text) and any(c in _LETTERS for c in text):
+        if (
+            any(c in _DIGITS for c in text)
+            and any(c.isupper() for c in text)
+            and any(c.islower() for c in text)
+        ):
             return text
 
 

@@ -91,6 +91,6 @@ def setup_demo(request: HttpRequest) -> HttpResponse:
     _, seconds = services.demo_load()
     messages.success(
         request,
-        f"演示县已载入（用时 {seconds:.0f} 秒）。演示账号 admin、staff、leader、liaison、partner，密码均为 bianzhi2021。",
+        f"演示县已载入（用时 {seconds:.0f} 秒）。演示账号 admin、staff、leader、liaison、partner，密码均为 Bianzhi@2021。",
     )
     return redirect("login")

@@ -21,7 +21,7 @@ from demo import year as demo_year
 from units import services
 from units.models import Person, Unit
 
-DEMO_PASSWORD = "bianzhi2021"
+DEMO_PASSWORD = "Bianzhi@2021"
 DEMO_ACCOUNTS = [
     ("admin", Role.OFFICE_ADMIN, "王管理", "县委编办"),
     ("staff", Role.OFFICE_STAFF, "李编办", "县委编办"),
