@@ -21,7 +21,7 @@ from tests.builders.registry import make_person, make_unit, make_user
 from units.choices import Nature
 from units.models import UnitAlias
 from verification.findings.models import ComparisonRun, Finding, FindingStatus, PartnerUpload, UploadStatus
-from verification.findings.services import comparison_run, partner_upload
+from verification.findings.services import comparison_run, finding_share, partner_upload
 
 LIST_VIEWS = ["verification:index", "verification:finding_list", "verification:finding_export"]
 OFFICE_LIST_VIEWS = ["verification:run_list", "verification:unmatched"]
@@ -151,13 +151,19 @@ def test_partner_sees_their_uploads_and_findings_on_their_source_but_not_confide
     staff = objs["run"].actor
     comparison_run(region=region, actor=staff)
     page = client.get(url("verification:finding_list")).content.decode()
+    # register people missing from the partner's data stay with the office until it shares them
+    assert "赵五" not in page and "钱六" not in page and ">实名制在编、未正常参保</a>" not in page
+    found = Finding.objects.get(person_name="赵五", code="REG_NOT_IN_SI")
+    assert client.get(reverse("verification:finding_detail", args=[found.pk])).status_code == 404
+    for finding in Finding.objects.filter(code="REG_NOT_IN_SI"):
+        finding_share(finding=finding, actor=staff)
+    page = client.get(url("verification:finding_list")).content.decode()
     assert "赵五" in page and "钱六" not in page
     assert ">实名制在编、财政供养名单无</a>" not in page and ">实名制在编、未正常参保</a>" in page
     assert client.get(url("verification:finding_detail", "finding", objs)).status_code == 404  # finance
     assert client.get(url("verification:upload_detail", "upload", objs)).status_code == 404  # finance upload
     assert client.get(url("verification:run_detail", "run", objs)).status_code == 404
     assert client.get(reverse("units:unit_list")).status_code == 403
-    found = Finding.objects.get(person_name="赵五", code="REG_NOT_IN_SI")
     detail = client.get(reverse("verification:finding_detail", args=[found.pk])).content.decode()
     assert mask_id(found.id_number) in detail and found.id_number not in detail
 

@@ -109,6 +109,11 @@ class ComparisonRun(models.Model):
         return f"{self.region} {self.started_at:%Y-%m-%d %H:%M}"
 
 
+# "register people missing from your data": register rows the partner did not send. Shown to the office;
+# a partner clerk sees one only once the office shares it (``Finding.shared_with_partner``).
+OFFICE_ONLY_CODES = ("REG_NOT_IN_FIN", "REG_NOT_IN_ORG", "REG_NOT_IN_SI")
+
+
 class Finding(models.Model):
     """A problem found by the comparison, identified across runs by ``key`` (code, source, person or unit,
     category). ``last_run`` is the latest run that found it: when it is not the region's latest run the
@@ -132,6 +137,7 @@ class Finding(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
+    shared_with_partner = models.BooleanField("已共享给协作部门", default=False)
     first_run = models.ForeignKey(
         ComparisonRun, on_delete=models.PROTECT, related_name="+", verbose_name="首次发现"
     )

@@ -3,7 +3,9 @@
 - Office roles: everything of their regions.
 - A unit liaison: the findings whose register unit is one of theirs (nothing else: no uploads, no runs).
 - A partner clerk: the uploads of their department's source in their regions (``Profile.regions``), and
-  the findings on that source — never those of a confidential unit (DOMAIN.md §7), never the registry.
+  the findings on that source — never those of a confidential unit (DOMAIN.md §7), never the registry,
+  and never the register people their data lacks (``OFFICE_ONLY_CODES``) unless the office shared the
+  finding with them (``Finding.shared_with_partner``, the service ``finding_share``).
   The department's source comes from ``Profile.department``: a name with 组织 → 组织部门 (org), 财政 →
   财政部门 (finance), 人社 / 人力资源 / 社会保障 → 人社部门 (si); anything else → no source, nothing seen.
 """
@@ -20,6 +22,7 @@ from units.models import Unit, UnitAlias
 from units.selectors import liaison_unit_ids, regions_for, units_for
 from verification.compare.data import FINANCE, ORG, PARTNER_SOURCES, SI, SOURCE_LABEL
 from verification.findings.models import (
+    OFFICE_ONLY_CODES,
     ComparisonRun,
     Finding,
     FindingAnswer,
@@ -87,10 +90,21 @@ def findings_for(user) -> QuerySet[Finding]:
         return Finding.objects.filter(unit_id__in=ids)
     source = partner_source(user)
     if source:
-        return Finding.objects.filter(
-            region_id__in=_region_ids(user, partner_regions(user)), source=source
-        ).exclude(unit__is_confidential=True)
+        return (
+            Finding.objects.filter(region_id__in=_region_ids(user, partner_regions(user)), source=source)
+            .exclude(unit__is_confidential=True)
+            .exclude(code__in=OFFICE_ONLY_CODES, shared_with_partner=False)
+        )
     return Finding.objects.none()
+
+
+def shareable(user, finding: Finding) -> bool:
+    """The office may share this finding with the partner department (the share button shows)."""
+    return (
+        finding.code in OFFICE_ONLY_CODES
+        and not finding.shared_with_partner
+        and can(user, "run_comparison", region=finding.region_id)
+    )
 
 
 def finding_townships(user) -> list[str]:

@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("findings/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/answer/", views.finding_answer, name="finding_answer"),
     path("findings/<int:pk>/decide/", views.finding_decide, name="finding_decide"),
+    path("findings/<int:pk>/share/", views.finding_share, name="finding_share"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("unmatched/", views.unmatched, name="unmatched"),
     path("unmatched/alias/", views.alias_add, name="alias_add"),

@@ -13,6 +13,7 @@ from verification.findings.views.findings import (
     finding_detail,
     finding_export,
     finding_list,
+    finding_share,
 )
 from verification.findings.views.matching import alias_add, unmatched
 from verification.findings.views.runs import run_create, run_detail, run_download, run_list
@@ -26,6 +27,7 @@ __all__ = [
     "finding_detail",
     "finding_export",
     "finding_list",
+    "finding_share",
     "index",
     "run_create",
     "run_detail",

@@ -13,6 +13,7 @@ from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from bianzhi.lib.http import PER_PAGE, add_errors, download
 from bianzhi.roles import can, require
@@ -95,6 +96,7 @@ def _detail_context(request: HttpRequest, finding: Finding, **forms: Form) -> di
         "answer_form": forms.get("answer_form", AnswerForm()) if can_answer else None,
         "decide_form": forms.get("decide_form", DecideForm()) if can_decide and open_or_explained else None,
         "can_reopen": can_decide and finding.status in (FindingStatus.FIXED, FindingStatus.UNFOUNDED),
+        "can_share": selectors.shareable(user, finding),
         "crumbs": [
             ("数据比对", reverse("verification:index")),
             ("比对问题", reverse("verification:finding_list")),
@@ -153,6 +155,20 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("verification:finding_detail", pk=finding.pk)
     context = _detail_context(request, finding, decide_form=form)
     return render(request, "verification/finding_detail.html", context, status=400)
+
+
+@require_POST
+def finding_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """共享给协作部门: the partner clerks of the finding's source see it from now on (audited)."""
+    finding = selectors.finding_for(request.user, pk)
+    require(request.user, "run_comparison", region=finding.region_id)
+    try:
+        services.finding_share(finding=finding, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已共享给报送数据的协作部门。")
+    return redirect("verification:finding_detail", pk=finding.pk)
 
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
