@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from archives import selectors, services
 from archives.forms import DocumentCreateForm, DocumentEditForm, DocumentFilterForm, ScanForm, WithdrawForm
 from archives.views.common import form_page
+from bianzhi.downloads import stored_download
 from bianzhi.lib.http import add_errors, paginate
 from bianzhi.roles import can, require
 
@@ -145,14 +146,16 @@ def scan_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def scan_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A scan is served through this view (never from /media/) so the Document's scope applies."""
+    """A scan is served through this view (never from /media/) so the Document's scope applies; audited."""
     item = selectors.scan_for(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件已丢失，请联系管理员。") from None
-    return FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    return stored_download(
+        item.file,
+        actor=request.user,
+        filename=item.original_name,
+        missing="附件文件已丢失，请联系管理员。",
+        target=item,
+        region=item.document.region,
+        content_type=item.content_type,
     )
 
 

@@ -23,6 +23,7 @@ from archives.forms import (
     ReturnForm,
 )
 from archives.views.common import form_page
+from bianzhi.downloads import stored_download
 from bianzhi.lib.http import add_errors, paginate
 from bianzhi.roles import require
 
@@ -119,11 +120,14 @@ def entry_download(request: HttpRequest, pk: int) -> FileResponse:
     entry = selectors.entry_for(request.user, pk)
     if not entry.attachment:
         raise Http404("该材料没有附件。")
-    try:
-        handle = entry.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件已丢失，请联系管理员。") from None
-    return FileResponse(handle, as_attachment=True, filename=entry.attachment_name or "附件")
+    return stored_download(
+        entry.attachment,
+        actor=request.user,
+        filename=entry.attachment_name or "附件",
+        missing="附件文件已丢失，请联系管理员。",
+        target=entry,
+        region=entry.region,
+    )
 
 
 # ---- minute books --------------------------------------------------------------------------------------

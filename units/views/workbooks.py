@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bianzhi.downloads import record_download
 from bianzhi.lib.http import XLSX, download
 from bianzhi.lib.xlsx import write_error_workbook
 from bianzhi.roles import can, require
@@ -98,13 +99,15 @@ def import_staff(request: HttpRequest) -> HttpResponse:
 
 
 def import_errors(request: HttpRequest, token: str) -> FileResponse:
-    """The error workbook of an upload made in this session."""
+    """The error workbook of an upload made in this session; audited (下载)."""
     require(request.user, "import")
     name = request.session.get(SESSION_KEY, {}).get(token)
     path = _errors_dir() / f"{token}.xlsx"
     if not name or not path.is_file():
         raise Http404("错误清单已过期，请重新上传。")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
+    handle = path.open("rb")
+    record_download(actor=request.user, filename=name)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
 
 
 def export_units(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from bianzhi.downloads import record_download
 from bianzhi.lib.http import add_errors, download
 from bianzhi.lib.idnumbers import mask_id
 from bianzhi.lib.xlsx import RowError, write_error_workbook
@@ -102,4 +103,6 @@ def upload_errors(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.BytesIO()
     write_error_workbook(buffer, [RowError(*e) for e in upload.errors])
     stem = upload.original_name.rsplit(".", 1)[0]
-    return download(buffer.getvalue(), f"{stem}.errors.xlsx")
+    name = f"{stem}.errors.xlsx"
+    record_download(actor=request.user, filename=name, target=upload, region=upload.region)
+    return download(buffer.getvalue(), name)
