@@ -15,7 +15,7 @@ from bianzhi.roles import can
 def login_locks(user) -> dict:
     """The current login locks: user names and addresses whose failures within the cool-off time reached
     the limit, each with its failures, last attempt and the end of the lock (administrators only)."""
-    if not can(user, "manage_users"):
+    if not can(user, "grant_roles"):
         return {"users": [], "addresses": [], "limit": settings.AXES_FAILURE_LIMIT}
     attempts = AccessAttempt.objects.all()
     cool_off = get_cool_off()

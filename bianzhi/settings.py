@@ -127,7 +127,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---- Accounts at 等保三级 level (issue 13; docs/decisions.md "django-axes") -------------------------------
 # Login throttling by django-axes: its AxesStandaloneBackend first (it refuses a locked account before the
 # password is checked). 5 failures lock the user name for 15 minutes, and 5 failures from one address lock
-# that address (password spraying); the administrator sees and lifts locks on 账号管理 → 登录锁定.
+# that address (password spraying); the security administrator sees and lifts locks on 登录锁定 (grant_roles).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -65,7 +65,7 @@ def lock_lift(*, username: str = "", ip_address: str = "", actor) -> int:
     """Lift the lock of a user name or of an address (axes' reset); returns how many attempt rows went."""
     from axes.utils import reset
 
-    authorize(actor, "manage_users")
+    authorize(actor, "grant_roles")
     username, ip_address = (username or "").strip(), (ip_address or "").strip()
     if not username and not ip_address:
         return 0

@@ -14,13 +14,13 @@ from bianzhi.roles import require
 
 @require_http_methods(["GET", "HEAD"])
 def lock_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "manage_users")
+    require(request.user, "grant_roles")
     return render(request, "accounts/locks.html", {"locks": login_locks(request.user)})
 
 
 @require_POST
 def lock_release(request: HttpRequest) -> HttpResponse:
-    require(request.user, "manage_users")
+    require(request.user, "grant_roles")
     username = request.POST.get("username", "")[:150]
     ip_address = request.POST.get("ip_address", "")[:45]
     if lock_lift(username=username, ip_address=ip_address, actor=request.user):
