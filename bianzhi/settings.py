@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bianzhi.uploads.UploadGuardMiddleware",  # before CsrfViewMiddleware: no body read before the checks
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,6 +180,18 @@ WHITENOISE_USE_FINDERS = True
 UPLOAD_MAX_BYTES = int(float(os.environ.get("BIANZHI_UPLOAD_MAX_MB", "20")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# --- Upload guard (issue 13 point 2, bianzhi.uploads.UploadGuardMiddleware) ---
+# Whole-body limits per upload kind, checked from Content-Length before anything reads the body (413
+# above them) and again while streaming. The per-file limit stays UPLOAD_MAX_BYTES (the forms' message).
+_UPLOAD_SLACK = 1024 * 1024  # multipart boundaries and the form's other fields
+UPLOAD_LIMITS = {
+    "workbook": UPLOAD_MAX_BYTES + _UPLOAD_SLACK,
+    "scan": UPLOAD_MAX_BYTES + _UPLOAD_SLACK,
+    "attachment": 4 * UPLOAD_MAX_BYTES + _UPLOAD_SLACK,  # several files in one form
+}
+# Any other POST (no file expected): the form fields' limit plus the multipart overhead.
+FORM_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + _UPLOAD_SLACK
+# --- end upload guard ---
 # Workbooks: at most this many data rows are read from one sheet.
 IMPORT_MAX_ROWS = int(os.environ.get("BIANZHI_IMPORT_MAX_ROWS", "200000"))
 
