@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from bianzhi.downloads import record_download
 from bianzhi.lib.http import add_errors, download
-from bianzhi.lib.idnumbers import mask_id
+from bianzhi.lib.idnumbers import full_ids, show_id
 from bianzhi.lib.xlsx import RowError, write_error_workbook
 from bianzhi.roles import can, require
 from units.selectors import regions_for
@@ -83,13 +83,13 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _preview(user, preview: dict) -> dict:
-    """The stored preview, ID numbers masked for roles without ``view_full_id`` (DOMAIN.md §7)."""
+    """The stored preview, ID numbers full or masked as ``full_ids`` decides (docs/decisions.md)."""
     header = preview.get("header", [])
-    if can(user, "view_full_id"):
+    if full_ids(user):
         return preview
     id_columns = {i + 1 for i, h in enumerate(header) if h in ID_HEADERS}
     rows = [
-        [mask_id(v) if i in id_columns and v else v for i, v in enumerate(row)]
+        [show_id(v, full=False) if i in id_columns and v else v for i, v in enumerate(row)]
         for row in preview.get("rows", [])
     ]
     return {"header": header, "rows": rows}
