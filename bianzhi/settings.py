@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (block below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bianzhi.uploads.UploadGuardMiddleware",  # before CsrfViewMiddleware: no body read before the checks
@@ -204,6 +205,26 @@ LEDGERS_ENABLED = env_bool("BIANZHI_LEDGERS", True)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# --- Content-Security-Policy (issue 13 point 6; django-csp 4.0) ---
+# Scripts only from our own static files (no inline <script>, no on*= handlers: static/js/app.js).
+# style-src allows 'unsafe-inline' and only it: the print pages (HTML and WeasyPrint PDF from the same
+# template) carry their A4 layout in <style> blocks and many templates set widths in style attributes;
+# styles cannot run code, and everything a user typed is auto-escaped.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# --- end Content-Security-Policy ---
 
 LOGGING = {
     "version": 1,
