@@ -95,7 +95,7 @@ def test_staff_export_headers_neutralised_and_audited(county, region, office_sta
     info = grid(data, "导出说明")
     assert info[0] == ["导出人", "李编办"]
     entry = AuditEntry.objects.get(action="导出.实有人员")
-    assert entry.actor == office_staff and entry.after == {"rows": 3, "filters": {"q": "x"}}
+    assert entry.actor == office_staff and entry.after == {"rows": 3, "filters": {"q": "x"}, "full_ids": True}
     assert CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names == ["实有人员", "导出说明"]
 
 
