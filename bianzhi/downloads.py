@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from bianzhi import audit
 
 ACTION = "下载"
+MISSING = "附件文件已丢失，请联系管理员。"
 
 
 def record_download(*, actor, filename: str, target: models.Model | None = None, region=None) -> None:
@@ -45,3 +46,17 @@ def stored_download(
     record_download(actor=actor, filename=filename, target=target, region=region)
     kwargs = {"content_type": content_type} if content_type else {}
     return FileResponse(handle, as_attachment=True, filename=filename, **kwargs)
+
+
+def item_download(item: models.Model, *, actor, region) -> FileResponse:
+    """A stored scan or attachment (a model with ``file``, ``original_name`` and ``content_type``: an
+    archive scan, a finding's attachment), audited."""
+    return stored_download(
+        item.file,
+        actor=actor,
+        filename=item.original_name,
+        missing=MISSING,
+        target=item,
+        region=region,
+        content_type=item.content_type,
+    )

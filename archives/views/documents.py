@@ -12,7 +12,7 @@ from django.urls import reverse
 from archives import selectors, services
 from archives.forms import DocumentCreateForm, DocumentEditForm, DocumentFilterForm, ScanForm, WithdrawForm
 from archives.views.common import form_page
-from bianzhi.downloads import stored_download
+from bianzhi.downloads import item_download
 from bianzhi.lib.http import add_errors, paginate
 from bianzhi.roles import can, require
 
@@ -148,15 +148,7 @@ def scan_add(request: HttpRequest, pk: int) -> HttpResponse:
 def scan_download(request: HttpRequest, pk: int) -> FileResponse:
     """A scan is served through this view (never from /media/) so the Document's scope applies; audited."""
     item = selectors.scan_for(request.user, pk)
-    return stored_download(
-        item.file,
-        actor=request.user,
-        filename=item.original_name,
-        missing="附件文件已丢失，请联系管理员。",
-        target=item,
-        region=item.document.region,
-        content_type=item.content_type,
-    )
+    return item_download(item, actor=request.user, region=item.document.region)
 
 
 def unit_documents(request: HttpRequest, pk: int) -> HttpResponse:

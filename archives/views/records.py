@@ -23,7 +23,7 @@ from archives.forms import (
     ReturnForm,
 )
 from archives.views.common import form_page
-from bianzhi.downloads import stored_download
+from bianzhi.downloads import MISSING, stored_download
 from bianzhi.lib.http import add_errors, paginate
 from bianzhi.roles import require
 
@@ -124,7 +124,7 @@ def entry_download(request: HttpRequest, pk: int) -> FileResponse:
         entry.attachment,
         actor=request.user,
         filename=entry.attachment_name or "附件",
-        missing="附件文件已丢失，请联系管理员。",
+        missing=MISSING,
         target=entry,
         region=entry.region,
     )

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bianzhi.downloads import stored_download
+from bianzhi.downloads import item_download
 from bianzhi.lib.http import PER_PAGE, add_errors, download
 from bianzhi.roles import can, require
 from units.selectors import liaison_unit_ids
@@ -174,12 +174,4 @@ def finding_share(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """An answer's attachment, served through the finding's scope (never from /media/); audited."""
     item = selectors.attachment_for(request.user, pk)
-    return stored_download(
-        item.file,
-        actor=request.user,
-        filename=item.original_name,
-        missing="附件文件已丢失，请联系管理员。",
-        target=item,
-        region=item.answer.finding.region,
-        content_type=item.content_type,
-    )
+    return item_download(item, actor=request.user, region=item.answer.finding.region)
