@@ -154,6 +154,17 @@ class CatalogueClassForm(forms.Form):
     sort = forms.IntegerField(label="排序", min_value=0, initial=0, required=False)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
 
+    def __init__(self, *args, parents=None, regions=None, **kwargs):
+        """``parents``: the top classes the user may file under; ``regions`` (new classes only): the
+        user's regions (the field is left out when there is one, and for an edit)."""
+        super().__init__(*args, **kwargs)
+        if parents is not None:
+            self.fields["parent"].queryset = parents
+        if regions is not None and regions.count() > 1:
+            self.fields["region"] = forms.ModelChoiceField(
+                label="所属区划", queryset=regions, empty_label=None
+            )
+
 
 class CatalogueExportForm(forms.Form):
     region = forms.ModelChoiceField(label="行政区划", queryset=None, required=False, empty_label=None)

@@ -30,9 +30,21 @@ def document_year(number: str, issued_on=None) -> int | None:
 
 class CatalogueClass(models.Model):
     """A class of the classification catalogue (档案分类目录): a top-level class (总目录) or a
-    sub-class (分目录) under one. Shared by the deployment; deactivated, never deleted while it holds files."""
+    sub-class (分目录) under one. Deactivated, never deleted while it holds files.
+
+    ``region`` NULL: a shared class (the seeded 总目录), changed only by the system (a migration or a
+    command, ``actor=None``) and read-only on the pages; otherwise a county's own class, which only that
+    county's office changes."""
 
     code = models.CharField("分类号", max_length=20, unique=True)
+    region = models.ForeignKey(
+        "bianzhi.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="区划（空为共用类目）",
+    )
     name = models.CharField("类目名称", max_length=100)
     parent = tree_parent("上级类目")
     sort = models.PositiveIntegerField("排序", default=0)

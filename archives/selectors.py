@@ -80,14 +80,28 @@ def document_for(user, pk) -> Document:
 
 
 def classes_for(user) -> QuerySet[CatalogueClass]:
-    """The catalogue (shared by the deployment) is the office's: no one else sees it."""
+    """The catalogue is the office's: the shared classes (region NULL) and those of the user's regions."""
     if not can(user, "view_registry"):
         return CatalogueClass.objects.none()
-    return CatalogueClass.objects.all()
+    if user.is_superuser:
+        return CatalogueClass.objects.all()
+    return CatalogueClass.objects.filter(Q(region__isnull=True) | Q(region__in=office_regions(user)))
 
 
 def class_for(user, pk) -> CatalogueClass:
     return _get(classes_for(user).select_related("parent"), pk, "档案分类")
+
+
+def editable_class_for(user, pk) -> CatalogueClass:
+    """A class the user's office may change: one of its own regions' (shared and other regions': 404)."""
+    return _get(
+        classes_for(user).filter(region__isnull=False).select_related("parent"), pk, "本区划的档案分类"
+    )
+
+
+def class_parents_for(user) -> QuerySet[CatalogueClass]:
+    """The top classes a new or moved class may go under: shared ones and the user's regions'."""
+    return classes_for(user).filter(parent__isnull=True).order_by("sort", "code")
 
 
 def catalogue_tree(user) -> list[tuple[CatalogueClass, int, list[tuple[CatalogueClass, int]]]]:

@@ -34,12 +34,22 @@ def _crumbs():
 
 def class_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "edit_registry")
-    form = CatalogueClassForm(request.POST or None, initial={"parent": request.GET.get("parent")})
+    form = CatalogueClassForm(
+        request.POST or None,
+        initial={"parent": request.GET.get("parent")},
+        parents=selectors.class_parents_for(request.user),
+        regions=selectors.office_regions(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.catalogue_class_create(
-                code=d["code"], name=d["name"], parent=d["parent"], sort=d["sort"] or 0, actor=request.user
+                code=d["code"],
+                name=d["name"],
+                parent=d["parent"],
+                sort=d["sort"] or 0,
+                region=d.get("region") or selectors.office_regions(request.user).first(),
+                actor=request.user,
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -50,8 +60,9 @@ def class_create(request: HttpRequest) -> HttpResponse:
 
 
 def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    cls = selectors.class_for(request.user, pk)
-    require(request.user, "edit_registry")
+    selectors.class_for(request.user, pk)  # 404 outside the catalogue the user sees
+    require(request.user, "edit_registry")  # 403 for a read-only role
+    cls = selectors.editable_class_for(request.user, pk)  # 404 for a shared class (system-maintained)
     initial = {
         "code": cls.code,
         "name": cls.name,
@@ -59,7 +70,9 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "sort": cls.sort,
         "is_active": cls.is_active,
     }
-    form = CatalogueClassForm(request.POST or None, initial=initial)
+    form = CatalogueClassForm(
+        request.POST or None, initial=initial, parents=selectors.class_parents_for(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -81,8 +94,9 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def class_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    cls = selectors.class_for(request.user, pk)
-    require(request.user, "edit_registry")
+    selectors.class_for(request.user, pk)  # 404 outside the catalogue the user sees
+    require(request.user, "edit_registry")  # 403 for a read-only role
+    cls = selectors.editable_class_for(request.user, pk)  # 404 for a shared class (system-maintained)
     if request.method != "POST":
         return redirect("archives:class_edit", pk=pk)
     try:
