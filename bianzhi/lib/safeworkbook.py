@@ -35,12 +35,14 @@ EXCEL_MAX_CELL_CHARS = 32767
 MAX_TEXT_BYTES = EXCEL_MAX_CELL_CHARS * 6
 MAX_DEPTH = 100
 
-_VALUE_CELL = re.compile(rb"<(?:[\w.-]+:)?c(?:\s[^>]*)?(?<!/)>")
-_VALUE_CELL_REF = re.compile(
-    rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"'][^>]*(?<!/)>"
-)
+_CELL = rb"<(?:[\w.-]+:)?c\s[^>]*?\br=[\"']\$?%s\$?%s[\"'][^>]*(?<!/)>"
+_VALUE_CELL_COLUMN = re.compile(_CELL % (rb"([A-Za-z]{1,3})", rb"\d{1,7}"))
+_VALUE_CELL_ROW = re.compile(_CELL % (rb"[A-Za-z]{1,3}", rb"(\d{1,7})"))
 _ROW = re.compile(rb"<(?:[\w.-]+:)?row(?:\s[^>]*?\br=[\"'](\d{1,7})[\"'])?[^>]*>")
 _SHARED = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+_PREFIXED_CELL_END = re.compile(rb"</[\w.-]+:c>")
+_LONG_TEXT = re.compile(rb"<[^<]{%d}" % (EXCEL_MAX_CELL_CHARS * 6))
+_OPEN_RUN = re.compile(rb"(?:<[A-Za-z_][^<>/]{0,200}>\s*){%d}" % 101)
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -94,7 +96,8 @@ class _Extent:
     max_row: int = 0
     max_column: int = 0
     rows: set[bytes] = field(default_factory=set)
-    positional: int = 0  # value cells without an ``r`` (placed after the previous one)
+    valued: int = 0  # cells with content
+    referenced: int = 0  # of which with an ``r``
     row_tags: int = 0
     max_row_tag: int = 0
     shared: int = 0
@@ -124,7 +127,7 @@ def _scan_entry(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, bu
                 raise _error(_too_big(limits))
             lt = chunk.find(b"<")
             text_run += len(chunk) if lt < 0 else lt
-            if text_run > MAX_TEXT_BYTES or (lt >= 0 and re.search(rb"[^<]{%d}" % MAX_TEXT_BYTES, chunk)):
+            if text_run > MAX_TEXT_BYTES or (lt >= 0 and _LONG_TEXT.search(chunk)):
                 raise _error(
                     f"工作簿中有单元格内容超过 {EXCEL_MAX_CELL_CHARS} 个字符（Excel 的上限），已拒绝读取。"
                 )
@@ -153,30 +156,31 @@ def _scan_entry(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, bu
 
 
 def _nesting(data: bytes) -> int:
-    """A cheap upper bound on nesting within a chunk: the longest run of opening tags with no close."""
-    if len(data) < 4 * MAX_DEPTH:
-        return 0
-    longest = re.search(rb"(?:<[A-Za-z_][^<>/]*>\s*){%d}" % (MAX_DEPTH + 1), data)
-    return MAX_DEPTH + 1 if longest else 0
+    """A cheap bound on nesting within a chunk: the longest run of opening tags with nothing between."""
+    return MAX_DEPTH + 1 if b"><" in data and _OPEN_RUN.search(data) else 0
 
 
 def _cells(data: bytes, extent: _Extent) -> None:
     if b"<" not in data:
         return
-    found = _VALUE_CELL_REF.findall(data)
+    rows = _VALUE_CELL_ROW.findall(data)
+    found = len(rows)
     if found:
-        columns, rows = zip(*found, strict=True)
         distinct_rows = set(rows)
         extent.rows |= distinct_rows
         extent.max_row = max(extent.max_row, _max_number(distinct_rows))
-        extent.max_column = max(extent.max_column, *(_column_number(c) for c in set(columns)))
-    valued = len(_VALUE_CELL.findall(data))
-    if valued > len(found):
-        extent.positional += valued - len(found)
+        columns = set(_VALUE_CELL_COLUMN.findall(data))
+        extent.max_column = max(extent.max_column, *(_column_number(c) for c in columns))
+    # a cell with content ends with </c>; self-closing ones hold nothing
+    valued = data.count(b"</c>") + (len(_PREFIXED_CELL_END.findall(data)) if b":c>" in data else 0)
+    extent.valued += valued
+    extent.referenced += found
+    if valued > found:  # cells without ``r`` may be here: note the rows that place them
         row_refs = _ROW.findall(data)
         extent.row_tags += len(row_refs)
         extent.max_row_tag = max(extent.max_row_tag, _max_number({r for r in row_refs if r}))
-    extent.shared += len(_SHARED.findall(data))
+    if b"si" in data:
+        extent.shared += len(_SHARED.findall(data))
 
 
 def check_zip(source: Path | bytes, limits: Limits | None = None) -> None:
@@ -210,9 +214,10 @@ def check_zip(source: Path | bytes, limits: Limits | None = None) -> None:
 
 def _check_extent(extent: _Extent, limits: Limits) -> None:
     max_row, max_column = extent.max_row, extent.max_column
-    if extent.positional:  # cells placed one after another: bound them from above
+    positional = extent.valued - extent.referenced  # placed one after another: bound them from above
+    if positional > 0:
         max_row = max(max_row, extent.max_row_tag, extent.row_tags)
-        max_column += extent.positional
+        max_column += positional
     if len(extent.rows) > limits.max_rows + 1 or extent.row_tags > 2 * limits.max_rows + 1:
         raise _error(f"工作表超过 {limits.max_rows} 行数据的上限，请分批导入。")
     if max_column > limits.max_columns:
