@@ -1,4 +1,5 @@
-"""Two gates in front of every page: the first-run set-up, and the first password's change.
+"""Two gates in front of every page: the first-run set-up, and the first password's change; and the idle
+timeout of a login.
 
 ``FirstRunMiddleware``: while the database holds no region and no user, the home page leads to the
 set-up page (which needs no login); an administrator who logs in to a database without any region is
@@ -12,8 +13,11 @@ PASSWORD_MAX_AGE_DAYS (90 by default; noted in the session at login, ``accounts.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -59,3 +63,25 @@ class FirstPasswordMiddleware:
     def _exempt(path: str) -> bool:
         allowed = (reverse("accounts:password_change"), reverse("login"), reverse("logout"))
         return path in allowed or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+
+
+class IdleSessionMiddleware:
+    """A login ends after SESSION_COOKIE_AGE seconds (15 minutes) without a request: each request of a
+    logged-in user pushes the session's expiry on, writing the session at most once a minute (not on
+    every page, as SESSION_SAVE_EVERY_REQUEST would: on SQLite every page would become a write), so the
+    idle time allowed lies between SESSION_COOKIE_AGE - 60 s and SESSION_COOKIE_AGE."""
+
+    KEY = "bianzhi_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.every = max(1, min(60, settings.SESSION_COOKIE_AGE // 10))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get(SESSION_KEY):
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.every:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response

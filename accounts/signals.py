@@ -5,11 +5,13 @@ lock (django-axes) and logout writes an audit row (``accounts.services.security`
 from __future__ import annotations
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.services import security
-from accounts.validators import password_expired
+from accounts.validators import password_expired, record_password
 from bianzhi.models import Profile
 
 MUST_CHANGE_KEY = "bianzhi_must_change_password"
@@ -49,3 +51,10 @@ def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
 @receiver(user_locked_out, dispatch_uid="accounts_audit_locked_out")
 def audit_locked_out(sender, request, username, ip_address, **kwargs) -> None:
     security.lock_recorded(username=username, ip_address=ip_address)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_first_password_history")
+def remember_first_password_hash(sender, instance, created, raw=False, **kwargs) -> None:
+    """``create_user`` hashes the password without ``set_password``: record the first one here."""
+    if created and not raw:
+        record_password(instance)

@@ -71,16 +71,25 @@ class HistoryValidator:
             raise ValidationError(f"新密码不能与最近{self.keep}次使用过的密码相同。", code="password_reused")
 
     def password_changed(self, password: str, user=None) -> None:
-        if user is None or not user.pk or not user.password:
-            return
-        from accounts.models import PasswordHistory
-
-        PasswordHistory.objects.create(user=user, password=user.password)
-        old = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[self.keep :]
-        PasswordHistory.objects.filter(pk__in=list(old)).delete()
+        record_password(user, keep=self.keep)
 
     def get_help_text(self) -> str:
         return f"不能与最近{self.keep}次使用过的密码相同。"
+
+
+def record_password(user, keep: int = 3) -> None:
+    """Note the user's current password hash (after every set: ``password_changed``, and for an account
+    created by ``create_user``, which hashes without ``set_password``); keeps the last ``keep``."""
+    from accounts.models import PasswordHistory
+
+    if user is None or not user.pk or not user.has_usable_password():
+        return
+    latest = PasswordHistory.objects.filter(user=user).values_list("password", flat=True).first()
+    if latest == user.password:
+        return
+    PasswordHistory.objects.create(user=user, password=user.password)
+    old = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(old)).delete()
 
 
 def password_set_at(user) -> dt.datetime | None:

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.FirstRunMiddleware",
     "accounts.middleware.FirstPasswordMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",  # 15 minutes idle ends a login
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bianzhi.middleware.RequestIdMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
@@ -154,9 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.HistoryValidator", "OPTIONS": {"keep": 3}},
 ]
 PASSWORD_MAX_AGE_DAYS = int(os.environ.get("BIANZHI_PASSWORD_MAX_AGE_DAYS", "90"))
-# Sessions: end after 15 minutes idle (every request renews the expiry) and when the browser closes.
+# Sessions: end after 15 minutes idle and when the browser closes. A logged-in user's requests renew the
+# expiry, writing the session at most once a minute (accounts.middleware.IdleSessionMiddleware; Django's
+# SESSION_SAVE_EVERY_REQUEST would make every page a database write).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", "900"))
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
