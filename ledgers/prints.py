@@ -8,7 +8,11 @@ from itertools import islice
 from bianzhi.lib.pdf import render_pdf
 from ledgers import exports
 
-PDF_MAX_ROWS = 3000
+# Measured (issue 13, /tmp bench of table_three on the shared 2-core machine, weasyprint): 500 rows 10 s,
+# 1,000 rows 23.5 s (449 MB peak), 3,000 rows 62.7 s (859 MB peak). 1,000 keeps a print near 20 s, well
+# inside the worker timeout (scripts/run: 300 s); a longer ledger prints its first 1,000 rows with a note
+# sending the reader to the Excel export.
+PDF_MAX_ROWS = 1000
 
 
 def limited(rows) -> tuple[list, str]:
