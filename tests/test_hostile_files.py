@@ -132,6 +132,7 @@ HOSTILE = {
     "bomb_by_one_cell.xlsx": (lambda: bomb_by_one_cell(3), "压缩|32767"),
     "entity.xlsx": (entity_xml, "DTD"),
     "deep.xlsx": (deep_xml, "嵌套"),
+    "broken.xls": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 5000, r"\.xls 工作簿"),
     "bad_encoding.csv": (csv_bad_encoding, "编码"),
     "blank_lines.csv": (csv_blank_lines, "上限"),
     "long_line.csv": (csv_long_line, "上限"),
