@@ -58,7 +58,9 @@ def test_partner_does_not_see_missing_register_people_until_shared(
     client.force_login(office_staff)
     detail = client.get(reverse("verification:finding_detail", args=[missing.pk])).content.decode()
     assert "共享给协作部门" in detail
-    assert client.get(share_url(missing)).status_code == 405  # no GET that writes
+    assert client.get(share_url(missing)).status_code == 302  # no GET that writes: back to the finding
+    missing.refresh_from_db()
+    assert not missing.shared_with_partner
     response = client.post(share_url(missing))
     assert response.status_code == 302
     missing.refresh_from_db()

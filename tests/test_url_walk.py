@@ -68,6 +68,7 @@ PK_KIND = {
     "verification:finding_detail": "finding",
     "verification:finding_answer": "finding",
     "verification:finding_decide": "finding",
+    "verification:finding_share": "finding",
     "verification:attachment_download": "attachment",
     "verification:campaign_detail": "campaign",
     "verification:campaign_compare": "campaign",

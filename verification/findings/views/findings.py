@@ -13,7 +13,6 @@ from django.forms import Form
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from bianzhi.downloads import item_download
 from bianzhi.lib.http import PER_PAGE, add_errors, download
@@ -157,10 +156,12 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "verification/finding_detail.html", context, status=400)
 
 
-@require_POST
 def finding_share(request: HttpRequest, pk: int) -> HttpResponse:
-    """共享给协作部门: the partner clerks of the finding's source see it from now on (audited)."""
+    """共享给协作部门: the partner clerks of the finding's source see it from now on (audited). POST only;
+    a GET goes back to the finding (after the scope check, so another unit's liaison gets 404)."""
     finding = selectors.finding_for(request.user, pk)
+    if request.method != "POST":
+        return redirect("verification:finding_detail", pk=finding.pk)
     require(request.user, "run_comparison", region=finding.region_id)
     try:
         services.finding_share(finding=finding, actor=request.user)
