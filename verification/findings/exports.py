@@ -61,7 +61,12 @@ def run_result_download(*, run: ComparisonRun, actor) -> bytes | None:
     the ID numbers masked, which is what the actor gets."""
     authorize(actor, "export", region=run.region_id)
     full = full_ids(actor)
-    data = None if full else masked_workbook(run.result_file, exported_by=actor_name(actor))
+    # no stored file (removed from disk or never written): the view answers 404, nothing to mask
+    data = (
+        None
+        if full or not run.result_file
+        else masked_workbook(run.result_file, exported_by=actor_name(actor))
+    )
     audit.record(actor=actor, action="比对结果.下载", target=run, region=run.region, after={"full_ids": full})
     return data
 
