@@ -46,9 +46,13 @@ _OPEN_RUN = re.compile(rb"(?:<[A-Za-z_][^<>/]{0,200}>\s*){%d}" % 101)
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def _error(message: str):
-    from bianzhi.lib.xlsx import UnreadableWorkbook
+class UnreadableWorkbook(Exception):
+    """The file is not a readable workbook, is too large, or has no sheet with data (exit 2).
 
+    Defined here, the lowest layer of reading; ``bianzhi.lib.xlsx`` exports it too."""
+
+
+def _error(message: str) -> UnreadableWorkbook:
     return UnreadableWorkbook(message)
 
 

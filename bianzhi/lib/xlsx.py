@@ -26,16 +26,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from bianzhi.lib.safeworkbook import check_workbook
+from bianzhi.lib.safeworkbook import UnreadableWorkbook, check_workbook
 from bianzhi.lib.text import clean_cell, neutralise_formula
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xls", ".csv"}
-
-
-class UnreadableWorkbook(Exception):
-    """The file is not a readable workbook, is too large, or has no sheet with data (exit 2)."""
 
 
 @dataclass
