@@ -21,7 +21,7 @@ from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.signals import EXPIRED_KEY, MUST_CHANGE_KEY
+from accounts.signals import EXPIRED_KEY, MUST_CHANGE_KEY, RENEWED_KEY
 from bianzhi.roles import can
 
 
@@ -71,7 +71,7 @@ class IdleSessionMiddleware:
     every page, as SESSION_SAVE_EVERY_REQUEST would: on SQLite every page would become a write), so the
     idle time allowed lies between SESSION_COOKIE_AGE - 60 s and SESSION_COOKIE_AGE."""
 
-    KEY = "bianzhi_renewed_at"
+    KEY = RENEWED_KEY
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -4,6 +4,8 @@ lock (django-axes) and logout writes an audit row (``accounts.services.security`
 
 from __future__ import annotations
 
+import time
+
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -16,6 +18,7 @@ from bianzhi.models import Profile
 
 MUST_CHANGE_KEY = "bianzhi_must_change_password"
 EXPIRED_KEY = "bianzhi_password_expired"
+RENEWED_KEY = "bianzhi_renewed_at"  # when the idle clock last started (accounts.middleware)
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_must_change_password")
@@ -30,6 +33,9 @@ def remember_first_password(sender, request, user, **kwargs) -> None:
         request.session[EXPIRED_KEY] = True
     else:
         request.session.pop(EXPIRED_KEY, None)
+    # the login itself starts the idle clock (the session is being saved now anyway), so the first
+    # pages after it do not write the session again
+    request.session[RENEWED_KEY] = int(time.time())
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_audit_login")
