@@ -191,9 +191,16 @@ class CalendarDayAdmin(CalendarAdmin):
 
 
 # Permissions by their Chinese names. Django stores the built-in ones as "Can add <模型>", and guardian's
-# own models are named in English: the group and user forms show them in Chinese.
+# and axes' own models are named in English: the group and user forms show them in Chinese.
 ACTIONS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查看"}
 GUARDIAN = {"userobjectpermission": "用户对象权限", "groupobjectpermission": "组对象权限"}
+# django-axes (login lockout) names its models in English too
+AXES = {
+    "accessattempt": "登录失败计数",
+    "accessattemptexpiration": "锁定到期时间",
+    "accessfailurelog": "登录失败记录",
+    "accesslog": "登录记录",
+}
 
 
 def permission_label(permission) -> str:
@@ -201,6 +208,8 @@ def permission_label(permission) -> str:
     model = ct.model_class()
     if ct.app_label == "guardian":
         app, model_name = "对象权限", GUARDIAN.get(ct.model, ct.model)
+    elif ct.app_label == "axes":
+        app, model_name = "登录锁定", AXES.get(ct.model, ct.model)
     else:
         try:
             app = apps.get_app_config(ct.app_label).verbose_name
