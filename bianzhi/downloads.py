@@ -28,6 +28,19 @@ def record_download(*, actor, filename: str, target: models.Model | None = None,
     )
 
 
+def serve_stored(
+    stored: FieldFile, *, filename: str, missing: str, content_type: str | None = None
+) -> FileResponse:
+    """The stored file as an attachment named ``filename``; 404 with ``missing`` when it is gone.
+    Not audited: for files whose service records the download itself."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404(missing) from None
+    kwargs = {"content_type": content_type} if content_type else {}
+    return FileResponse(handle, as_attachment=True, filename=filename, **kwargs)
+
+
 def stored_download(
     stored: FieldFile,
     *,
@@ -38,14 +51,10 @@ def stored_download(
     region=None,
     content_type: str | None = None,
 ) -> FileResponse:
-    """The stored file as an attachment named ``filename``, audited; 404 with ``missing`` when it is gone."""
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError:
-        raise Http404(missing) from None
+    """``serve_stored``, audited (the row is written only when the file is there to be served)."""
+    response = serve_stored(stored, filename=filename, missing=missing, content_type=content_type)
     record_download(actor=actor, filename=filename, target=target, region=region)
-    kwargs = {"content_type": content_type} if content_type else {}
-    return FileResponse(handle, as_attachment=True, filename=filename, **kwargs)
+    return response
 
 
 def item_download(item: models.Model, *, actor, region) -> FileResponse:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.locks import login_locks
+from accounts import selectors
 from accounts.services.security import lock_lift
 from bianzhi.roles import require
 
@@ -15,7 +15,7 @@ from bianzhi.roles import require
 @require_http_methods(["GET", "HEAD"])
 def lock_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "grant_roles")
-    return render(request, "accounts/locks.html", {"locks": login_locks(request.user)})
+    return render(request, "accounts/locks.html", {"locks": selectors.login_locks(request.user)})
 
 
 @require_POST

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bianzhi.downloads import serve_stored
 from bianzhi.lib.http import XLSX, download, paginate
 from bianzhi.roles import require
 from units.selectors import regions_for
@@ -17,7 +18,6 @@ from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
 from verification.findings import exports, selectors, services
 from verification.findings.forms import RunForm
-from verification.findings.views.common import serve_stored
 
 
 @require_POST
