@@ -59,6 +59,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "run_campaign": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # the 核查 campaign's office work
     "liaise": frozenset({Role.LIAISON}),  # act for the units granted to them (object-level)
     "send_source": frozenset({Role.PARTNER}),  # a partner department's clerk sends its source
+    "register_units": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # 事业单位登记: review, certificates
+    "supervise": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # 监督检查: 举报, inspections, 整改
+    "view_reporter": OFFICE_ROLES,  # a 举报's reporter and contact, unmasked
 }
 
 # What a refusal says, per capability (services raise PermissionDenied with it; views show 403).
@@ -77,6 +80,9 @@ REFUSALS: dict[str, str] = {
     "run_campaign": "只有本区划的编办工作人员可以进行此操作。",
     "liaise": "只有单位联络员可以进行此操作。",
     "send_source": "只有协作部门经办人可以报送本部门数据。",
+    "register_units": "只有编办管理员或编办工作人员可以办理事业单位登记。",
+    "supervise": "只有编办管理员或编办工作人员可以办理监督检查事项。",
+    "view_reporter": "只有编办人员可以查看举报人信息。",
 }
 REFUSE_REGION = "您不能办理其他区划的事项。"
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "units",
     "ledgers",
     "verification",
+    "registration",
+    "supervision",
     "accounts",
     "demo",
 ]

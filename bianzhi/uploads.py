@@ -41,6 +41,13 @@ UPLOADS: dict[str, tuple[str, tuple[str, ...]]] = {
     "verification:finding_answer": ("attachment", ("liaise",)),
 }
 
+
+def register_upload(url_name: str, kind: str, capabilities: tuple[str, ...]) -> None:
+    """An app above ``bianzhi`` declares one of its upload URLs (from its ``AppConfig.ready()``): the
+    guard then checks it like the ones above. ``kind`` is a key of ``settings.UPLOAD_LIMITS``."""
+    UPLOADS[url_name] = (kind, tuple(capabilities))
+
+
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 TOO_LARGE = "提交的内容超过上限（{limit} MB），系统未接收。"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("documents/", include("archives.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("verification/", include("verification.urls")),
+    path("registration/", include("registration.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("accounts.urls")),
     path("", include("units.urls")),
 ]

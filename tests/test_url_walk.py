@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from archives.services import document_attach
 from bianzhi.roles import can
 from bianzhi.uploads import UPLOADS
+from tests.builders import registration as registration_walk
+from tests.builders import supervision as supervision_walk
 from tests.builders.campaign import campaign_objects
 from tests.builders.findings import verification_objects
 from tests.builders.registry import make_person
@@ -99,6 +101,7 @@ PK_KIND = {
     "verification:cu_selfcheck_pdf": "campaign_unit",
     "verification:campaign_units": "campaign",
 }
+PK_KIND |= registration_walk.URL_PK_KIND | supervision_walk.URL_PK_KIND
 UI_NAMES = {name for name in PK_KIND if name.split(":")[0] in ("units", "archives")}
 # Arguments of the admin site's patterns: any value will do for anonymous users.
 ADMIN_KWARGS = {"object_id": "1", "app_label": "units", "content_type_id": "1", "id": "1", "fmt": "xlsx"}
@@ -125,7 +128,14 @@ def objects(settings, tmp_path, unit_a):
     base = {"unit": unit_a, "person": person, "document": document, "scan": scan}
     slip = person.slips.get()  # make_person enters through 用编申请 → 编制使用单
     base |= {"use_slip": slip, "use_request": slip.request}
-    return base | verification_objects(unit_a) | archive_objects(unit_a) | campaign_objects(unit_a)
+    return (
+        base
+        | verification_objects(unit_a)
+        | archive_objects(unit_a)
+        | campaign_objects(unit_a)
+        | registration_walk.url_objects(unit_a)
+        | supervision_walk.url_objects(unit_a)
+    )
 
 
 def archive_objects(unit) -> dict:

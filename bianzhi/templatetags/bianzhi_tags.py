@@ -57,3 +57,17 @@ def role_names(user) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.simple_tag(takes_context=True)
+def dashboard_panels(context):
+    """Every panel that a higher app registered for the home page (``bianzhi.panels``)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from bianzhi.panels import panels_for
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    return mark_safe("".join(render_to_string(t, c, request=request) for t, c in panels_for(request)))
