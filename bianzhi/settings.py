@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "verification",
     "registration",
     "supervision",
+    "yearbook",
+    "keytasks",
     "accounts",
     "demo",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("verification/", include("verification.urls")),
     path("registration/", include("registration.urls")),
     path("supervision/", include("supervision.urls")),
+    path("yearbook/", include("yearbook.urls")),
+    path("keytasks/", include("keytasks.urls")),
     path("", include("accounts.urls")),
     path("", include("units.urls")),
 ]

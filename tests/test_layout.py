@@ -19,11 +19,14 @@ APPS = (
     "verification",
     "registration",
     "supervision",
+    "yearbook",
+    "keytasks",
     "accounts",
     "demo",
 )
 # An app may import only the apps below it:
-# bianzhi ← archives ← units ← ledgers, verification, registration, supervision, accounts ← demo.
+# bianzhi ← archives ← units ← ledgers, verification, registration, supervision, yearbook, keytasks,
+# accounts ← demo.
 MAY_IMPORT = {
     "bianzhi": set(),
     "archives": {"bianzhi"},
@@ -32,6 +35,8 @@ MAY_IMPORT = {
     "verification": {"bianzhi", "archives", "units"},
     "registration": {"bianzhi", "archives", "units"},
     "supervision": {"bianzhi", "archives", "units"},
+    "yearbook": {"bianzhi", "archives", "units"},
+    "keytasks": {"bianzhi", "archives", "units"},
     "accounts": {"bianzhi", "archives", "units"},
     "demo": {
         "bianzhi",

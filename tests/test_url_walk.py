@@ -13,8 +13,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from archives.services import document_attach
 from bianzhi.roles import can
 from bianzhi.uploads import UPLOADS
+from tests.builders import keytasks as keytasks_walk
 from tests.builders import registration as registration_walk
 from tests.builders import supervision as supervision_walk
+from tests.builders import yearbook as yearbook_walk
 from tests.builders.campaign import campaign_objects
 from tests.builders.findings import verification_objects
 from tests.builders.registry import make_person
@@ -101,7 +103,8 @@ PK_KIND = {
     "verification:cu_selfcheck_pdf": "campaign_unit",
     "verification:campaign_units": "campaign",
 }
-PK_KIND |= registration_walk.URL_PK_KIND | supervision_walk.URL_PK_KIND
+for _app in (registration_walk, supervision_walk, yearbook_walk, keytasks_walk):
+    PK_KIND |= _app.URL_PK_KIND
 UI_NAMES = {name for name in PK_KIND if name.split(":")[0] in ("units", "archives")}
 # Arguments of the admin site's patterns: any value will do for anonymous users.
 ADMIN_KWARGS = {"object_id": "1", "app_label": "units", "content_type_id": "1", "id": "1", "fmt": "xlsx"}
@@ -135,6 +138,8 @@ def objects(settings, tmp_path, unit_a):
         | campaign_objects(unit_a)
         | registration_walk.url_objects(unit_a)
         | supervision_walk.url_objects(unit_a)
+        | yearbook_walk.url_objects(unit_a)
+        | keytasks_walk.url_objects(unit_a)
     )
 
 
