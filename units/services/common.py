@@ -76,6 +76,17 @@ UNIT_DOCUMENTED_CHANGES = {
 }
 
 
+# Checks that higher apps register (from their AppConfig.ready()) and that ending a unit (撤销, or merging
+# it away) consults: each ``check(unit) -> str | None`` returns a Chinese refusal, or None. E.g.
+# ``registration``: a registered 事业单位 is ended only after its 注销登记 (units never imports them).
+END_CHECKS: list = []
+
+
+def end_refusals(unit: Unit) -> list[str]:
+    """What the registered ``END_CHECKS`` say against ending ``unit`` (empty: nothing against it)."""
+    return [message for check in END_CHECKS if (message := check(unit))]
+
+
 def _fail(message: str, field: str | None = None) -> None:
     raise ValidationError({field: message} if field else message)
 

@@ -44,7 +44,7 @@ from units.models import (
     UseSlip,
 )
 from units.selectors import occupied, post_holders, reserved
-from units.services.common import _check_date, _today, require_document_of
+from units.services.common import _check_date, _today, end_refusals, require_document_of
 from units.services.registry import _event, check_type_allowed
 from units.services.staff import _movement
 
@@ -322,6 +322,8 @@ def _plan_abolition(plan: MergePlan) -> None:
         plan.refuse(f"{source.name}还有{slips}张未使用的编制使用单，请先作废。")
     if EstablishmentRequest.objects.filter(unit=source, status=RequestStatus.PENDING).exists():
         plan.refuse(f"{source.name}还有待审核的用编申请，请先处理。")
+    for message in end_refusals(source):
+        plan.refuse(message)
     plan.divisions = list(
         Unit.objects.filter(parent=source, nature=Nature.DIVISION, status=UnitStatus.ACTIVE).order_by("pk")
     )

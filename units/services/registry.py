@@ -45,6 +45,7 @@ from units.services.common import (
     _fail,
     _today,
     check_document_of,
+    end_refusals,
     require_document_of,
 )
 
@@ -334,6 +335,8 @@ def unit_end(
         _fail("状态只能是已撤销或已合并。")
     if not unit.is_live:
         _fail("该机构已撤销或合并。")
+    if refusals := end_refusals(unit):
+        raise ValidationError(refusals)
     if status == UnitStatus.MERGED and (
         merged_into is None or not merged_into.is_live or merged_into.pk == unit.pk
     ):
