@@ -13,8 +13,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBERS_HELP = "填写文号，每行一个（须已登记）。"
 
 
-def _class_choices(active_only: bool = True) -> list[tuple[str, str]]:
-    qs = CatalogueClass.objects.select_related("parent").order_by("sort", "code")
+def _class_choices(qs, active_only: bool = True) -> list[tuple[str, str]]:
+    qs = qs.select_related("parent").order_by("sort", "code")
     if active_only:
         qs = qs.filter(is_active=True)
     by_parent: dict[int | None, list[CatalogueClass]] = {}
@@ -33,23 +33,36 @@ class _ClassTree(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from _class_choices(self.field.active_only)
+        yield from _class_choices(self.queryset, self.field.active_only)
 
     def __len__(self) -> int:
         return self.queryset.count() + (self.field.empty_label is not None)
 
 
 class ClassField(forms.ModelChoiceField):
-    """A catalogue class, offered as the tree (sub-classes indented under their top class)."""
+    """A catalogue class, offered as the tree (sub-classes indented under their top class). Offers and
+    accepts nothing until the form is given the user's classes (``ScopedClasses``): the shared 总目录 and
+    the classes of the user's own regions, never another county's."""
 
     iterator = _ClassTree
 
     def __init__(self, *, active_only: bool = True, **kwargs):
         self.active_only = active_only
-        super().__init__(queryset=CatalogueClass.objects.all(), **kwargs)
+        super().__init__(queryset=CatalogueClass.objects.none(), **kwargs)
 
 
-class DocumentFilterForm(forms.Form):
+class ScopedClasses(forms.Form):
+    """A form with catalogue-class pickers: ``classes`` (``archives.selectors.classes_for(user)``) is
+    what every ClassField of the form offers and accepts."""
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, ClassField):
+                field.queryset = classes
+
+
+class DocumentFilterForm(ScopedClasses):
     q = forms.CharField(
         label="搜索",
         required=False,
@@ -69,7 +82,7 @@ class DocumentFilterForm(forms.Form):
     status = forms.ChoiceField(label="状态", required=False, choices=ALL + DocumentStatus.choices)
 
 
-class FilingFields(forms.Form):
+class FilingFields(ScopedClasses):
     catalogue_class = ClassField(label="档案分类", required=False, empty_label="（未分类）")
     retention = forms.ChoiceField(
         label="保管期限", choices=Retention.choices, initial=Retention.PERMANENT, required=False
@@ -166,7 +179,7 @@ class CatalogueClassForm(forms.Form):
             )
 
 
-class CatalogueExportForm(forms.Form):
+class CatalogueExportForm(ScopedClasses):
     region = forms.ModelChoiceField(label="行政区划", queryset=None, required=False, empty_label=None)
     cls = ClassField(label="分目录", required=False, active_only=False, empty_label="总目录（全部类目）")
     year = forms.IntegerField(label="年度", required=False, min_value=1949, max_value=2100)

@@ -105,3 +105,62 @@ def test_own_staff_edit_through_the_page(client, office_staff, own_class, region
     assert own_class.name == "专题改"
     entry = AuditEntry.objects.get(action="档案分类.修改")
     assert entry.actor == office_staff and entry.region == region and entry.after == {"name": "专题改"}
+
+
+def test_pickers_offer_shared_and_own_classes_only(client, own_class, other_staff, office_staff):
+    """The document forms' class pickers (register, edit, filter, catalogue export) offer the shared
+    总目录 and the user's own regions' classes; another county's class is neither offered nor accepted."""
+    pages = [
+        reverse("archives:document_create"),
+        reverse("archives:document_list"),
+        reverse("archives:catalogue"),
+    ]
+    client.force_login(other_staff)
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "0101" in page and "专题" not in page, url
+    client.force_login(office_staff)
+    assert all("专题" in client.get(url).content.decode() for url in pages)
+
+
+def test_another_countys_class_refused_on_filing(client, own_class, other_staff, other_region):
+    client.force_login(other_staff)
+    before = AuditEntry.objects.count()
+    response = client.post(
+        reverse("archives:document_create"),
+        {
+            "region": other_region.pk,
+            "number": "安编发〔2021〕1号",
+            "title": "借用分类",
+            "kind": "编委文件",
+            "catalogue_class": own_class.pk,
+            "retention": "永久",
+        },
+    )
+    assert response.status_code == 400 and "catalogue_class" in response.context["form"].errors
+    assert AuditEntry.objects.count() == before
+    with pytest.raises(ValidationError) as refused:  # the service refuses it on every path
+        services.document_create(
+            region=other_region,
+            number="安编发〔2021〕2号",
+            title="借用分类",
+            catalogue_class=own_class,
+            actor=None,
+        )
+    assert "其他区划" in str(refused.value)
+
+
+def test_a_document_can_be_moved_to_another_countys_class_by_no_one(region, own_class, other_region):
+    other_class = services.catalogue_class_create(
+        code="0798",
+        name="他县专题",
+        parent=CatalogueClass.objects.get(code="07"),
+        region=other_region,
+        actor=None,
+    )
+    document = services.document_create(region=region, number="漳编发〔2021〕9号", title="文件", actor=None)
+    with pytest.raises(ValidationError):
+        services.document_update(document=document, actor=None, catalogue_class=other_class)
+    services.document_update(document=document, actor=None, catalogue_class=own_class)
+    document.refresh_from_db()
+    assert document.catalogue_class == own_class

@@ -48,6 +48,8 @@ def target_region(target) -> int:
     region = getattr(target, "region_id", None)
     if region is None and hasattr(target, "document"):
         return target.document.region_id
+    if region is None and hasattr(target, "campaign_unit"):
+        return target.campaign_unit.campaign.region_id
     if region is None:
         return target.answer.finding.region_id
     return region
@@ -122,3 +124,25 @@ def test_upload_error_workbook(client, region, office_staff, other_office_staff)
         target=upload,
         expect=b"PK",
     )
+
+
+def test_campaign_attachment(client, unit_a, office_staff, supervisor, liaison_a, liaison_b):
+    """A unit's campaign material: its liaison and the office of the region read it (audited); another
+    unit's liaison gets 404; the unit page links it."""
+    from tests.builders.campaign import campaign_objects
+    from verification.campaign import services as cs
+
+    cu = campaign_objects(unit_a)["campaign_unit"]
+    item = cs.attachment_add(cu=cu, upload=SimpleUploadedFile("花名册.pdf", PDF), actor=liaison_a)
+    AuditEntry.objects.filter(action="下载").delete()
+    url = reverse("verification:cu_attachment", args=[item.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    check(client, url, allowed=liaison_a, other=liaison_b, filename="花名册.pdf", target=item, expect=b"%PDF")
+    for reader in (office_staff, supervisor):
+        client.force_login(reader)
+        assert body(client.get(url)).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="下载", target_id=str(item.pk)).count() == 3
+    client.force_login(liaison_a)
+    page = client.get(reverse("verification:cu_detail", args=[cu.pk])).content.decode()
+    assert url in page

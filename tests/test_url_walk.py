@@ -102,6 +102,7 @@ PK_KIND = {
     "verification:cu_selfcheck": "campaign_unit",
     "verification:cu_selfcheck_pdf": "campaign_unit",
     "verification:campaign_units": "campaign",
+    "verification:cu_attachment": "campaign_attachment",
 }
 for _app in (registration_walk, supervision_walk, yearbook_walk, keytasks_walk):
     PK_KIND |= _app.URL_PK_KIND

@@ -76,9 +76,16 @@ def _duplicate_check(*, region, issuer: str, number: str, year: int | None, excl
         )
 
 
-def _check_filing(*, box_number: str, volume_number: str, catalogue_class: CatalogueClass | None) -> None:
+def _check_filing(
+    *, box_number: str, volume_number: str, catalogue_class: CatalogueClass | None, region
+) -> None:
+    """Box before volume; an active class, shared (总目录) or of the Document's own region."""
     if volume_number and not box_number:
         raise ValidationError({"box_number": "填写卷号时必须同时填写盒号。"})
+    if catalogue_class is not None and catalogue_class.region_id not in (None, getattr(region, "pk", region)):
+        raise ValidationError(
+            {"catalogue_class": f"档案分类“{catalogue_class}”属于其他区划，不能用于本区划的文件。"}
+        )
     if (
         catalogue_class is not None
         and not CatalogueClass.objects.filter(pk=catalogue_class.pk, is_active=True).exists()
@@ -116,7 +123,9 @@ def document_create(
         raise ValidationError({"issued_on": "发文日期不能晚于今天。"})
     year = document_year(number, issued_on)
     box_number, volume_number = clean_cell(box_number), clean_cell(volume_number)
-    _check_filing(box_number=box_number, volume_number=volume_number, catalogue_class=catalogue_class)
+    _check_filing(
+        box_number=box_number, volume_number=volume_number, catalogue_class=catalogue_class, region=region
+    )
     _duplicate_check(region=region, issuer=issuer, number=number, year=year)
     doc = Document(
         region=region,
@@ -188,7 +197,12 @@ def document_update(*, document: Document, actor, reason: str = "", **changes) -
         setattr(doc, name, value)
     doc.year = document_year(doc.number, doc.issued_on)
     new_class = doc.catalogue_class if doc.catalogue_class_id != before["catalogue_class"] else None
-    _check_filing(box_number=doc.box_number, volume_number=doc.volume_number, catalogue_class=new_class)
+    _check_filing(
+        box_number=doc.box_number,
+        volume_number=doc.volume_number,
+        catalogue_class=new_class,
+        region=doc.region_id,
+    )
     _duplicate_check(region=doc.region, issuer=doc.issuer, number=doc.number, year=doc.year, exclude=doc.pk)
     doc.save()
     old, new = audit.diff(before, audit.snapshot(doc, DOCUMENT_FIELDS + FILING_FIELDS))

@@ -22,7 +22,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     context = {
         "tree": selectors.catalogue_tree(request.user),
         "unfiled": selectors.unfiled_count(request.user),
-        "export_form": CatalogueExportForm(regions=regions, initial={"region": regions.first()}),
+        "export_form": CatalogueExportForm(
+            regions=regions, classes=selectors.classes_for(request.user), initial={"region": regions.first()}
+        ),
         "title": "档案分类目录",
     }
     return render(request, "archives/catalogue.html", context)
@@ -115,7 +117,9 @@ def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("pdf", "xlsx"):
         raise Http404("不支持的导出格式。")
     regions = selectors.office_regions(request.user)
-    form = CatalogueExportForm(request.GET or None, regions=regions)
+    form = CatalogueExportForm(
+        request.GET or None, regions=regions, classes=selectors.classes_for(request.user)
+    )
     d = form.cleaned_data if form.is_valid() else {}
     region = d.get("region") or regions.first()
     if region is None:

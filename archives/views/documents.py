@@ -27,7 +27,7 @@ def _crumbs(document=None):
 def document_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "liaise"):
         require(request.user, "view_registry")
-    form = DocumentFilterForm(request.GET or None)
+    form = DocumentFilterForm(request.GET or None, classes=selectors.classes_for(request.user))
     data = form.cleaned_data if form.is_valid() else {}
     page = paginate(request, selectors.document_list(request.user, data))
     return render(request, "archives/document_list.html", {"form": form, "page": page})
@@ -47,7 +47,11 @@ def document_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "edit_registry")
     regions = selectors.office_regions(request.user)
     form = DocumentCreateForm(
-        request.POST or None, request.FILES or None, regions=regions, initial={"region": regions.first()}
+        request.POST or None,
+        request.FILES or None,
+        regions=regions,
+        classes=selectors.classes_for(request.user),
+        initial={"region": regions.first()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,7 +73,9 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "已撤回的文件不能修改。")
         return redirect("archives:document_detail", pk=pk)
     initial = {name: getattr(document, name) for name in services.EDITABLE_FIELDS}
-    form = DocumentEditForm(request.POST or None, initial=initial)
+    form = DocumentEditForm(
+        request.POST or None, initial=initial, classes=selectors.classes_for(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

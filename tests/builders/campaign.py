@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.builders.findings import csv_upload
@@ -123,4 +124,6 @@ def campaign_objects(unit) -> dict:
 
     staff = make_user("c_staff", Role.OFFICE_STAFF, regions=[unit.region])
     campaign = make_campaign(unit.region, staff, name="URL走查核查")
-    return {"campaign": campaign, "campaign_unit": CampaignUnit.objects.get(campaign=campaign, unit=unit)}
+    cu = CampaignUnit.objects.get(campaign=campaign, unit=unit)
+    attachment = cs.attachment_add(cu=cu, upload=SimpleUploadedFile("材料.pdf", b"%PDF-1.4\n"), actor=staff)
+    return {"campaign": campaign, "campaign_unit": cu, "campaign_attachment": attachment}

@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("campaigns/<int:pk>/close/", campaign_actions.campaign_close, name="campaign_close"),
     path("campaign-units/<int:pk>/", units.cu_detail, name="cu_detail"),
     path("campaign-units/<int:pk>/attachments/add/", units.cu_attach, name="cu_attach"),
+    path("campaign-attachments/<int:pk>/", units.cu_attachment, name="cu_attachment"),
     path("campaign-units/<int:pk>/proposals/add/", units.cu_propose, name="cu_propose"),
     path("campaign-units/<int:pk>/proposals/decide/", units.cu_decide, name="cu_decide"),
     path("campaign-units/<int:pk>/notice/post/", units.cu_notice_post, name="cu_notice_post"),

@@ -10,6 +10,7 @@
 """
 
 from verification.campaign.selectors.access import (
+    attachment_for,
     campaign_for,
     campaign_unit_for,
     campaign_units_for,
@@ -60,6 +61,7 @@ from verification.campaign.selectors.snapshots import build_snapshots, units_in_
 from verification.campaign.selectors.units import COUNTY_SEAT, UnitRow, townships, unit_rows
 
 __all__ = [
+    "attachment_for",
     "COUNTY_SEAT",
     "ITEM_ANSWERS",
     "MIN_ONSITE",

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from bianzhi.roles import can
 from units.selectors import liaison_unit_ids, regions_for
-from verification.campaign.models import Campaign, CampaignUnit
+from verification.campaign.models import Campaign, CampaignAttachment, CampaignUnit
 
 
 def campaigns_for(user) -> QuerySet[Campaign]:
@@ -39,6 +39,19 @@ def campaign_unit_for(user, pk: int) -> CampaignUnit:
         return campaign_units_for(user).select_related("campaign", "campaign__region", "unit").get(pk=pk)
     except (CampaignUnit.DoesNotExist, ValueError):
         raise Http404("没有找到该核查单位。") from None
+
+
+def attachment_for(user, pk: int) -> CampaignAttachment:
+    """A file attached to a campaign unit (or one of its visits) the user may see: the office of the
+    campaign's region, or the unit's liaison. Anyone else: 404."""
+    try:
+        return (
+            CampaignAttachment.objects.filter(campaign_unit__in=campaign_units_for(user))
+            .select_related("campaign_unit__campaign__region")
+            .get(pk=pk)
+        )
+    except (CampaignAttachment.DoesNotExist, ValueError):
+        raise Http404("没有找到该附件。") from None
 
 
 def is_writer(actor, region) -> bool:

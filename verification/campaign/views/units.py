@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bianzhi.downloads import item_download
 from bianzhi.lib.http import download
 from bianzhi.lib.pdf import render_pdf
 from bianzhi.roles import require
@@ -99,6 +100,13 @@ def _action(
         to=("verification:cu_detail", cu.pk),
         invalid=lambda bound: unit_page_response(request, cu, {name: bound}),
     )
+
+
+def cu_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A campaign attachment (self-check material, a paper return's scan, a visit's photo): the office
+    of the campaign's region or the unit's liaison; audited (下载)."""
+    item = sel.attachment_for(request.user, pk)
+    return item_download(item, actor=request.user, region=item.campaign_unit.campaign.region)
 
 
 def cu_attach(request: HttpRequest, pk: int) -> HttpResponse:
