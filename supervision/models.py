@@ -110,7 +110,7 @@ class Report(models.Model):
     answer_way = models.CharField("答复方式", max_length=10, choices=AnswerWay.choices, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
     documents = models.ManyToManyField(
-        "archives.Document", blank=True, related_name="+", verbose_name="形成的文件"
+        "archives.Document", blank=True, related_name="supervision_reports", verbose_name="形成的文件"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -435,7 +435,7 @@ class Accountability(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="supervision_accountability",
         verbose_name="问责文件",
     )
     note = models.TextField("说明", blank=True)

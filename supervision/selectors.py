@@ -70,8 +70,22 @@ def reporter(user, report: Report) -> dict[str, str]:
 # ---- scope -----------------------------------------------------------------------------------------------
 
 
+def today() -> dt.date:
+    return timezone.localdate()
+
+
 def office_regions(user):
     return regions_for(user)
+
+
+def page_region(user, wanted=None):
+    """The region an office page is about: ``wanted`` (an id) among the user's regions, else the first;
+    404 when the user has none (or asks for another)."""
+    regions = regions_for(user)
+    region = _one(regions, wanted, "区划") if wanted else regions.first()
+    if region is None:
+        raise Http404("没有可查看的区划。")
+    return region
 
 
 def is_liaison_of(user, unit) -> bool:
@@ -332,14 +346,12 @@ def attachment_for(user, pk) -> Attachment:
     """A questionnaire's or 整改 evidence's file, through its parent's scope."""
     qs = Attachment.objects.filter(
         Q(questionnaire__in=questionnaires_for(user)) | Q(evidence__notice__in=notices_for(user))
-    ).select_related("questionnaire__inspection", "evidence__notice")
+    ).select_related("questionnaire__inspection__region", "evidence__notice__region")
     return _one(qs, pk, "附件")
 
 
 def region_of_attachment(item: Attachment):
-    return (
-        item.questionnaire.inspection.region_id if item.questionnaire_id else item.evidence.notice.region_id
-    )
+    return item.questionnaire.inspection.region if item.questionnaire_id else item.evidence.notice.region
 
 
 # ---- statistics --------------------------------------------------------------------------------------------
