@@ -7,16 +7,22 @@ neutralises formula-like text (``bianzhi.lib.xlsx``).
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.db.models import QuerySet, Sum
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 
 from bianzhi import audit
 from bianzhi.lib.idnumbers import mask_id
-from bianzhi.lib.xlsx import SheetSpec, workbook_bytes, write_workbook
+from bianzhi.lib.text import neutralise_formula
+from bianzhi.lib.xlsx import HEADER_FILL, HEADER_FONT, SheetSpec, workbook_bytes, write_workbook
 from bianzhi.models import Region
 from bianzhi.roles import actor_name
 from ledgers.models import POST_PREFIX, TYPE_PREFIX, EstablishmentRow, LimitLedgerEntry, UnitLedgerEntry
@@ -26,6 +32,7 @@ from units.imports import STAFF_HEADERS
 from units.models import Person, Quota, UnitEvent
 
 ITER = 2000
+NEGATIVE_FONT = Font(color="B00000")
 LIMIT_FILE, UNIT_FILE, ELECTRONIC_FILE = "限额台账.xlsx", "单位台账.xlsx", "电子台账.xlsx"
 
 TABLE_ONE_HEADERS = (
@@ -39,6 +46,12 @@ TABLE_ONE_HEADERS = (
         "内设机构领导核定数",
         "内设机构领导实配数",
     ]
+)
+# 表一 as offices print it: two header rows, the figures of each 编制类型 and 职数类别 under its name.
+TABLE_ONE_GROUPS: list[tuple[str, list[str]]] = (
+    [("", ["机构名称", "机构性质"])]
+    + [(t, ["核定数", "实有数", "空编数"]) for t in ESTABLISHMENT_ORDER]
+    + [(f"{c}职数", ["核定数", "实配数"]) for c in PostCategory.values]
 )
 UNIT_LEDGER_HEADERS = [
     "机构名称",
@@ -105,6 +118,98 @@ def table_one_rows(rows: QuerySet[EstablishmentRow]) -> Iterator[list]:
             out += [approved, occupied, approved - occupied]
         out += list(rest[2 * len(ESTABLISHMENT_ORDER) :])
         yield out
+
+
+def table_one_totals(rows: Iterable[list]) -> list[int]:
+    """The 合计 row of 表一: the sum of each figure column (after name and nature)."""
+    totals: list[int] = []
+    for row in rows:
+        figures = row[2:]
+        if not totals:
+            totals = [0] * len(figures)
+        for i, v in enumerate(figures):
+            totals[i] += v or 0
+    return totals or [0] * (len(TABLE_ONE_HEADERS) - 2)
+
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="center", wrap_text=True)
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+TABLE_ONE_FIRST_ROW = 6  # title, information line, two header rows, 合计, then the units
+
+
+def table_one_workbook(qs: QuerySet[EstablishmentRow], *, region: str, as_of, exported_by: str) -> bytes:
+    """表一 as offices print it: title, region and date, two header rows per 编制类型 and 职数类别, a 合计
+    row, names wrapped; A3 landscape fitted to the width, the header rows printed on every page (print
+    titles), panes frozen below the header and right of the names. Formula-like text is neutralised."""
+    rows = list(table_one_rows(qs))
+    book = Workbook()
+    ws = book.active
+    ws.title = "表一"
+    ncols = 1 + len(TABLE_ONE_HEADERS)
+    last = get_column_letter(ncols)
+    ws["A1"] = "机构编制电子台账 表一 机构编制基本情况"
+    ws["A1"].font, ws["A1"].alignment = Font(bold=True, size=16), Alignment(horizontal="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws["A2"] = (
+        f"区划：{region or '—'}　　数据截至：{as_of:%Y年%m月%d日}　　共 {len(rows)} 个单位　　空编数为负数表示超编"
+    )
+    ws.merge_cells(f"A2:{last}2")
+    # two header rows: 序号, 机构名称, 机构性质 span both; each group spans its figures
+    header = ws.iter_rows(min_row=3, max_row=4, min_col=1, max_col=ncols)
+    for line in header:
+        for c in line:
+            c.font, c.fill, c.alignment, c.border = HEADER_FONT, HEADER_FILL, CENTRE, BORDER
+    for col, text in ((1, "序号"), (2, "机构名称"), (3, "机构性质")):
+        ws.cell(row=3, column=col, value=text)
+        ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+    col = 4
+    for group, labels in TABLE_ONE_GROUPS[1:]:
+        ws.cell(row=3, column=col, value=group)
+        ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + len(labels) - 1)
+        for i, label in enumerate(labels):
+            ws.cell(row=4, column=col + i, value=label)
+        col += len(labels)
+    total = ["", "合计", "", *table_one_totals(rows)]
+    body = [total] + [[i, neutralise_formula(r[0]), r[1], *r[2:]] for i, r in enumerate(rows, start=1)]
+    for r, values in enumerate(body, start=5):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.border = BORDER
+            if c == 2:
+                cell.alignment = WRAP
+            elif c > 3 and isinstance(value, int) and value < 0:
+                cell.font = NEGATIVE_FONT
+        if r == 5:
+            for c in range(1, ncols + 1):
+                ws.cell(row=r, column=c).fill = TOTAL_FILL
+                ws.cell(row=r, column=c).font = HEADER_FONT
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 32
+    ws.column_dimensions["C"].width = 12
+    for c in range(4, ncols + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 7.5
+    ws.row_dimensions[3].height = 30
+    ws.freeze_panes = "D5"
+    ws.print_title_rows = "3:4"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.left.text = f"导出：{exported_by}" if exported_by else ""
+    ws.oddFooter.right.text = "第 &P 页 共 &N 页"
+    info = book.create_sheet("导出说明")
+    info.append(["导出人", exported_by])
+    info.append(["导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
+    book.properties.creator = exported_by or "机构编制管理系统"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _json(value) -> str:
@@ -305,9 +410,11 @@ def _jsonable(filters: dict | None) -> dict:
     }
 
 
-def download_bytes(sheets: list[SheetSpec], filename: str, *, actor, target=None, filters=None) -> bytes:
-    """A ledger workbook for a web download, stamped with the exporter and audited with its filters."""
-    data = workbook_bytes(sheets, exported_by=actor_name(actor))
+def download_bytes(sheets, filename: str, *, actor, target=None, filters=None) -> bytes:
+    """A ledger workbook for a web download, stamped with the exporter and audited with its filters.
+    ``sheets``: the sheets to write, or a function that builds the workbook from the exporter's name."""
+    exported_by = actor_name(actor)
+    data = sheets(exported_by) if callable(sheets) else workbook_bytes(sheets, exported_by=exported_by)
     audit.record(
         actor=actor,
         action="台账.导出",

@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
-from ledgers.models import EstablishmentRow, LedgerCheck, LimitLedgerEntry, UnitLedgerEntry
+from ledgers.models import (
+    POST_PREFIX,
+    TYPE_PREFIX,
+    EstablishmentRow,
+    LedgerCheck,
+    LimitLedgerEntry,
+    UnitLedgerEntry,
+)
 from units.choices import ESTABLISHMENT_ORDER, LimitType, PostCategory, UnitStatus
 from units.models import Person, UnitEvent
 from units.selectors import people_for, regions_for, units_for
@@ -134,3 +142,36 @@ def cells(row: EstablishmentRow) -> list[int]:
     for c in PostCategory.values:
         out += list(row.posts(c))
     return out
+
+
+def totals(qs: QuerySet[EstablishmentRow]) -> list[int]:
+    """The 合计 row of 表一 over the whole filtered table (not one page), in the order of ``cells``."""
+    fields = [f"{TYPE_PREFIX[t]}_{s}" for t in ESTABLISHMENT_ORDER for s in ("approved", "occupied")]
+    fields += [f"{POST_PREFIX[c]}_{s}" for c in PostCategory.values for s in ("approved", "held")]
+    sums = qs.order_by().aggregate(**{f: Sum(f) for f in fields})
+    out = []
+    for t in ESTABLISHMENT_ORDER:
+        approved, occupied = sums[f"{TYPE_PREFIX[t]}_approved"] or 0, sums[f"{TYPE_PREFIX[t]}_occupied"] or 0
+        out += [approved, occupied, approved - occupied]
+    for c in PostCategory.values:
+        out += [sums[f"{POST_PREFIX[c]}_approved"] or 0, sums[f"{POST_PREFIX[c]}_held"] or 0]
+    return out
+
+
+def region_label(user) -> str:
+    """The names of the regions whose ledgers the user reads, for the head of a print (a liaison: the
+    regions of their units)."""
+    names = list(regions_for(user).order_by("code").values_list("name", flat=True))
+    if not names:
+        names = sorted(set(units_for(user).values_list("region__name", flat=True)))
+    return "、".join(names)
+
+
+def size(qs: QuerySet) -> int:
+    """How many rows a table's print will hold."""
+    return qs.count()
+
+
+def today() -> dt.date:
+    """The date a ledger's print or workbook states its figures at (the ledgers are current)."""
+    return timezone.localdate()

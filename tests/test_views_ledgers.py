@@ -125,8 +125,11 @@ def test_excel_exports_are_audited_and_match_the_ledger(client, county, office_s
     response = client.get(reverse("ledgers:table_export", args=["one", "xlsx"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     book = openpyxl.load_workbook(__import__("io").BytesIO(response.content))
-    assert [c.value for c in book["表一"][1]][:3] == ["机构名称", "机构性质", "行政编制核定数"]
-    assert [c.value for c in book["表一"][2]][:5] == ["漳县财政局", "行政机关", 5, 1, 4]
+    # 表一 in the layout offices print (issue 15): title, information line, two header rows, 合计, units
+    sheet = book["表一"]
+    assert [c.value for c in sheet[3]][:4] == ["序号", "机构名称", "机构性质", "行政编制"]
+    assert [c.value for c in sheet[4]][3:6] == ["核定数", "实有数", "空编数"]
+    assert [c.value for c in sheet[6]][:6] == [1, "漳县财政局", "行政机关", 5, 1, 4]
     entry = AuditEntry.objects.get(action="台账.导出")
     assert entry.actor == office_staff and "表一" in entry.target_repr
     for url in export_urls(county[0]):
@@ -152,18 +155,18 @@ def test_pdf_export_is_audited(client, county, office_staff):
     assert client.get(reverse("ledgers:table_export", args=["one", "doc"])).status_code == 404
 
 
-def test_a_truncated_pdf_says_so(client, office_staff, unit_a, monkeypatch, tmp_path):
+def test_a_long_roster_prints_every_row(client, office_staff, unit_a, tmp_path):
+    """The old 1,000-row cut (PDF_MAX_ROWS) is gone: every person is in the PDF (issue 15)."""
     import subprocess
 
     from tests.builders.registry import make_person
 
     for _ in range(3):
         make_person(unit_a)
-    monkeypatch.setattr("ledgers.prints.PDF_MAX_ROWS", 2)
     client.force_login(office_staff)
     response = client.get(reverse("ledgers:table_export", args=["three", "pdf"]))
     assert response["Content-Type"] == "application/pdf"
     path = tmp_path / "t.pdf"
-    path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert "只打印前 2 行" in text
+    assert "以上共 3 人" in text and "只打印前" not in text
