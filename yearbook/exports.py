@@ -57,7 +57,7 @@ def _page_setup(ws, table: dict, width: int, last_row: int) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW + 1}"
     ws.print_area = f"A1:{get_column_letter(width)}{last_row}"
-    ws.freeze_panes = ws.cell(HEAD_ROW + 2, table["text_cols"] + 1)
+    ws.freeze_panes = f"{get_column_letter(min(table['text_cols'] + 1, width))}{HEAD_ROW + 2}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 

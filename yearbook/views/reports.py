@@ -43,7 +43,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 def report_generate(request: HttpRequest) -> HttpResponse:
     require(request.user, "edit_registry")
-    form = GenerateForm(request.POST or None, regions=selectors.office_regions(request.user))
+    form = GenerateForm(
+        request.POST if request.method == "POST" else None, regions=selectors.office_regions(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -109,7 +111,7 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     require(request.user, "edit_registry", region=report.region_id)
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_submit(report=report, actor=request.user, confirmed=form.cleaned_data["confirm"])
