@@ -57,7 +57,9 @@ def application_create(request: HttpRequest) -> HttpResponse:
         if request.method == "GET"
         else None
     )
-    form = ApplicationCreateForm(request.POST or None, initial=initial, units=units)
+    form = ApplicationCreateForm(
+        request.POST if request.method == "POST" else None, initial=initial, units=units
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -112,7 +114,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for(request.user, pk)
     _require_filer(request.user, application)
     initial = {**application.data, "explanation": application.explanation}
-    form = ApplicationEditForm(request.POST or None, initial=initial, kind=application.kind)
+    form = ApplicationEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, kind=application.kind
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(
@@ -135,7 +139,11 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for(request.user, pk)
     _require_filer(request.user, application)
-    form = AttachForm(request.POST or None, request.FILES or None, materials=application.materials)
+    form = AttachForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        materials=application.materials,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.attachment_add(
@@ -170,7 +178,8 @@ def _action(
     else:
         _require_filer(request.user, application)
     form = form_class(
-        request.POST or None, **({"materials": application.materials} if form_kw.get("materials") else {})
+        request.POST if request.method == "POST" else None,
+        **({"materials": application.materials} if form_kw.get("materials") else {}),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -65,7 +65,7 @@ def record_cancel_notice(request: HttpRequest, pk: int) -> HttpResponse:
 def record_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_for(request.user, pk)
     require(request.user, "register_units", region=record.region_id)
-    form = ReissueForm(request.POST or None)
+    form = ReissueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_reissue(

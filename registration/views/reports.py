@@ -50,7 +50,7 @@ def report_year(request: HttpRequest) -> HttpResponse:
     region = selectors.region_of(request.user, 0)
     if region is None:
         raise Http404("您没有所属区划。")
-    form = YearForm(request.POST or None)
+    form = YearForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             row = services.report_year_set(region=region, actor=request.user, **form.cleaned_data)
@@ -73,7 +73,10 @@ def report_fill(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if not 2000 <= year < timezone.localdate().year:
         raise Http404("报告年度无效。")
     report = selectors.report_of(record, year)
-    form = ReportForm(request.POST or None, instance=report or AnnualReport(capital=record.capital))
+    form = ReportForm(
+        request.POST if request.method == "POST" else None,
+        instance=report or AnnualReport(capital=record.capital),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_save(
@@ -127,7 +130,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _decide(request, pk, form_class, call, done, title) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     require(request.user, "register_units", region=report.region_id)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             call(report, form.cleaned_data)
