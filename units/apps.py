@@ -7,6 +7,8 @@ class UnitsConfig(AppConfig):
     verbose_name = "机构编制"
 
     def ready(self) -> None:
+        from units import alerts
         from units.services import timeliness
 
         timeliness.connect()  # 逾期登记 flags follow a newly entered calendar year
+        alerts.register()  # the registry's warnings (预警) and the home page's inbox panel

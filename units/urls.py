@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from units.views import dashboard, people, reform, requests, units, workbooks
+from units.views import alerts, dashboard, people, reform, requests, units, workbooks
 
 app_name = "units"
 urlpatterns: list = [
@@ -45,4 +45,5 @@ urlpatterns: list = [
     path("people/<int:pk>/card/", requests.person_card, name="person_card"),
     path("organ-limits/", requests.organ_limits, name="organ_limits"),
     path("late-records/", requests.late_movements, name="late_movements"),
+    path("alerts/", alerts.alert_list, name="alert_list"),
 ]

@@ -548,3 +548,46 @@ class UnitReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_unit} 核查情况报告"
+
+
+class JointRound(models.IntegerChoices):
+    """The two joint checks of a year with 组织/财政/人社 (the city rules: every June and November); the
+    value is the month the check is planned in by default."""
+
+    JUNE = 6, "6月联合检查"
+    NOVEMBER = 11, "11月联合检查"
+
+
+class JointCheckSchedule(models.Model):
+    """One of a region's two joint checks of a year: the planned date (default the 1st of June or
+    November; office staff may move it within the year), the 联合检查 campaign started for it, and its
+    results kept once that campaign is closed (``results``: units, 核定/实有/空编 totals, findings,
+    corrections adopted — the campaign's county figures at closing). A row exists once the date is set
+    or the check started; until then the calendar shows the default."""
+
+    region = models.ForeignKey("bianzhi.Region", on_delete=models.PROTECT, verbose_name="区划")
+    year = models.PositiveSmallIntegerField("年度")
+    round = models.PositiveSmallIntegerField("批次", choices=JointRound.choices)
+    planned_on = models.DateField("计划日期")
+    campaign = models.OneToOneField(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_schedule",
+        verbose_name="联合检查",
+    )
+    results = models.JSONField("检查结果", default=dict, blank=True)
+    results_kept_at = models.DateTimeField("结果记录时间", null=True, blank=True)
+    updated_by = user_fk("修改人", related_name="+")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "联合检查计划"
+        ordering = ["region", "year", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year", "round"], name="joint_check_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.get_round_display()}"
