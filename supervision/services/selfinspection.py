@@ -24,15 +24,20 @@ from units.services.common import authorize_unit
 
 
 @transaction.atomic
-def self_inspection_open(*, region, year: int, deadline: dt.date, actor, note: str = "") -> SelfInspection:
+def self_inspection_open(
+    *, region, year: int, deadline: dt.date, actor, note: str = "", opened_on: dt.date | None = None
+) -> SelfInspection:
     """Open year ``year``'s self-inspection of the region: a questionnaire (every line unanswered) for
-    every live 法人 unit. Once per region and year. Office writers; audited."""
+    every live 法人 unit. Once per region and year. ``opened_on`` (default today, never later) records a
+    self-inspection the office started on paper before. Office writers; audited."""
     authorize(actor, "supervise", region=region)
-    opened = today()
-    if not 2000 <= year <= opened.year + 1:
+    opened = opened_on or today()
+    if opened > today():
+        fail("开始日期不能晚于今天。", "opened_on")
+    if not 2000 <= year <= today().year + 1:
         fail("年度无效。", "year")
-    if deadline is None or deadline < opened:
-        fail("报送截止日期不能早于今天。", "deadline")
+    if deadline is None or deadline < (today() if opened_on is None else opened):
+        fail("报送截止日期不能早于开始日期或今天。", "deadline")
     if SelfInspection.objects.filter(region=region, year=year).exists():
         fail(f"{year}年度自查已经发起过。", "year")
     si = SelfInspection.objects.create(

@@ -11,8 +11,9 @@ from bianzhi.lib.http import add_errors
 from supervision import selectors
 
 
-def crumbs(*extra: tuple[str, str]) -> list[tuple[str, str]]:
-    return [("监督检查", reverse("supervision:index")), *extra]
+def crumbs(*extra: tuple[str, str], office: bool = True) -> list[tuple[str, str]]:
+    """首页 › 监督检查 › …; a liaison (``office=False``) has no 监督检查 overview to go back to."""
+    return [("监督检查", reverse("supervision:index")), *extra] if office else list(extra)
 
 
 def form_page(request: HttpRequest, form, *, title: str, crumbs, cancel: str, **extra) -> HttpResponse:

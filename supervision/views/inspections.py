@@ -142,8 +142,9 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- 整改通知书 -------------------------------------------------------------------------------------------------
 
 
-def _notice_crumbs():
-    return crumbs(("整改通知书", reverse("supervision:notice_list")))
+def _notice_crumbs(request=None):
+    office = request is None or can(request.user, "view_registry")
+    return crumbs(("整改通知书", reverse("supervision:notice_list")), office=office)
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
@@ -166,7 +167,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_for(request.user, pk)
     context = selectors.notice_page(notice) | {
         "title": f"整改通知书 {notice.number}",
-        "crumbs": _notice_crumbs(),
+        "crumbs": _notice_crumbs(request),
         "can_write": can(request.user, "supervise", region=notice.region_id),
         "is_liaison": selectors.is_liaison_of(request.user, notice.unit),
         "is_open": notice.status == NoticeStatus.OPEN,
@@ -198,7 +199,12 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("supervision:notice_detail", pk=pk)
     cancel = reverse("supervision:notice_detail", args=[pk])
     return form_page(
-        request, form, title="报送整改情况", subject=notice.number, crumbs=_notice_crumbs(), cancel=cancel
+        request,
+        form,
+        title="报送整改情况",
+        subject=notice.number,
+        crumbs=_notice_crumbs(request),
+        cancel=cancel,
     )
 
 

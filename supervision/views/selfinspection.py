@@ -23,17 +23,14 @@ from supervision.forms import (
 from supervision.views.common import crumbs, form_page, run
 
 
-def _crumbs(q=None):
-    if q is None or not can_office(q):
-        return crumbs(("年度自查", reverse("supervision:self_list")))
+def _crumbs(q=None, *, office: bool = True):
+    """The office goes back to the year's self-inspection; a liaison to their list of questionnaires."""
+    own = ("年度自查", reverse("supervision:self_list"))
+    if q is None or not office:
+        return crumbs(own, office=office)
     return crumbs(
-        ("年度自查", reverse("supervision:self_list")),
-        (f"{q.inspection.year}年度", reverse("supervision:self_detail", args=[q.inspection_id])),
+        own, (f"{q.inspection.year}年度", reverse("supervision:self_detail", args=[q.inspection_id]))
     )
-
-
-def can_office(q) -> bool:
-    return getattr(q, "_office", False)
 
 
 def self_list(request: HttpRequest) -> HttpResponse:
@@ -82,7 +79,7 @@ def self_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = selectors.questionnaire_for(request.user, pk)
-    q._office = can(request.user, "view_registry")
+    office = can(request.user, "view_registry")
     context = {
         "q": q,
         "rows": selectors.answer_rows(q),
@@ -92,7 +89,7 @@ def questionnaire_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reviewable": q.status == QuestionnaireStatus.SUBMITTED,
         "is_liaison": selectors.is_liaison_of(request.user, q.unit),
         "title": f"{q.unit.name} {q.inspection.year}年度自查表",
-        "crumbs": _crumbs(q),
+        "crumbs": _crumbs(q, office=office),
     }
     return render(request, "supervision/questionnaire_detail.html", context)
 
@@ -108,7 +105,6 @@ def _writer(request, q) -> bool:
 def questionnaire_fill(request: HttpRequest, pk: int) -> HttpResponse:
     q = selectors.questionnaire_for(request.user, pk)
     office = _writer(request, q)
-    q._office = office
     form = QuestionnaireForm(request.POST or None, rows=selectors.answer_rows(q), office=office)
     if request.method == "POST" and form.is_valid():
         submit = form.cleaned_data["submit"]
@@ -123,13 +119,19 @@ def questionnaire_fill(request: HttpRequest, pk: int) -> HttpResponse:
         if run(form, call):
             messages.success(request, "自查表已提交。" if submit else "自查表已保存（尚未提交）。")
             return redirect("supervision:questionnaire_detail", pk=pk)
-    context = {"q": q, "form": form, "office": office, "title": "填写自查表", "crumbs": _crumbs(q)}
+    context = {
+        "q": q,
+        "form": form,
+        "office": office,
+        "title": "填写自查表",
+        "crumbs": _crumbs(q, office=office),
+    }
     return render(request, "supervision/questionnaire_fill.html", context, status=400 if form.errors else 200)
 
 
 def questionnaire_attach(request: HttpRequest, pk: int) -> HttpResponse:
     q = selectors.questionnaire_for(request.user, pk)
-    q._office = _writer(request, q)
+    office = _writer(request, q)
     form = AttachForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         call = lambda: services.questionnaire_attach(  # noqa: E731
@@ -140,14 +142,18 @@ def questionnaire_attach(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("supervision:questionnaire_detail", pk=pk)
     cancel = reverse("supervision:questionnaire_detail", args=[pk])
     return form_page(
-        request, form, title="上传自查附件", subject=q.unit.name, crumbs=_crumbs(q), cancel=cancel
+        request,
+        form,
+        title="上传自查附件",
+        subject=q.unit.name,
+        crumbs=_crumbs(q, office=office),
+        cancel=cancel,
     )
 
 
 def questionnaire_review(request: HttpRequest, pk: int) -> HttpResponse:
     q = selectors.questionnaire_for(request.user, pk)
     require(request.user, "supervise", region=q.inspection.region_id)
-    q._office = True
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
