@@ -91,6 +91,13 @@ def _add_font(pdf) -> None:
     pdf._set_min_pdf_version("1.6")  # what add_font sets for a CID-keyed CFF font
 
 
+def warm() -> None:
+    """Parse the font once now (a worker process does it at its first print otherwise)."""
+    from fpdf import FPDF
+
+    _add_font(FPDF())
+
+
 def _forget(pdf) -> None:
     """fpdf2 memoises glyph look-ups with functools.cache on SubsetMap methods, which keeps every
     document's font (its widths, its subset outlines) alive for the life of the process: clear it."""
