@@ -5,6 +5,7 @@ applies the application to the registration record and files it into the 独立�
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -264,10 +265,11 @@ def application_return(
 
 
 @transaction.atomic
-def application_approve(*, application: Application, actor) -> Application:
+def application_approve(*, application: Application, actor, on: dt.date | None = None) -> Application:
     """核准 a submitted application with every material attached: 设立 registers the record (证书号, 有效期
     five years), 变更 changes it, 注销 cancels it. Files the approval (and the certificate or the 注销
-    notice) into the 事业单位登记管理 独立档案."""
+    notice) into the 事业单位登记管理 独立档案. ``on``: the approval day (default today; an earlier day
+    records an approval given on paper before the system), never later than today."""
     from registration import prints  # the certificate and notice of the approved record
 
     application = _lock(application)
@@ -283,6 +285,10 @@ def application_approve(*, application: Application, actor) -> Application:
     if application.kind != ApplicationKind.CANCEL:
         check_registry(unit, application.data)
     today = _today()
+    if on is not None:
+        if on > today:
+            _fail("核准日期不能晚于今天。")
+        today = on
     before = record_values(record, (*RECORD_FIELDS, "status", "certificate_number"))
     if application.kind == ApplicationKind.ESTABLISH:
         apply_data(record, application.data)
