@@ -405,3 +405,33 @@ def test_report_numbers_have_no_gaps(region, office_staff):
     numbers = [make_report(region, actor=office_staff).seq for _ in range(3)]
     assert numbers == [1, 2, 3] and Report.objects.count() == 3
     assert Notice.objects.count() == 0
+
+
+def test_a_paper_self_inspection_of_last_year_may_be_recorded_but_not_in_the_future(
+    region, unit_a, office_staff
+):
+    today = dt.date.today()
+    with pytest.raises(ValidationError, match="晚于今天"):
+        services.self_inspection_open(
+            region=region,
+            year=today.year,
+            opened_on=today + dt.timedelta(days=1),
+            deadline=today + dt.timedelta(days=9),
+            actor=office_staff,
+        )
+    with pytest.raises(ValidationError, match="截止日期"):
+        services.self_inspection_open(
+            region=region,
+            year=today.year - 1,
+            opened_on=dt.date(today.year - 1, 3, 1),
+            deadline=dt.date(today.year - 1, 2, 1),
+            actor=office_staff,
+        )
+    si = services.self_inspection_open(
+        region=region,
+        year=today.year - 1,
+        opened_on=dt.date(today.year - 1, 3, 1),
+        deadline=dt.date(today.year - 1, 4, 30),
+        actor=office_staff,
+    )
+    assert si.questionnaires.get().unit == unit_a
