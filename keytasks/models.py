@@ -22,7 +22,7 @@ class KeyTask(models.Model):
     starts_on = models.DateField("开始日期")
     due_on = models.DateField("计划完成日期")
     documents = models.ManyToManyField(
-        "archives.Document", blank=True, related_name="+", verbose_name="依据文件"
+        "archives.Document", blank=True, related_name="key_tasks", verbose_name="依据文件"
     )
     status = models.CharField("状态", max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     completed_on = models.DateField("完成日期", null=True, blank=True)
@@ -96,7 +96,7 @@ class ProgressEntry(models.Model):
     occurred_on = models.DateField("日期")
     text = models.TextField("工作进展")
     documents = models.ManyToManyField(
-        "archives.Document", blank=True, related_name="+", verbose_name="相关文件"
+        "archives.Document", blank=True, related_name="key_task_entries", verbose_name="相关文件"
     )
     recorded_by = user_fk("登记人", related_name="+")
     recorded_by_name = models.CharField("登记人姓名", max_length=100, blank=True)

@@ -459,3 +459,20 @@ def test_the_list_is_searchable_filterable_and_paginated(
     assert "共 56 条" in page or "第 1 / 2 页" in page
     page = client.get(reverse("keytasks:task_list"), {"status": "已完成"}).content.decode()
     assert "没有符合条件的重点工作" in page
+
+
+def test_a_cited_document_counts_its_key_tasks_and_entries(region, office_staff):
+    from archives.services import citations
+
+    doc = make_document(region, "漳编发〔2021〕3号", actor=office_staff)
+    task = make_task(region, actor=office_staff, document_numbers=doc.number)
+    progress_add(
+        task=task,
+        occurred_on=dt.date(2021, 2, 1),
+        text="印发。",
+        document_numbers=doc.number,
+        actor=office_staff,
+        today=TODAY,
+    )
+    cited = citations(doc)
+    assert cited["重点工作"] == 1 and cited["工作进展"] == 1

@@ -99,7 +99,8 @@ def task_create(
 @transaction.atomic
 def defaults_create(*, region, actor, today: dt.date | None = None) -> list[KeyTask]:
     """The four key tasks every region keeps (机构改革, 事业单位分类改革, 实名制, 核查), those not yet in
-    the ledger, running from today to the end of the year. Audited per task."""
+    the ledger, running from today to the end of the year, their usual stages planned one after another
+    over that time (the office changes them as it plans). Audited per task."""
     authorize(actor, "edit_registry", region=region)
     start = _today(today)
     made = []
@@ -119,9 +120,20 @@ def defaults_create(*, region, actor, today: dt.date | None = None) -> list[KeyT
                 actor=actor,
             )
         )
+        _spread(made[-1])
     if not made:
         _fail("默认的四项重点工作都已建立。")
     return made
+
+
+def _spread(task: KeyTask) -> None:
+    """Plan the stages one after another over the task's time, in equal parts."""
+    stages = list(task.stages.order_by("order"))
+    days = (task.due_on - task.starts_on).days + 1
+    for i, stage in enumerate(stages):
+        stage.planned_start = task.starts_on + dt.timedelta(days=days * i // len(stages))
+        stage.planned_end = task.starts_on + dt.timedelta(days=days * (i + 1) // len(stages) - 1)
+        stage.save(update_fields=["planned_start", "planned_end"])
 
 
 @transaction.atomic
