@@ -609,3 +609,14 @@ def test_dashboard_figures(region, office_admin, rf, supervisor, liaison_b):
 def test_the_person_on_payroll_does_not_matter(inst, office_admin):
     make_person(inst)
     assert register(inst, reviewer=office_admin).status == RecordStatus.REGISTERED
+
+
+def test_an_approval_day_is_never_in_the_future(inst, office_admin):
+    application = file_application(inst)
+    with pytest.raises(ValidationError, match="不能晚于今天"):
+        services.application_approve(
+            application=application, actor=office_admin, on=timezone.localdate() + dt.timedelta(days=1)
+        )
+    services.application_approve(application=application, actor=office_admin, on=dt.date(2023, 5, 4))
+    record = RegistrationRecord.objects.get(unit=inst)
+    assert (record.registered_on, record.valid_to) == (dt.date(2023, 5, 4), dt.date(2028, 5, 3))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bianzhi.lib.http import add_errors, download, paginate
-from bianzhi.roles import require
+from bianzhi.roles import can, require
 from registration import prints, selectors, services
 from registration.forms import RecordFilterForm, ReissueForm
 from registration.models import RecordStatus
@@ -26,13 +26,22 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "title": "事业单位登记",
         "unregistered": selectors.unregistered_units(request.user)[:50],
+        "can_file": selectors.is_liaison(request.user) or can(request.user, "register_units"),
     }
     return render(request, "registration/record_list.html", context)
 
 
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_for(request.user, pk)
-    context = {"record": record, "title": record.name, **selectors.record_history(record)}
+    can_file = selectors.is_liaison(request.user) or can(
+        request.user, "register_units", region=record.region_id
+    )
+    context = {
+        "record": record,
+        "title": record.name,
+        "can_file": can_file,
+        **selectors.record_history(record),
+    }
     return render(request, "registration/record_detail.html", context)
 
 
