@@ -61,13 +61,17 @@ def test_retirement_day_is_the_birthday_in_the_retirement_month():
     assert ua.retirement_date("女", "工勤技能人员", dt.date(1975, 1, 31)) == dt.date(2025, 2, 28)
 
 
-def test_birth_bound_covers_exactly_the_window():
-    horizon = dt.date(2027, 6, 7)
+def test_birth_bounds_cover_exactly_the_window():
+    horizon, start = dt.date(2027, 6, 7), dt.date(2026, 12, 1)
     for group in ua.RETIREMENT_RULES:
         bound = ua._last_birth_retiring_by(group, horizon)
         assert ua.retirement_month(group, bound.year, bound.month) <= (2027, 6)
         after = bound + dt.timedelta(days=1)
         assert ua.retirement_month(group, after.year, after.month) > (2027, 6)
+        first = ua._first_birth_retiring_from(group, start)
+        assert ua.retirement_month(group, first.year, first.month) >= (2026, 12)
+        before = first - dt.timedelta(days=1)
+        assert ua.retirement_month(group, before.year, before.month) < (2026, 12)
 
 
 def retiring(user, today=TODAY):
@@ -95,10 +99,15 @@ def test_women_by_post(unit_a, office_staff):
     assert len(names) == 1 and "女工" in names[0] and "50周岁10个月" in names[0]
 
 
-def test_already_past_the_age_still_in_establishment_is_urgent(unit_a, office_staff):
-    make_person(unit_a, name="超龄", sex="男", birth=dt.date(1966, 3, 1))  # 60岁4个月: 2026-07-01
+def test_reached_earlier_this_month_still_in_establishment(unit_a, office_staff):
+    make_person(unit_a, name="本月到龄", sex="男", birth=dt.date(1966, 7, 3))  # 60岁5个月: 2026-12-03
     [alert] = retiring(office_staff)
-    assert "已于2026年07月01日" in alert.message and "尚未办理出编" in alert.message and alert.level == 2
+    assert "已于2026年12月03日" in alert.message and "尚未办理出编" in alert.message and alert.level == 2
+
+
+def test_past_the_age_before_this_month_is_not_a_plan(unit_a, office_staff):
+    make_person(unit_a, name="早已到龄", sex="男", birth=dt.date(1966, 3, 1))  # 60岁4个月: 2026-07-01
+    assert not retiring(office_staff)
 
 
 def test_six_months_edge(unit_a, office_staff):

@@ -8,7 +8,8 @@ anyone else: nothing) with a fixed number of queries however many units and peop
 - 空编率 below the 1 % (行政编制) / 1.5 % (事业编制) targets, per region (the dashboard's ``_target``);
 - 编制使用单 valid, unused and expiring within 14 days;
 - real-name changes recorded late (more than 5 working days; the flag ``Movement.is_late``, last 90 days);
-- people reaching the statutory retirement age within 6 months (``retirement_month``: the 2025 reform);
+- people reaching the statutory retirement age within 6 months, or earlier this month without having
+  left (``retirement_month``: the 2025 reform's tables);
 - this or next year's holiday calendar missing (``bianzhi.workdays.missing_years``).
 """
 
@@ -117,6 +118,16 @@ def _last_birth_retiring_by(group: str, horizon: dt.date) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _first_birth_retiring_from(group: str, start: dt.date) -> dt.date:
+    """A birth date bound: everyone of the group born before it retired before ``start``'s month."""
+    age = RETIREMENT_RULES[group][0]
+    year, month = _add_months(start.year, start.month, -age * 12)
+    while retirement_month(group, year, month) >= (start.year, start.month):
+        year, month = _add_months(year, month, -1)
+    year, month = _add_months(year, month, 1)
+    return dt.date(year, month, 1)
+
+
 def _months_later(day: dt.date, months: int) -> dt.date:
     year, month = _add_months(day.year, day.month, months)
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -124,28 +135,42 @@ def _months_later(day: dt.date, months: int) -> dt.date:
 
 def retiring(user, *, today: dt.date) -> list[Alert]:
     """People in establishment who reach the statutory retirement age within the next 6 months (their
-    slots will free: planning), or already have (their 出编 is still to be recorded)."""
+    slots will free: planning) — or reached it earlier this month and have not left yet (the 出编 is
+    due). Someone past the age before this month is a record to correct, not a plan: not listed."""
     if not _scoped(user):
         return []
-    horizon = _months_later(today, RETIREMENT_MONTHS)
+    start, horizon = today.replace(day=1), _months_later(today, RETIREMENT_MONTHS)
     worker = Q(category=StaffCategory.SKILLED_WORKER)
+
+    def born(group):
+        return {
+            "birth_date__gte": _first_birth_retiring_from(group, start),
+            "birth_date__lte": _last_birth_retiring_by(group, horizon),
+        }
+
     bounds = (
-        Q(sex=Sex.MALE, birth_date__lte=_last_birth_retiring_by("男", horizon))
-        | Q(Q(sex=Sex.FEMALE) & ~worker, birth_date__lte=_last_birth_retiring_by("女55", horizon))
-        | Q(Q(sex=Sex.FEMALE) & worker, birth_date__lte=_last_birth_retiring_by("女50", horizon))
+        Q(sex=Sex.MALE, **born("男"))
+        | Q(Q(sex=Sex.FEMALE) & ~worker, **born("女55"))
+        | Q(Q(sex=Sex.FEMALE) & worker, **born("女50"))
     )
     people = (
         people_for(user)
         .filter(bounds, in_establishment=True)
         .select_related("unit__region")
         .only(
-            "name", "sex", "category", "birth_date", "establishment_type", "unit__name", "unit__region__name"
+            "name",
+            "sex",
+            "category",
+            "birth_date",
+            "establishment_type",
+            "unit__name",
+            "unit__region__name",
         )
     )
     out = []
     for p in people:
         day = retirement_date(p.sex, p.category, p.birth_date)
-        if day > horizon:
+        if not start <= day <= horizon:
             continue
         years, months = retirement_age(
             retirement_group(p.sex, p.category), p.birth_date.year, p.birth_date.month

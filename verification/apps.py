@@ -5,3 +5,8 @@ class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "verification"
     verbose_name = "比对与核查"
+
+    def ready(self) -> None:
+        from verification import alerts
+
+        alerts.register()  # campaign stages overdue and joint checks due (预警)

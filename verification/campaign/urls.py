@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verification.campaign.views import bulk, campaign_actions, campaigns, selfcheck, units
+from verification.campaign.views import bulk, campaign_actions, campaigns, joint, selfcheck, units
 
 urlpatterns: list = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
@@ -36,4 +36,11 @@ urlpatterns: list = [
     path("campaign-units/<int:pk>/report.pdf", units.cu_report, name="cu_report"),
     path("campaign-units/<int:pk>/selfcheck/", selfcheck.cu_selfcheck, name="cu_selfcheck"),
     path("campaign-units/<int:pk>/selfcheck.pdf", selfcheck.cu_selfcheck_pdf, name="cu_selfcheck_pdf"),
+    # the joint check calendar (联合检查, issue 15 point 4): a region's year, one check by its month
+    path("joint-checks/", joint.joint_calendar, name="joint_calendar"),
+    path("joint-checks/<int:region>/<int:year>/<int:month>/plan/", joint.joint_plan, name="joint_plan"),
+    path("joint-checks/<int:region>/<int:year>/<int:month>/start/", joint.joint_start, name="joint_start"),
+    path(
+        "joint-checks/<int:region>/<int:year>/<int:month>/results/", joint.joint_results, name="joint_results"
+    ),
 ]
