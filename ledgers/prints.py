@@ -210,7 +210,7 @@ class _Grid:
                 pdf.line(x, self.page_top + (self.group_h if inner else 0), x, self.y)
         self._foot()
 
-    def _new_page(self) -> None:
+    def _new_page(self, header: bool = True) -> None:
         pdf = self.pdf
         if pdf.page:
             self._close_page()
@@ -236,7 +236,7 @@ class _Grid:
             pdf.set_font_size(self.SIZE)
             y += 5
         self.page_top = y
-        self.y = self._header(y)
+        self.y = self._header(y) if header else y
 
     def _header(self, top: float) -> float:
         """The header rows (two when columns are grouped), shaded, ruled; returns the y below them."""
@@ -322,7 +322,7 @@ class _Grid:
     def note(self, text: str) -> None:
         pdf = self.pdf
         if not pdf.page or self.y + 8 > self.bottom:
-            self._new_page()
+            self._new_page(header=False)  # a closing note alone needs no table header
         pdf.set_font_size(9)
         pdf.text(self.MARGIN, self.y + 5, text)
         pdf.set_font_size(self.SIZE)
