@@ -169,12 +169,24 @@ class Report(models.Model):
 class Step(models.Model):
     """One dated step of a workflow (a 举报, a questionnaire, a 整改通知书): who moved it, when, why."""
 
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="steps")
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.CASCADE, related_name="steps", verbose_name="举报"
+    )
     questionnaire = models.ForeignKey(
-        "Questionnaire", null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+        "Questionnaire",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name="自查表",
     )
     notice = models.ForeignKey(
-        "Notice", null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+        "Notice",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name="整改通知书",
     )
     action = models.CharField("事项", max_length=20)
     from_status = models.CharField("原状态", max_length=10, blank=True)
@@ -264,7 +276,9 @@ class Questionnaire(models.Model):
 class Answer(models.Model):
     """One line of a questionnaire: 是 (the rule was kept) or 否 (a problem, explained)."""
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="answers")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="answers", verbose_name="自查表"
+    )
     item = models.CharField("事项", max_length=10, choices=Item.choices)
     answer = models.CharField("结论", max_length=2, blank=True)
     text = models.TextField("说明", blank=True)
@@ -310,7 +324,9 @@ class Finding(models.Model):
     """A problem an inspection found at a unit. Registry facts (over quota, over posts) are proposed
     automatically (待确认) and the office confirms or dismisses them; its own findings start confirmed."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name="检查"
+    )
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
     kind = models.CharField("问题类别", max_length=20, choices=MatterKind.choices)
     description = models.TextField("问题描述")
@@ -349,7 +365,9 @@ class Notice(models.Model):
     region = models.ForeignKey(
         "bianzhi.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区划"
     )
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="notices")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="notices", verbose_name="检查"
+    )
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="单位")
     year = models.PositiveSmallIntegerField("年度")
     seq = models.PositiveIntegerField("序号")
@@ -378,7 +396,9 @@ class Notice(models.Model):
 class Evidence(models.Model):
     """What the unit did about a notice (整改情况), recorded by its liaison (or the office), with files."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="evidence")
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="evidence", verbose_name="整改通知书"
+    )
     text = models.TextField("整改情况")
     recorded_on = models.DateField("日期")
     by_name = models.CharField("填报人", max_length=100, blank=True)
@@ -395,10 +415,20 @@ class Attachment(models.Model):
     """A file attached to a questionnaire or to 整改 evidence (a scan: PDF or image, checked by content)."""
 
     questionnaire = models.ForeignKey(
-        Questionnaire, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+        Questionnaire,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="自查表",
     )
     evidence = models.ForeignKey(
-        Evidence, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+        Evidence,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="整改情况",
     )
     file = models.FileField("文件", upload_to="supervision/%Y/%m/")
     original_name = models.CharField("文件名", max_length=200)
@@ -426,7 +456,9 @@ class Attachment(models.Model):
 class Accountability(models.Model):
     """A 问责 that followed a 整改通知书: who was held to account, by what measure, under which Document."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="accountability")
+    notice = models.ForeignKey(
+        Notice, on_delete=models.PROTECT, related_name="accountability", verbose_name="整改通知书"
+    )
     person = models.CharField("问责对象", max_length=100)
     measure = models.CharField("问责方式", max_length=10, choices=Measure.choices)
     decided_on = models.DateField("问责日期")
