@@ -16,6 +16,7 @@ from django.utils import timezone
 from archives.services import check_scan
 from bianzhi import audit
 from bianzhi.lib.text import clean_cell
+from bianzhi.models import Region
 from bianzhi.roles import authorize
 from registration.models import (
     CHANGEABLE,
@@ -293,6 +294,7 @@ def application_approve(*, application: Application, actor, on: dt.date | None =
     if application.kind == ApplicationKind.ESTABLISH:
         apply_data(record, application.data)
         record.status, record.registered_on = RecordStatus.REGISTERED, today
+        Region.objects.select_for_update().get(pk=unit.region_id)  # one number at a time per region
         record.certificate_number = next_certificate_number(unit.region)
         record.valid_from, record.valid_to = today, valid_until(today)
     elif application.kind == ApplicationKind.CHANGE:
