@@ -63,9 +63,10 @@ _FONTS: dict[tuple[str, int], object] = {}
 
 def _add_font(pdf) -> None:
     """The CJK font as "cjk" in ``pdf``. Reading the font's metrics (65,000 glyphs) costs about half a
-    second, so the parsed metrics are kept per process and copied into each document (fpdf2's own
-    font copy, made for its recorder); the outlines are opened anew for each document, because fpdf2
-    subsets them in place when the document is written. Bounding boxes are not recomputed for the
+    second, so the parsed metrics are kept per process and each document gets a copy of the font object
+    with its own widths, glyph map and subset (what fpdf2's TTFFont.__deepcopy__ copies, without
+    deep-copying 65,000 widths one by one); the outlines are opened anew for each document, because
+    fpdf2 subsets them in place when the document is written. Bounding boxes are not recomputed for the
     subset (the font's own box stays valid): that saves another half second per print."""
     from fontTools import ttLib
     from fpdf import FPDF
@@ -77,7 +78,7 @@ def _add_font(pdf) -> None:
         template = FPDF()
         template.add_font("cjk", fname=path, collection_font_number=index)
         cached = _FONTS[(path, index)] = template.fonts["cjk"]
-    font = copy.copy(cached)  # what TTFFont.__deepcopy__ copies, without deep-copying 65,000 widths
+    font = copy.copy(cached)
     font.cw = cached.cw.copy()
     font.glyph_ids = dict(cached.glyph_ids)
     font.missing_glyphs = list(cached.missing_glyphs)
@@ -117,7 +118,8 @@ def _text(value) -> str:
         return f"{timezone.localtime(value) if timezone.is_aware(value) else value:%Y-%m-%d %H:%M}"
     if isinstance(value, dt.date):
         return f"{value:%Y-%m-%d}"
-    return str(value)
+    text = str(value)
+    return " ".join(text.split()) if "\n" in text else text  # one paragraph to a cell
 
 
 class _Grid:
