@@ -431,3 +431,67 @@ def test_notice_pdf_is_a4_with_the_cjk_font_and_the_text(client, county, office_
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "595.276 x 841.89" in info or "595.28 x 841.89" in info  # A4
     assert AuditEntry.objects.filter(action="监督.打印整改通知书", actor=office_staff).exists()
+
+
+def test_office_writers_remaining_actions_change_state_and_audit(
+    client, county, office_admin, region, unit_b
+):
+    client.force_login(office_admin)
+    report, inspection, notice = county["report"], county["inspection"], county["notice"]
+    response = client.post(url("report_refuse", report), {"on": "2026-10-08", "reason": "不属于机构编制事项"})
+    assert response.status_code == 400  # the confirmation box is required
+    client.post(
+        url("report_refuse", report), {"on": "2026-10-08", "reason": "不属于机构编制事项", "confirm": "on"}
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.REFUSED and audited("监督.举报不予受理", office_admin)
+    client.post(
+        url("finding_add", inspection), {"unit": unit_b.pk, "kind": "超编进人", "description": "超编1名"}
+    )
+    assert inspection.findings.filter(unit=unit_b, kind="超编进人").exists() and audited(
+        "监督.检查问题", office_admin
+    )
+    finding = county["finding"]
+    finding.status = "待确认"  # as if proposed from the registry (tests/test_supervision_services.py builds one)
+    finding.save(update_fields=["status"])
+    client.post(url("finding_decide", finding), {"decision": "dismiss", "note": "经核实不属实"})
+    finding.refresh_from_db()
+    assert finding.status == "已排除" and audited("监督.排除问题", office_admin)
+    services.evidence_add(notice=notice, body="已整改", actor=office_admin)
+    services.notice_close(notice=notice, note="销号", actor=office_admin)
+    client.post(url("notice_reopen", notice), {"reason": "回访发现反弹", "confirm": "on"})
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.OPEN and audited("监督.整改重新整改", office_admin)
+    make_document(region, "漳纪发〔2026〕3号")
+    data = {"person": "王某", "measure": "诫勉谈话", "decided_on": dt.date.today().isoformat()}
+    assert client.post(url("accountability_add", notice), data | {"document": "无此文号"}).status_code == 400
+    client.post(url("accountability_add", notice), data | {"document": "漳纪发〔2026〕3号"})
+    assert notice.accountability.get().document.number == "漳纪发〔2026〕3号" and audited(
+        "监督.问责", office_admin
+    )
+    qa = county["qa"]
+    client.post(url("questionnaire_attach", qa), {"upload": pdf_upload("纸质自查表.pdf")})
+    assert qa.attachments.filter(original_name="纸质自查表.pdf").exists() and audited(
+        "监督.自查附件", office_admin
+    )
+    response = client.get(url("attachment_download", county["attachment"]))
+    assert response.status_code == 200 and audited("下载", office_admin)
+    client.get(url("statistics_export") + "?year=2026")
+    assert audited("监督.导出统计", office_admin)
+    response = client.post(url("self_create"), {"year": dt.date.today().year - 1, "deadline": "2099-01-01"})
+    assert response.status_code == 302 and audited("监督.发起自查", office_admin)
+
+
+def test_liaison_panel_shows_their_open_items_and_the_phone(
+    county, liaison_a, liaison_b, office_staff, region
+):
+    services.setting_save(
+        region=region, deadline_days=15, phones="0932-12310", show_to_liaisons=True, actor=office_staff
+    )
+    panel = home_panels(liaison_a)
+    assert county["notice"].number in panel and "0932-12310" in panel and "漳县财政局" in panel
+    assert county["notice"].number not in home_panels(liaison_b)
+    services.setting_save(
+        region=region, deadline_days=15, phones="0932-12310", show_to_liaisons=False, actor=office_staff
+    )
+    assert "0932-12310" not in home_panels(liaison_a)
