@@ -26,6 +26,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", applications.attachment_download, name="attachment_download"),
     path("reports/", reports.report_list, name="report_list"),
     path("reports/deadline/", reports.report_year, name="report_year"),
+    path("reports/export.xlsx", reports.report_export, name="report_export"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/accept/", reports.report_accept, name="report_accept"),
     path("reports/<int:pk>/return/", reports.report_return, name="report_return"),

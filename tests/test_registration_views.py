@@ -379,3 +379,23 @@ def test_pages_are_chinese(client, request, record, inst, inst_liaison, role):
         response = client.get(url)
         assert response.status_code in (200, 403), url
         assert not english_words(visible_text(response.content.decode()), data), url
+
+
+def test_report_export(client, record, region, office_admin, supervisor, inst_liaison, liaison_b):
+    other = register(make_institution(region, "漳县林业工作站"), reviewer=office_admin)
+    backdate(other, dt.date(LAST - 1, 3, 1))
+    services.report_save(record=record, year=LAST, data=REPORT, submit=True, actor=inst_liaison)
+    url = reverse("registration:report_export")
+    _login_redirect(client, url)
+    for user in (inst_liaison, liaison_b):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.force_login(supervisor)
+    response = client.get(url, {"year": LAST, "state": "not_filed"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
+    from bianzhi.lib.xlsx import read_named_sheet
+
+    sheet = read_named_sheet(response.content, filename="a.xlsx", name="年度报告")
+    names = str(sheet.header) + str(sheet.rows)
+    assert "漳县林业工作站" in names and "漳县农业技术推广中心" not in names
+    assert _audited("事业单位登记.导出年报情况")

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from bianzhi.lib.http import add_errors, paginate
+from bianzhi.lib.http import add_errors, download, paginate
 from bianzhi.roles import can, require
-from registration import selectors, services
+from registration import exports, selectors, services
 from registration.forms import ReportAcceptForm, ReportForm, ReportReturnForm, YearFilterForm, YearForm
 from registration.models import REPORT_SECTIONS, AnnualReport, ReportStatus
 from registration.views.common import crumbs, form_page, require_reader
@@ -43,6 +43,19 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "deadline": selectors.deadline(region, year) if region else None,
     }
     return render(request, "registration/report_list.html", context)
+
+
+def report_export(request: HttpRequest) -> HttpResponse:
+    """The year's list as the page filters it, as a workbook (office roles holding ``export``)."""
+    require(request.user, "view_registry")
+    require(request.user, "export")
+    year = _year(request)
+    form = YearFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.year_rows(request.user, year, data)
+    region = selectors.region_of(request.user, year)
+    payload = exports.year_xlsx(year, rows, actor=request.user, region=region)
+    return download(payload, f"{year}年度报告报送情况.xlsx", stamp=True)
 
 
 def report_year(request: HttpRequest) -> HttpResponse:
