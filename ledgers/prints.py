@@ -68,11 +68,19 @@ def _add_font(pdf) -> None:
     deep-copying 65,000 widths one by one); the outlines are opened anew for each document, because
     fpdf2 subsets them in place when the document is written. Bounding boxes are not recomputed for the
     subset (the font's own box stays valid): that saves another half second per print."""
+    path, index = _font_file()
+    try:
+        _copy_font(pdf, path, index)
+    except (AttributeError, TypeError):  # fpdf2's font internals changed: its own (slower) way
+        pdf.fonts.pop("cjk", None)
+        pdf.add_font("cjk", fname=path, collection_font_number=index)
+
+
+def _copy_font(pdf, path: str, index: int) -> None:
     from fontTools import ttLib
     from fpdf import FPDF
     from fpdf.fonts import SubsetMap
 
-    path, index = _font_file()
     cached = _FONTS.get((path, index))
     if cached is None:
         template = FPDF()

@@ -204,3 +204,18 @@ def test_waiting_page_access(client, county, liaison_a, supervisor, partner_cler
     assert client.get(reverse("ledgers:table_export", args=["three", "pdf"])).status_code == 403
     client.force_login(supervisor)  # read-only role with export
     assert client.get(wait_url("one")).status_code == 200
+
+
+def test_prints_in_one_process_do_not_share_a_font_subset(office_staff, tmp_path):
+    """The parsed font is kept per process (ledgers.prints._add_font); each PDF embeds its own glyphs."""
+    from ledgers.prints import Column, grid_pdf
+
+    texts = []
+    for words in ("甲乙丙丁", "戊己庚辛"):
+        data = grid_pdf(
+            [Column("名称", 10)], [[words]], title="测试", subtitle="", info="", actor=office_staff, name="t"
+        )
+        texts.append(pdf_run("pdftotext", data, tmp_path))
+        assert "CID Type 0C" in pdf_run("pdffonts", data, tmp_path)
+    assert "甲乙丙丁" in texts[0] and "戊己庚辛" in texts[1]
+    assert "戊" not in texts[0] and "甲" not in texts[1]
