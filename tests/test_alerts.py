@@ -283,3 +283,61 @@ def test_list_page_queries_do_not_grow(client, region, office_staff, n, django_a
     client.get(reverse("units:alert_list"))
     with django_assert_max_num_queries(20):
         assert client.get(reverse("units:alert_list")).status_code == 200
+
+
+# ---- campaign stages overdue (verification's provider) ------------------------------------------
+
+
+def test_campaign_stage_overdue(
+    unit_a,
+    unit_b,
+    office_staff,
+    supervisor,
+    liaison_a,
+    liaison_b,
+    other_office_staff,
+    django_assert_max_num_queries,
+):
+    from tests.builders.campaign import make_campaign
+    from verification.campaign import services as cs
+    from verification.campaign.models import STAGES, CampaignKind, CampaignUnit
+
+    today = timezone.localdate()
+    windows = {
+        s: (today - dt.timedelta(days=40), today + dt.timedelta(days=30)) for s in STAGES[CampaignKind.ANNUAL]
+    }
+    campaign = make_campaign(unit_a.region, office_staff, windows=windows)
+    assert not kinds_of(office_staff, "campaign_overdue", today)
+    cs.window_set(
+        campaign=campaign,
+        stage="单位自查",
+        starts_on=today - dt.timedelta(days=40),
+        ends_on=today - dt.timedelta(days=1),
+        actor=office_staff,
+        reason="测试截止",
+    )
+    [alert] = kinds_of(office_staff, "campaign_overdue", today)
+    assert "单位自查" in alert.message and "2个单位" in alert.message and alert.level == 1
+    assert alert.link == reverse("verification:campaign_detail", args=[campaign.pk])
+    assert kinds_of(supervisor, "campaign_overdue", today)
+    from verification.campaign.selectors import joint
+
+    for user in (office_staff, liaison_a):
+        user = type(user).objects.get(pk=user.pk)
+        with django_assert_max_num_queries(5):  # however many units
+            joint.overdue_stages(user, today=today)
+    assert not kinds_of(other_office_staff, "campaign_overdue", today)
+    [mine] = kinds_of(liaison_a, "campaign_overdue", today)
+    cu_a = CampaignUnit.objects.get(campaign=campaign, unit=unit_a)
+    assert mine.unit_id == unit_a.pk and mine.link == reverse("verification:cu_detail", args=[cu_a.pk])
+    assert [a.unit_id for a in kinds_of(liaison_b, "campaign_overdue", today)] == [unit_b.pk]
+    cs.window_set(  # extended: no longer overdue
+        campaign=campaign,
+        stage="单位自查",
+        starts_on=today - dt.timedelta(days=40),
+        ends_on=today + dt.timedelta(days=5),
+        actor=office_staff,
+        reason="延期",
+    )
+    assert not kinds_of(office_staff, "campaign_overdue", today)
+    assert not kinds_of(liaison_a, "campaign_overdue", today)

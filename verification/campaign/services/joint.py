@@ -29,9 +29,8 @@ def _locked(region, year: int, round_: int, actor) -> JointCheckSchedule:
         round=round_,
         defaults={"planned_on": default_date(year, round_), "updated_by": _user(actor)},
     )
-    return (
-        JointCheckSchedule.objects.select_for_update().select_related("campaign", "region").get(pk=entry.pk)
-    )
+    # the campaign is nullable: no join under FOR UPDATE (PostgreSQL refuses it); read after the lock
+    return JointCheckSchedule.objects.select_for_update().get(pk=entry.pk)
 
 
 def joint_name(entry: JointCheckSchedule) -> str:
