@@ -450,14 +450,14 @@ def _table_two_rows(qs) -> Iterable[list]:
 TABLE_THREE_COLUMNS = [
     Column("序号", 3.5),
     Column("单位名称", 17),
-    Column("内设机构", 10),
+    Column("内设机构", 8),
     Column("姓名", 6),
     Column("公民身份号码", 11),
     Column("性别", 3),
     Column("编制类型", 6.5),
     Column("人员类别", 7),
     Column("领导职务", 7),
-    Column("职务", 9),
+    Column("职务", 11),
     Column("入编时间", 6),
     Column("在岗状态", 5),
 ]
