@@ -108,11 +108,9 @@ def setting_of(region) -> Setting:
 
 def choosable_units(user) -> QuerySet:
     """Live 法人 units of the office user's regions (the unit of a 举报, an inspection's units)."""
-    return (
-        live_legal_units(user).order_by("sort_order", "id")
-        if can(user, "view_registry")
-        else live_legal_units(None)
-    )
+    if not can(user, "view_registry"):
+        return live_legal_units(None)  # nothing
+    return live_legal_units(user).order_by("sort_order", "id")
 
 
 # ---- 举报 ------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bianzhi import workdays
 from bianzhi.roles import actor_name
-from supervision.models import DEFAULT_DEADLINE_DAYS, Counter, Setting, Step
+from supervision.models import Counter, Step
 
 NOTICE_SERIES = "督"
 REPORT_SERIES = "举报"
@@ -67,12 +67,6 @@ def step(*, actor, action: str, on: dt.date, note: str = "", old: str = "", new:
     return Step.objects.create(
         action=action, from_status=old, to_status=new, on=on, by_name=name(actor), note=note, **subject
     )
-
-
-def setting_of(region) -> Setting:
-    """The region's settings (the defaults when the office has not saved any)."""
-    found = Setting.objects.filter(region=region).first()
-    return found or Setting(region=region, deadline_days=DEFAULT_DEADLINE_DAYS)
 
 
 def deadline_after(received: dt.date, days: int) -> dt.date:

@@ -17,7 +17,7 @@ from bianzhi import audit
 from bianzhi.roles import authorize
 from supervision.choices import REPORT_TRANSITIONS, AnswerWay, MatterKind, ReportStatus, Source
 from supervision.models import Report, Setting
-from supervision.selectors import mask_contact, mask_name
+from supervision.selectors import mask_contact, mask_name, setting_of
 from supervision.services.common import (
     REPORT_SERIES,
     check_not_future,
@@ -27,7 +27,6 @@ from supervision.services.common import (
     move,
     next_number,
     require_text,
-    setting_of,
     step,
     text,
     today,
