@@ -219,3 +219,11 @@ def test_export_and_print_are_audited(client, report, office_staff):
     response = client.get(reverse("yearbook:report_print", args=[report.pk]))
     assert response.status_code == 200 and response.content[:5] == b"%PDF-"
     assert AuditEntry.objects.filter(action="统计年报.打印", actor=office_staff).exists()
+
+
+def test_the_list_page_query_count_does_not_grow(client, county, office_staff, django_assert_max_num_queries):
+    for year in (2018, 2019, 2020, 2021):
+        report_generate(region=county, year=year, actor=office_staff)
+    client.force_login(office_staff)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("yearbook:report_list")).status_code == 200
