@@ -152,3 +152,51 @@ def test_a_report_from_intake_to_closure_with_a_rectification_notice(
     for action in ("监督.举报受理", "监督.举报调查", "监督.下发整改通知书", "监督.举报办结", "监督.整改销号"):
         assert AuditEntry.objects.filter(action=action, actor=office_staff).exists(), action
     assert AuditEntry.objects.filter(action="监督.整改情况", actor=liaison_a).exists()
+
+
+def test_the_yearly_self_inspection_from_opening_to_review(
+    page, region, unit_a, unit_b, office_staff, liaison_a
+):
+    from supervision.models import Questionnaire
+
+    year = dt.date.today().year
+    login(page, "staff1")
+    page.goto(page.base + "/supervision/self/new/")
+    page.fill("input[name=year]", str(year))
+    page.fill("input[name=deadline]", (dt.date.today() + dt.timedelta(days=20)).isoformat())
+    submit(page, "提交")
+    assert f"{year}年度自查已发起，共2个单位" in page.inner_text("body")
+
+    logout(page)
+    login(page, "liaison_a")
+    page.goto(page.base + "/supervision/self/")
+    page.get_by_role("link", name=f"{unit_a.name}{year}年度自查表").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="填写自查表").click()
+    page.wait_for_load_state("networkidle")
+    for radio in page.locator("input[type=radio][value='是']").all():
+        radio.check()
+    page.check("input[name='answer_实名制'][value='否']")
+    submit(page, "保存并提交")  # a 否 without its explanation: refused, the answers kept
+    assert "须说明存在的问题" in page.inner_text("#questionnaire-form")
+    assert page.is_checked("input[name='answer_实名制'][value='否']")
+    page.fill("textarea[name='text_实名制']", "调出人员1名未及时核减，已于本月补办。")
+    shot(page, "supervision-10-liaison-questionnaire")
+    submit(page, "保存并提交")
+    assert "自查表已提交" in page.inner_text("body")
+    shot(page, "supervision-11-questionnaire-submitted")
+
+    logout(page)
+    login(page, "staff1")
+    qa = Questionnaire.objects.get(unit=unit_a)
+    page.goto(page.base + f"/supervision/self/{qa.inspection_id}/?status=未答")
+    table = page.inner_text("#questionnaires")
+    assert unit_b.name in table and unit_a.name not in table
+    assert "50" in page.inner_text("#counts")  # 1 of 2 answered: 50%
+    shot(page, "supervision-12-who-has-not-answered")
+    page.goto(page.base + f"/supervision/questionnaires/{qa.pk}/review/")
+    page.select_option("select[name=decision]", "accept")
+    submit(page, "提交")
+    qa.refresh_from_db()
+    assert qa.status == "已通过"
+    assert AuditEntry.objects.filter(action="监督.自查通过", actor=office_staff).exists()
