@@ -452,7 +452,8 @@ def test_office_writers_remaining_actions_change_state_and_audit(
         "监督.检查问题", office_admin
     )
     finding = county["finding"]
-    finding.status = "待确认"  # as if proposed from the registry (tests/test_supervision_services.py builds one)
+    # as if proposed from the registry (tests/test_supervision_services.py builds a real one)
+    finding.status = "待确认"
     finding.save(update_fields=["status"])
     client.post(url("finding_decide", finding), {"decision": "dismiss", "note": "经核实不属实"})
     finding.refresh_from_db()
