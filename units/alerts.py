@@ -21,9 +21,11 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from bianzhi import alerts
 from bianzhi.alerts import Alert, Level
+from bianzhi.lib.dates import format_cn
 from bianzhi.roles import can
 from bianzhi.workdays import missing_years
 from units.choices import Sex, SlipStatus, StaffCategory
@@ -177,9 +179,9 @@ def retiring(user, *, today: dt.date) -> list[Alert]:
         )
         age = f"{years}周岁" + (f"{months}个月" if months else "")
         if day < today:
-            message = f"已于{day:%Y年%m月%d日}达到法定退休年龄{age}，尚未办理出编（退休）。"
+            message = f"已于{format_cn(day)}达到法定退休年龄{age}，尚未办理出编（退休）。"
         else:
-            message = f"将于{day:%Y年%m月%d日}达到法定退休年龄{age}，届时空出编制，请提前做好用编计划。"
+            message = f"将于{format_cn(day)}达到法定退休年龄{age}，届时空出编制，请提前做好用编计划。"
         out.append(
             Alert(
                 kind="retiring",
@@ -280,7 +282,7 @@ def slips_expiring(user, *, today: dt.date) -> list[Alert]:
         Alert(
             kind="slip_expiring",
             level=Level.WARNING,
-            message=f"编制使用单{s.number}（{s.unit.name}，{s.establishment_type}）将于{s.valid_until:%Y年%m月%d日}到期，"
+            message=f"编制使用单{s.number}（{s.unit.name}，{s.establishment_type}）将于{format_cn(s.valid_until)}到期，"
             f"尚未使用；逾期作废，空出的编制须重新申请。",
             link=reverse("units:request_detail", args=[s.request_id]),
             link_text="查看用编申请",
@@ -301,8 +303,8 @@ def late_records(user, *, today: dt.date) -> list[Alert]:
         Alert(
             kind="late_record",
             level=Level.NOTICE,
-            message=f"{m.person.unit.name}{m.person.name}的{m.kind}发生于{m.occurred_on:%Y年%m月%d日}，"
-            f"{m.recorded_at:%Y年%m月%d日}才登记，超过{settings.TIMELY_WORKING_DAYS}个工作日。",
+            message=f"{m.person.unit.name}{m.person.name}的{m.kind}发生于{format_cn(m.occurred_on)}，"
+            f"{format_cn(timezone.localdate(m.recorded_at))}才登记，超过{settings.TIMELY_WORKING_DAYS}个工作日。",
             link=reverse("units:person_detail", args=[m.person_id]),
             link_text="查看人员",
             region=m.person.unit.region.name,

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from bianzhi import alerts
 from bianzhi.alerts import Alert, Level
+from bianzhi.lib.dates import format_cn
 from bianzhi.roles import can
 from verification.campaign.selectors import joint
 
@@ -23,12 +24,12 @@ def campaign_overdue(user, *, today: dt.date) -> list[Alert]:
         campaign, cu = row["campaign"], row["cu"]
         if cu is None:
             message = (
-                f"{campaign.name}“{row['stage']}”环节已于{row['ends_on']:%Y年%m月%d日}截止，"
+                f"{campaign.name}“{row['stage']}”环节已于{format_cn(row['ends_on'])}截止，"
                 f"仍有{row['count']}个单位未完成。"
             )
             link, text = reverse("verification:campaign_detail", args=[campaign.pk]), "查看核查工作"
         else:
-            message = f"{campaign.name}：{cu.name}的“{row['stage']}”环节已于{row['ends_on']:%Y年%m月%d日}截止，尚未完成。"
+            message = f"{campaign.name}：{cu.name}的“{row['stage']}”环节已于{format_cn(row['ends_on'])}截止，尚未完成。"
             link, text = reverse("verification:cu_detail", args=[cu.pk]), "办理核查"
         out.append(
             Alert(
@@ -56,7 +57,7 @@ def joint_check_due(user, *, today: dt.date) -> list[Alert]:
             Alert(
                 kind="joint_check",
                 level=Level.URGENT if entry.planned_on < today else Level.WARNING,
-                message=f"{entry.region.name}{entry}{when}{entry.planned_on:%Y年%m月%d日}"
+                message=f"{entry.region.name}{entry}{when}{format_cn(entry.planned_on)}"
                 f"{'计划日期，尚未发起' if entry.planned_on < today else '开始，请会同组织、财政、人社部门做好准备并发起'}。",
                 link=link,
                 link_text="发起联合检查",
