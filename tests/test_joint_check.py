@@ -315,3 +315,16 @@ def test_results_page_flow(client, region, unit_a, office_staff):
         reverse("verification:joint_calendar"), {"region": region.pk, "year": 2027}
     ).content.decode()
     assert "结果已记录" in page and entry.campaign.name in page
+
+
+def test_the_years_two_results_are_kept_and_shown(client, region, unit_a, office_staff):
+    year = timezone.localdate().year
+    for month in (6, 11):
+        entry = joint.joint_start(region=region, year=year, round_=month, actor=office_staff)
+        _close(entry.campaign, office_staff)
+        joint.joint_results_keep(region=region, year=year, round_=month, actor=office_staff)
+    kept = JointCheckSchedule.objects.filter(region=region, year=year).order_by("round")
+    assert [e.results["campaign"] for e in kept] == [f"{year}年6月联合检查", f"{year}年11月联合检查"]
+    client.force_login(office_staff)
+    page = client.get(reverse("verification:joint_calendar"), {"year": year}).content.decode()
+    assert page.count("结果已记录") == 2 and "尚无结果" not in page
