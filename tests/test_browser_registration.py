@@ -86,3 +86,51 @@ def test_establishment_from_application_to_certificate(page, region, office_staf
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
     assert info.value.suggested_filename.endswith(".pdf")
+
+
+def test_annual_report_filed_and_accepted(page, region, office_staff, office_admin, settings, tmp_path):
+    """The liaison fills last year's report and submits it; the office sees it on the year's page and
+    accepts it; the 年报率 is 100%."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.builders.registration import backdate, register
+
+    settings.MEDIA_ROOT = tmp_path
+    last = timezone.localdate().year - 1
+    unit = make_institution(region, "漳县农业技术推广中心")
+    record = register(unit, reviewer=office_admin)
+    backdate(record, dt.date(last - 1, 3, 1))
+    make_user("liaison_njz", Role.LIAISON, units=[unit], full_name="农技中心联络员")
+
+    login(page, "liaison_njz")
+    page.goto(page.base + f"/registration/reports/?year={last}")
+    assert "未填报" in page.inner_text("table")
+    page.get_by_role("link", name="填报").click()
+    page.wait_for_load_state("networkidle")
+    page.fill("textarea[name=activities]", "全年推广新品种12个，培训农民1,200人次。")
+    page.fill("input[name=net_assets_start]", "120.50")
+    page.fill("input[name=net_assets_end]", "130.25")
+    page.fill("input[name=staff_count]", "15")
+    page.check("input[name=submit]")
+    shot(page, "registration-11-report-form")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state("networkidle")
+    assert "年度报告已提交" in page.inner_text(".messages")
+    logout(page)
+
+    login(page, "staff1")
+    page.goto(page.base + f"/registration/reports/?year={last}")
+    assert "已提交" in page.inner_text("table")
+    shot(page, "registration-12-year-list")
+    page.get_by_role("link", name="查看", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    page.locator("form[action$='/accept/'] input[name=confirm]").check()
+    shot(page, "registration-13-report-review")
+    page.get_by_role("button", name="通过", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert "年度报告已通过" in page.inner_text(".messages")
+    page.goto(page.base + f"/registration/reports/?year={last}")
+    assert "100.0%" in page.inner_text(".cards")
+    shot(page, "registration-14-year-rate")

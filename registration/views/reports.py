@@ -107,16 +107,16 @@ def report_fill(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             )
             return redirect("registration:report_detail", pk=report.pk)
     back = reverse("registration:record_detail", args=[pk])
-    return form_page(
-        request,
-        form,
-        title=f"{year}年度报告",
-        subject=record.name,
-        crumbs=crumbs((record.name, back)),
-        cancel=back,
-        lead=report.return_reason and f"退回理由：{report.return_reason}" if report else "",
-        submit_label="保存",
-    )
+    context = {
+        "form": form,
+        "title": f"{year}年度报告",
+        "subject": record.name,
+        "crumbs": crumbs((record.name, back)),
+        "cancel": back,
+        "lead": f"退回理由：{report.return_reason}" if report and report.return_reason else "",
+        "sections": [(heading, [form[f] for f in fields]) for heading, fields in REPORT_SECTIONS],
+    }
+    return render(request, "registration/report_form.html", context, status=400 if form.errors else 200)
 
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
