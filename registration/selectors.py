@@ -290,8 +290,9 @@ def region_of(user, year: int):
 def dashboard_panel(request) -> dict[str, Any] | None:
     """The home-page panel: office roles for their regions, a liaison for their units."""
     user = request.user
-    if not (can(user, "view_registry") or liaison_unit_ids(user)):
-        return None
+    office = can(user, "view_registry")
+    if not office and not units_for(user).filter(nature__in=REGISTRABLE).exists():
+        return None  # neither the office nor the liaison of a 事业单位
     last = timezone.localdate().year - 1
     records = records_for(user)
     return {
@@ -300,7 +301,7 @@ def dashboard_panel(request) -> dict[str, Any] | None:
         "figures": year_figures(user, last),
         "expiring": expiring(user).count(),
         "waiting": applications_for(user).filter(status=ApplicationStatus.SUBMITTED).count(),
-        "office": can(user, "view_registry"),
+        "office": office,
     }
 
 

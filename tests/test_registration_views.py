@@ -338,7 +338,7 @@ def test_report_deadline(client, region, supervisor, office_admin, inst_liaison)
 # ---- the dashboard panel and the pages' language ------------------------------------------------------------
 
 
-def test_dashboard_panel(rf, record, office_admin, partner_clerk, inst_liaison):
+def test_dashboard_panel(rf, record, office_admin, partner_clerk, inst_liaison, liaison_a):
     """The panel registered with bianzhi.panels (the home page draws every registered panel)."""
     from django.template.loader import render_to_string
 
@@ -356,6 +356,7 @@ def test_dashboard_panel(rf, record, office_admin, partner_clerk, inst_liaison):
     assert "事业单位登记管理" in page and "年报率" in page and "90天内到期证书" in page
     assert "待登记事业单位" in drawn(inst_liaison)
     assert drawn(partner_clerk) is None
+    assert drawn(liaison_a) is None  # the liaison of a 行政机关: nothing to register
 
 
 @pytest.mark.parametrize("role", ["office_admin", "supervisor", "inst_liaison"])
