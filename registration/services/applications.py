@@ -126,8 +126,6 @@ def application_create(
         if record is None or record.status != RecordStatus.REGISTERED:
             _fail(f"“{unit.name}”尚未核准登记，不能申请{kind}。")
         _check_open_application(record)
-        if kind == ApplicationKind.CANCEL and not unit.is_live:
-            pass  # an ended unit may still cancel its registration
         clean = _clean(unit, kind, data or {}, record)
     application = Application.objects.create(
         region=unit.region,
