@@ -31,10 +31,11 @@ class _RegionsMixin:
 
 
 class AccountForm(_RegionsMixin, forms.Form):
+    """The system administrator's account form: no role (the security administrator gives it)."""
+
     full_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="手机", max_length=20, required=False)
     department = forms.CharField(label="所在部门/单位", max_length=100, required=False)
-    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
     regions = forms.ModelMultipleChoiceField(
         label="所辖区划", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -58,7 +59,6 @@ class AccountCreateForm(AccountForm):
         "full_name",
         "phone",
         "department",
-        "role",
         "regions",
         "password1",
         "password2",
@@ -69,6 +69,11 @@ class AccountCreateForm(AccountForm):
         if (data.get("password1") or "") != (data.get("password2") or ""):
             self.add_error("password2", "两次输入的密码不一致。")
         return data
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="角色", choices=[("", "（不分配角色）")] + ROLE_CHOICES, required=False)
+    reason = forms.CharField(label="原因", required=False, max_length=200)
 
 
 class ReasonForm(forms.Form):
@@ -147,6 +152,21 @@ class SetupForm(RegionForm):
         label="密码", widget=forms.PasswordInput, help_text="至少8位，不能是常见密码。"
     )
     password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
+    system_admin = forms.CharField(
+        label="系统管理员账号", max_length=150, initial="sysadmin", help_text="管理账号、区划和系统设置。"
+    )
+    security_admin = forms.CharField(
+        label="安全管理员账号",
+        max_length=150,
+        initial="secadmin",
+        help_text="分配角色、授权联络员、解除登录锁定。",
+    )
+    audit_admin = forms.CharField(
+        label="审计管理员账号",
+        max_length=150,
+        initial="auditor",
+        help_text="查阅和导出审计日志，不能修改数据。",
+    )
 
     def clean(self):
         data = super().clean()

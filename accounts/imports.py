@@ -142,7 +142,7 @@ def _match_existing(r: RowReader, person: PlannedLiaison, actor) -> None:
         r.error("账号", f"账号“{person.username}”已停用，请先在账号管理中启用")
         return
     try:
-        authorize_account(actor, existing)
+        authorize_account(actor, existing, capability="grant_roles")
     except PermissionDenied:
         r.error("账号", f"账号“{person.username}”属于其他区划，请换一个账号")
         return

@@ -19,9 +19,15 @@ from units.choices import Nature, UnitStatus
 from units.models import Unit
 
 
+def administers_accounts(user) -> bool:
+    """The system administrator (keeps accounts) or the security administrator (gives their roles and
+    unit grants): both work on the accounts of their regions (三员分立)."""
+    return can(user, "manage_users") or can(user, "grant_roles")
+
+
 def manageable_regions(user) -> QuerySet[Region]:
-    """Regions whose accounts the user manages (office administrators only)."""
-    if not can(user, "manage_users"):
+    """Regions whose accounts the user administers (system or security administrator)."""
+    if not administers_accounts(user):
         return Region.objects.none()
     ids = region_ids(user)
     return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
@@ -38,7 +44,7 @@ def _liaison_grants(unit_ids) -> QuerySet[UserObjectPermission]:
 def accounts_for(user) -> QuerySet:
     """Accounts of the user's regions: their profile names one, or they are liaison of one of its
     units. Superuser accounts are listed only to superusers."""
-    if not can(user, "manage_users"):
+    if not administers_accounts(user):
         return get_user_model().objects.none()
     users = get_user_model().objects.all()
     ids = region_ids(user)
@@ -60,6 +66,14 @@ def liaison_units(account) -> QuerySet[Unit]:
     """The units an account is liaison of."""
     units = get_objects_for_user(account, "units.liaise_unit", klass=Unit, accept_global_perms=False)
     return units.select_related("region").order_by("name")
+
+
+def unit_of_regions(user, pk) -> Unit:
+    """A unit of the regions whose accounts the user administers (the liaison pages), else 404."""
+    try:
+        return Unit.objects.select_related("region").get(pk=pk, region__in=manageable_regions(user))
+    except (Unit.DoesNotExist, ValueError):
+        raise Http404("没有找到该单位。") from None
 
 
 def grantable_units(user) -> QuerySet[Unit]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/<int:user_id>/disable/", users.account_disable, name="account_disable"),
     path("users/<int:user_id>/enable/", users.account_enable, name="account_enable"),
     path("users/<int:user_id>/password/", users.password_reset, name="password_reset"),
+    path("users/<int:user_id>/role/", users.role_assign, name="role_assign"),
     path("users/<int:user_id>/units/", users.liaison_grant, name="liaison_grant"),
     path("users/<int:user_id>/units/<int:unit_id>/revoke/", liaisons.liaison_revoke, name="liaison_revoke"),
     path("users/liaisons/import/", liaisons.liaison_import, name="liaison_import"),

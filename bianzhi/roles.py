@@ -51,9 +51,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "approve": OFFICE_ROLES,
     "view_full_id": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),
     "override": frozenset({Role.OFFICE_ADMIN}),
-    # 编办管理员 keeps account and role management for the office's own accounts (docs/decisions.md)
-    "manage_users": frozenset({Role.OFFICE_ADMIN, Role.SYSTEM_ADMIN}),  # create/disable accounts, passwords
-    "grant_roles": frozenset({Role.OFFICE_ADMIN, Role.SECURITY_ADMIN}),  # roles, liaison grants, locks
+    # 三员分立 (docs/decisions.md): accounts are the system administrator's, roles and grants the security
+    # administrator's; the office's business roles hold neither
+    "manage_users": frozenset({Role.SYSTEM_ADMIN}),  # create/disable accounts, passwords, regions, settings
+    "grant_roles": frozenset({Role.SECURITY_ADMIN}),  # roles, liaison grants (and liaison accounts), locks
     "read_audit": frozenset({Role.AUDIT_ADMIN}),  # the audit trail page and its export
     "run_comparison": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # upload any source, run, decide
     "run_campaign": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # the 核查 campaign's office work
@@ -73,8 +74,8 @@ REFUSALS: dict[str, str] = {
     "approve": "不准越权审批：只有编办可以审批。",
     "view_full_id": "您不能查看完整的公民身份号码。",
     "override": "只有编办管理员可以特批或建账。",
-    "manage_users": "只有编办管理员或系统管理员可以管理账号。",
-    "grant_roles": "只有编办管理员或安全管理员可以分配角色和授权。",
+    "manage_users": "三员分立：账号由系统管理员管理。",
+    "grant_roles": "三员分立：角色和授权由安全管理员分配。",
     "read_audit": "只有审计管理员可以查阅审计日志。",
     "run_comparison": "只有编办管理员和工作人员可以执行此操作。",
     "run_campaign": "只有本区划的编办工作人员可以进行此操作。",
@@ -97,8 +98,8 @@ def user_roles(user) -> frozenset[Role]:
         cached = frozenset(r for r in Role if r.value in names)
         if len(cached & ADMIN_TRIO) > 1 or (cached & ADMIN_TRIO and cached - ADMIN_TRIO):
             cached = cached - ADMIN_TRIO  # two of the three (e.g. groups set in the admin): none counts
-        if user.is_superuser:
-            cached = cached | {Role.OFFICE_ADMIN}
+        if user.is_superuser:  # the installer's break-glass account (createsuperuser), outside 三员分立
+            cached = cached | {Role.OFFICE_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}
         user._bianzhi_roles = cached
     return cached
 

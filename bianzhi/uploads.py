@@ -33,7 +33,7 @@ UPLOADS: dict[str, tuple[str, tuple[str, ...]]] = {
     "units:import_units": ("workbook", ("import",)),
     "units:import_staff": ("workbook", ("import",)),
     "verification:upload_create": ("workbook", ("send_source", "run_comparison")),
-    "accounts:liaison_import": ("workbook", ("manage_users",)),
+    "accounts:liaison_import": ("workbook", ("grant_roles",)),
     "archives:document_create": ("scan", ("edit_registry",)),
     "archives:scan_add": ("scan", ("edit_registry",)),
     "archives:dedicated_add_record": ("scan", ("edit_registry",)),

@@ -52,17 +52,20 @@ def campaign_windows(today: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
     }
 
 
-def load_year(region, *, admin, staff, data_dir: Path, password: str, today: dt.date | None = None) -> dict:
+def load_year(
+    region, *, admin, staff, security, data_dir: Path, password: str, today: dt.date | None = None
+) -> dict:
     """Load the year onto a freshly loaded demo county; returns what was made (for the summary)."""
     today = today or timezone.localdate()
-    made = {"liaisons": _liaisons(region, admin, password)}
+    made = {"liaisons": _liaisons(region, security, password)}
     made["minutes"] = _minutes(region, staff, today)
     made["requests"] = _requests(region, staff, admin, today)
     made.update(_campaign(region, staff, data_dir, today))
     return made
 
 
-def _liaisons(region, admin, password: str) -> list[str]:
+def _liaisons(region, security, password: str) -> list[str]:
+    """The liaisons' accounts and unit grants: the security administrator's (三员分立)."""
     from accounts.services import account_create, liaison_grant
     from bianzhi.models import Profile
 
@@ -72,7 +75,7 @@ def _liaisons(region, admin, password: str) -> list[str]:
         if unit is None:
             continue
         user, _password = account_create(
-            actor=admin,
+            actor=security,
             username=username,
             full_name=full_name,
             phone=phone,
@@ -83,7 +86,7 @@ def _liaisons(region, admin, password: str) -> list[str]:
         )
         # the demo's accounts share a published password, so they are not asked to change it
         Profile.objects.filter(user=user).update(must_change_password=False)
-        liaison_grant(account=user, unit=unit, actor=admin)
+        liaison_grant(account=user, unit=unit, actor=security)
         made.append(username)
     return made
 

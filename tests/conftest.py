@@ -41,6 +41,18 @@ def office_admin(region):
 
 
 @pytest.fixture
+def system_admin(region):
+    """系统管理员 (三员分立): keeps the region's accounts."""
+    return make_user("sysadmin1", Role.SYSTEM_ADMIN, regions=[region], full_name="吴系统")
+
+
+@pytest.fixture
+def security_admin(region):
+    """安全管理员 (三员分立): gives roles, liaison grants and liaison accounts, lifts login locks."""
+    return make_user("secadmin1", Role.SECURITY_ADMIN, regions=[region], full_name="郑安全")
+
+
+@pytest.fixture
 def office_staff(region):
     return make_user("staff1", Role.OFFICE_STAFF, regions=[region], full_name="李编办")
 

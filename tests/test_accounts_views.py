@@ -21,10 +21,10 @@ User = get_user_model()
 
 
 @pytest.fixture
-def target(region, office_admin):
-    """A liaison account of the county, made by the administrator (first password already changed)."""
+def target(region, security_admin):
+    """A liaison account of the county, made by the security administrator (first password changed)."""
     user, _ = account_create(
-        username="lx01", full_name="刘联络", role=Role.LIAISON, regions=[region], actor=office_admin
+        username="lx01", full_name="刘联络", role=Role.LIAISON, regions=[region], actor=security_admin
     )
     user.profile.must_change_password = False
     user.profile.save()
@@ -43,6 +43,7 @@ def account_urls(target, unit_a) -> list[tuple[str, str]]:
         (reverse("accounts:account_disable", args=[target.pk]), "get"),
         (reverse("accounts:account_enable", args=[target.pk]), "get"),
         (reverse("accounts:password_reset", args=[target.pk]), "get"),
+        (reverse("accounts:role_assign", args=[target.pk]), "get"),
         (reverse("accounts:liaison_grant", args=[target.pk]), "post"),
         (reverse("accounts:liaison_revoke", args=[target.pk, unit_a.pk]), "get"),
     ]
@@ -84,7 +85,7 @@ def test_other_units_liaison_gets_404(client, target, unit_a, liaison_b):
         assert client.get(url).status_code == 403, url
 
 
-@pytest.mark.parametrize("persona", ["supervisor", "office_staff"])
+@pytest.mark.parametrize("persona", ["supervisor", "office_staff", "office_admin"])
 def test_read_only_and_staff_get_403(client, request, persona, target, unit_a):
     client.force_login(request.getfixturevalue(persona))
     for url, method in account_urls(target, unit_a):
@@ -103,8 +104,57 @@ def test_read_only_and_staff_get_403(client, request, persona, target, unit_a):
     )
 
 
+def test_each_administrator_only_reaches_their_own_pages(
+    client, target, unit_a, system_admin, security_admin
+):
+    """三员分立 on the pages: the system administrator keeps the account (edit, disable, passwords) and
+    gives no role or grant; the security administrator gives roles and grants and keeps no account."""
+    keeper = [
+        reverse(f"accounts:{n}", args=[target.pk])
+        for n in ("account_edit", "account_disable", "password_reset")
+    ]
+    granter = [
+        reverse("accounts:role_assign", args=[target.pk]),
+        reverse("accounts:liaison_revoke", args=[target.pk, unit_a.pk]),
+        reverse("accounts:unit_liaisons", args=[unit_a.pk]),
+        reverse("accounts:liaison_import"),
+    ]
+    client.force_login(system_admin)
+    assert all(client.get(url).status_code == 200 for url in keeper)
+    assert all(client.get(url).status_code == 403 for url in granter)
+    assert (
+        client.post(reverse("accounts:role_assign", args=[target.pk]), {"role": "编办管理员"}).status_code
+        == 403
+    )
+    client.force_login(security_admin)
+    assert all(client.get(url).status_code == 403 for url in [*keeper, reverse("accounts:account_create")])
+    assert client.post(reverse("accounts:account_disable", args=[target.pk])).status_code == 403
+    assert client.get(reverse("accounts:account_detail", args=[target.pk])).status_code == 200
+    assert user_roles(fresh(target)) == {Role.LIAISON} and fresh(target).is_active
+
+
+def test_the_security_administrator_assigns_the_role(client, region, system_admin, security_admin):
+    created, _ = account_create(username="new7", full_name="新七", regions=[region], actor=system_admin)
+    client.force_login(system_admin)
+    assert (
+        "尚未分配角色" in client.get(reverse("accounts:account_detail", args=[created.pk])).content.decode()
+    )
+    client.force_login(security_admin)
+    url = reverse("accounts:role_assign", args=[created.pk])
+    assert "三员分立" in client.get(url).content.decode()
+    assert client.post(url, {"role": "编办工作人员", "reason": "新进"}).status_code == 302
+    assert user_roles(fresh(created)) == {Role.OFFICE_STAFF}
+    entry = AuditEntry.objects.get(action="账号.分配角色")
+    assert (
+        entry.actor == security_admin and entry.reason == "新进" and entry.after["roles"] == ["编办工作人员"]
+    )
+    own = reverse("accounts:role_assign", args=[security_admin.pk])
+    assert client.post(own, {"role": "编办管理员"}).status_code == 403
+    assert user_roles(fresh(security_admin)) == {Role.SECURITY_ADMIN}
+
+
 def test_other_countys_admin_gets_404(client, other_region, target, unit_a):
-    other_admin = make_user("admin_other", Role.OFFICE_ADMIN, regions=[other_region])
+    other_admin = make_user("admin_other", Role.SYSTEM_ADMIN, regions=[other_region])
     client.force_login(other_admin)
     for url, _ in account_urls(target, unit_a)[:5]:
         assert client.get(url).status_code == 404, url
@@ -116,8 +166,8 @@ def test_other_countys_admin_gets_404(client, other_region, target, unit_a):
 # ---- the administrator ------------------------------------------------------------------------------------
 
 
-def test_list_search_and_pagination(client, region, office_admin, target, office_staff, other_office_staff):
-    client.force_login(office_admin)
+def test_list_search_and_pagination(client, region, system_admin, target, office_staff, other_office_staff):
+    client.force_login(system_admin)
     body = client.get(reverse("accounts:account_list")).content.decode()
     assert "lx01" in body and "staff1" in body and "staff_other" not in body  # another county's
     body = client.get(reverse("accounts:account_list"), {"q": "刘联"}).content.decode()
@@ -131,8 +181,8 @@ def test_list_search_and_pagination(client, region, office_admin, target, office
     assert "第 1 / 2 页" in page1 and "staff1" in page2
 
 
-def test_list_queries_do_not_grow(client, region, office_admin, django_assert_max_num_queries):
-    client.force_login(office_admin)
+def test_list_queries_do_not_grow(client, region, system_admin, django_assert_max_num_queries):
+    client.force_login(system_admin)
     client.get(reverse("accounts:account_list"))
     for i in range(30):
         make_user(f"bulk{i:02d}", Role.LIAISON, regions=[region])
@@ -140,15 +190,14 @@ def test_list_queries_do_not_grow(client, region, office_admin, django_assert_ma
         assert client.get(reverse("accounts:account_list")).status_code == 200
 
 
-def test_create_shows_the_first_password_once(client, region, office_admin):
-    client.force_login(office_admin)
+def test_create_shows_the_first_password_once(client, region, system_admin):
+    client.force_login(system_admin)
     response = client.post(
         reverse("accounts:account_create"),
         {
             "username": "wang5",
             "full_name": "王五",
             "phone": "13800000005",
-            "role": "编办工作人员",
             "regions": [region.pk],
         },
     )
@@ -157,16 +206,17 @@ def test_create_shows_the_first_password_once(client, region, office_admin):
     assert password in response.content.decode()
     user = User.objects.get(username="wang5")
     assert user.check_password(password) and user.profile.must_change_password
-    assert AuditEntry.objects.get(action="账号.新建").actor == office_admin
+    assert user_roles(user) == set()  # the security administrator gives it
+    assert AuditEntry.objects.get(action="账号.新建").actor == system_admin
     response = client.post(
         reverse("accounts:account_create"),
-        {"username": "wang5", "full_name": "王五", "role": "编办工作人员", "regions": [region.pk]},
+        {"username": "wang5", "full_name": "王五", "regions": [region.pk]},
     )
     assert response.status_code == 400 and "已存在" in response.content.decode()
 
 
-def test_edit(client, region, office_admin, target):
-    client.force_login(office_admin)
+def test_edit(client, region, system_admin, target):
+    client.force_login(system_admin)
     url = reverse("accounts:account_edit", args=[target.pk])
     assert "刘联络" in client.get(url).content.decode()
     response = client.post(
@@ -175,12 +225,12 @@ def test_edit(client, region, office_admin, target):
     )
     assert response.status_code == 302
     target = fresh(target)
-    assert target.profile.full_name == "刘联络员" and user_roles(target) == {Role.SUPERVISOR}
+    assert target.profile.full_name == "刘联络员" and user_roles(target) == {Role.LIAISON}  # no role here
     assert AuditEntry.objects.get(action="账号.修改").after["full_name"] == "刘联络员"
 
 
-def test_disable_with_confirmation_then_enable(client, office_admin, target):
-    client.force_login(office_admin)
+def test_disable_with_confirmation_then_enable(client, system_admin, target):
+    client.force_login(system_admin)
     url = reverse("accounts:account_disable", args=[target.pk])
     assert "停用后该账号不能再登录" in client.get(url).content.decode() and fresh(target).is_active
     assert client.post(url, {"reason": "调离"}).status_code == 302
@@ -190,24 +240,24 @@ def test_disable_with_confirmation_then_enable(client, office_admin, target):
     assert fresh(target).is_active and AuditEntry.objects.filter(action="账号.启用").count() == 1
 
 
-def test_cannot_disable_oneself(client, office_admin):
-    client.force_login(office_admin)
-    assert client.post(reverse("accounts:account_disable", args=[office_admin.pk])).status_code == 403
-    assert fresh(office_admin).is_active
+def test_cannot_disable_oneself(client, system_admin):
+    client.force_login(system_admin)
+    assert client.post(reverse("accounts:account_disable", args=[system_admin.pk])).status_code == 403
+    assert fresh(system_admin).is_active
 
 
-def test_reset_password(client, office_admin, target):
-    client.force_login(office_admin)
+def test_reset_password(client, system_admin, target):
+    client.force_login(system_admin)
     url = reverse("accounts:password_reset", args=[target.pk])
     assert client.get(url).status_code == 200 and fresh(target).check_password("pass12345") is False or True
     response = client.post(url)
     password = response.context["password"]
     assert fresh(target).check_password(password) and fresh(target).profile.must_change_password
-    assert AuditEntry.objects.get(action="账号.重置密码").actor == office_admin
+    assert AuditEntry.objects.get(action="账号.重置密码").actor == system_admin
 
 
-def test_grant_and_revoke_from_the_account_page(client, office_admin, target, unit_a, unit_b):
-    client.force_login(office_admin)
+def test_grant_and_revoke_from_the_account_page(client, security_admin, target, unit_a, unit_b):
+    client.force_login(security_admin)
     detail = reverse("accounts:account_detail", args=[target.pk])
     assert (
         client.post(reverse("accounts:liaison_grant", args=[target.pk]), {"unit": unit_b.pk}).status_code
@@ -224,20 +274,23 @@ def test_grant_and_revoke_from_the_account_page(client, office_admin, target, un
     ]
 
 
-def test_grant_from_the_unit_page(client, office_admin, target, unit_a):
-    client.force_login(office_admin)
+def test_grant_from_the_unit_page(client, security_admin, office_admin, target, unit_a):
+    client.force_login(office_admin)  # the office sees the liaisons, but does not set them (三员分立)
     detail = client.get(reverse("units:unit_detail", args=[unit_a.pk])).content.decode()
-    assert "联络员" in detail and reverse("accounts:unit_liaisons", args=[unit_a.pk]) in detail
+    assert "联络员" in detail and reverse("accounts:unit_liaisons", args=[unit_a.pk]) not in detail
+    client.force_login(security_admin)
     url = reverse("accounts:unit_liaisons", args=[unit_a.pk])
     assert client.post(url, {"account": target.pk}).status_code == 302
     assert liaison_unit_ids(fresh(target)) == {unit_a.pk}
-    assert "刘联络" in client.get(reverse("units:unit_detail", args=[unit_a.pk])).content.decode()
+    assert "刘联络" in client.get(url).content.decode()
     assert client.post(url, {"account": target.pk}).status_code == 400  # already
-
-
-def test_unit_page_refuses_a_division(client, region, office_admin, target, unit_a):
-    division = make_unit(region, "办公室", nature="内设机构", parent=unit_a)
     client.force_login(office_admin)
+    assert "刘联络" in client.get(reverse("units:unit_detail", args=[unit_a.pk])).content.decode()
+
+
+def test_unit_page_refuses_a_division(client, region, security_admin, target, unit_a):
+    division = make_unit(region, "办公室", nature="内设机构", parent=unit_a)
+    client.force_login(security_admin)
     response = client.post(reverse("accounts:unit_liaisons", args=[division.pk]), {"account": target.pk})
     assert response.status_code == 400 and "内设机构" in response.content.decode()
     assert not liaison_unit_ids(fresh(target))
@@ -251,8 +304,8 @@ def upload(rows):
     return SimpleUploadedFile("联络员.xlsx", data)
 
 
-def test_liaison_workbook_and_the_password_list(client, office_admin, unit_a, unit_b):
-    client.force_login(office_admin)
+def test_liaison_workbook_and_the_password_list(client, security_admin, unit_a, unit_b):
+    client.force_login(security_admin)
     template = client.get(reverse("accounts:liaison_template"))
     assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxml")
     response = client.post(
@@ -285,8 +338,8 @@ def test_liaison_workbook_and_the_password_list(client, office_admin, unit_a, un
     assert client.get(reverse("accounts:issued", args=[token])).status_code == 404
 
 
-def test_liaison_workbook_errors_are_listed(client, office_admin, unit_a):
-    client.force_login(office_admin)
+def test_liaison_workbook_errors_are_listed(client, security_admin, unit_a):
+    client.force_login(security_admin)
     response = client.post(
         reverse("accounts:liaison_import"), {"file": upload([["不存在的局", "钱一", "123", "qian1"]])}
     )
@@ -297,13 +350,13 @@ def test_liaison_workbook_errors_are_listed(client, office_admin, unit_a):
     assert not User.objects.filter(username="qian1").exists()
 
 
-def test_issued_list_belongs_to_the_session(client, office_admin, region, unit_a):
-    client.force_login(office_admin)
+def test_issued_list_belongs_to_the_session(client, security_admin, region, unit_a):
+    client.force_login(security_admin)
     response = client.post(
         reverse("accounts:liaison_import"), {"file": upload([["漳县财政局", "钱一", "13800000001", "qian1"]])}
     )
     url = response["Location"]
-    other = make_user("admin2", Role.OFFICE_ADMIN, regions=[region])
+    other = make_user("admin2", Role.SECURITY_ADMIN, regions=[region])
     client.force_login(other)
     assert client.get(url).status_code == 404
 
@@ -311,9 +364,9 @@ def test_issued_list_belongs_to_the_session(client, office_admin, region, unit_a
 # ---- the first password ---------------------------------------------------------------------------------
 
 
-def test_first_password_must_be_changed(client, region, office_admin, unit_a):
+def test_first_password_must_be_changed(client, region, security_admin, unit_a):
     user, password = account_create(
-        username="new1", full_name="新人", role=Role.LIAISON, regions=[region], actor=office_admin
+        username="new1", full_name="新人", role=Role.LIAISON, regions=[region], actor=security_admin
     )
     assert client.login(request=RequestFactory().get("/"), username="new1", password=password)
     change = reverse("accounts:password_change")

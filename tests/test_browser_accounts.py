@@ -1,4 +1,4 @@
-"""Accounts in a real browser: the administrator uploads a liaison workbook and sees the list of first
+"""Accounts in a real browser: the security administrator uploads a liaison workbook and sees the list of first
 passwords; a liaison logs in with the first password, must change it, then sees only their unit."""
 
 import pytest
@@ -10,7 +10,7 @@ from tests.builders.registry import make_unit
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
-def test_liaison_workbook_first_password_and_own_unit(page, region, office_admin, unit_a, unit_b, tmp_path):
+def test_liaison_workbook_first_password_and_own_unit(page, region, security_admin, unit_a, unit_b, tmp_path):
     make_unit(region, "漳县审计局", quotas={"行政编制": 6})
     book = tmp_path / "联络员.xlsx"
     book.write_bytes(
@@ -27,7 +27,7 @@ def test_liaison_workbook_first_password_and_own_unit(page, region, office_admin
             ]
         )
     )
-    login(page, "admin1")
+    login(page, "secadmin1")  # liaisons are the security administrator's (三员分立)
     page.get_by_role("link", name="账号管理").click()
     page.wait_for_load_state("networkidle")
     page.get_by_role("link", name="批量建立联络员").first.click()

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from bianzhi.models import AuditEntry, Region
-from bianzhi.roles import Role, user_roles
+from bianzhi.roles import Role, can, user_roles
 from tests.builders.registry import make_region, make_user
 from units.models import Unit
 
@@ -24,6 +24,9 @@ SETUP = {
     "full_name": "岷县管理员",
     "password1": "Min-county-2024",
     "password2": "Min-county-2024",
+    "system_admin": "minsys",
+    "security_admin": "minsec",
+    "audit_admin": "minaudit",
 }
 
 
@@ -38,16 +41,27 @@ def test_empty_database_leads_to_the_setup_page(client):
 @pytest.mark.django_db
 def test_set_up_the_county(client):
     response = client.post(reverse("accounts:setup"), SETUP)
-    assert response.status_code == 302 and response["Location"] == reverse("units:dashboard")
+    assert response.status_code == 200 and "初始设置完成" in response.content.decode()
     region = Region.objects.get()
     assert (region.code, region.name) == ("621126", "岷县")
-    admin = User.objects.get()
+    admin = User.objects.get(username="minadmin")
     assert admin.username == "minadmin" and admin.check_password("Min-county-2024")
     assert user_roles(admin) == {Role.OFFICE_ADMIN} and admin.is_staff and not admin.is_superuser
     assert list(admin.profile.regions.all()) == [region] and not admin.profile.must_change_password
     assert admin.has_perm("bianzhi.add_calendarday")  # the holiday tables in the admin
     assert client.get(reverse("units:dashboard")).status_code == 200  # logged in
     assert AuditEntry.objects.get(action="初始设置.设置本县").actor == admin
+    # 三员分立: the three administrators, each with a first password shown once on this page
+    body = response.content.decode()
+    for issued, role in zip(
+        response.context["issued"], (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN), strict=True
+    ):
+        account = User.objects.get(username=issued.username)
+        assert user_roles(account) == {role} and account.check_password(issued.password)
+        assert account.profile.must_change_password and list(account.profile.regions.all()) == [region]
+        assert issued.username in body and issued.password in body
+    assert [i.username for i in response.context["issued"]] == ["minsys", "minsec", "minaudit"]
+    assert not can(admin, "manage_users") and not can(admin, "grant_roles")
     assert AuditEntry.objects.get(action="区划.新增").region == region
     # closed now: 404 for the logged-in, the login page for anyone else, and nothing more is created
     assert client.get(reverse("accounts:setup")).status_code == 404
@@ -57,7 +71,7 @@ def test_set_up_the_county(client):
     for url in (reverse("accounts:setup"), "/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert User.objects.count() == 1 and Region.objects.count() == 1
+    assert User.objects.count() == 4 and Region.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -70,6 +84,8 @@ def test_set_up_the_county(client):
         ({"password1": "12345678", "password2": "12345678"}, "密码"),
         ({"username": "a b"}, "账号"),
         ({"full_name": ""}, "必填"),
+        ({"system_admin": "minadmin"}, "三员分立"),
+        ({"audit_admin": "a b"}, "账号"),
     ],
 )
 def test_set_up_refusals(client, change, words):

@@ -102,24 +102,24 @@ def test_an_address_trying_many_names_is_locked(client, office_staff, supervisor
     assert login(client, "leader1", PASSWORD, ip="10.0.0.7").status_code == 302
 
 
-def test_the_address_lock_is_listed_and_liftable(client, office_admin, supervisor):
+def test_the_address_lock_is_listed_and_liftable(client, security_admin, supervisor):
     for name in ("a1", "a2", "a3", "a4", "a5"):
         login(client, name, "wrong", ip="10.9.9.9")
     admin = client.__class__()
-    admin.force_login(office_admin)  # 编办管理员 also holds grant_roles
+    admin.force_login(security_admin)  # the locks are the security administrator's (三员分立)
     assert "10.9.9.9" in admin.get(reverse("accounts:lock_list")).content.decode()
     admin.post(reverse("accounts:lock_release"), {"ip_address": "10.9.9.9"})
     assert audits("解除登录锁定").get().before["ip"] == "10.9.9.9"
     assert login(client, "leader1", PASSWORD, ip="10.9.9.9").status_code == 302
 
 
-def test_the_locks_page_is_guarded(client, office_staff, supervisor, liaison_a):
+def test_the_locks_page_is_guarded(client, office_staff, supervisor, liaison_a, office_admin, system_admin):
     url = reverse("accounts:lock_list")
     release = reverse("accounts:lock_release")
     response = client.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
     assert client.post(release, {"username": "staff1"}).status_code == 302  # to the login page
-    for user in (supervisor, office_staff, liaison_a):  # read-only, other roles
+    for user in (supervisor, office_staff, liaison_a, office_admin, system_admin):  # read-only, other roles
         client.force_login(user)
         assert client.get(url).status_code == 403
         assert client.post(release, {"username": "staff1"}).status_code == 403

@@ -112,15 +112,24 @@ def test_a_real_county_year(page, tmp_path):
             regions=[region],
             password="Jingtai#2026a",
         )
+        # 三员分立: the system administrator creates the clerk's account, the security administrator
+        # gives its role and (below) the liaisons' accounts and grants
+        sysadmin, _ = account_create(
+            actor=None, username="jt_sys", full_name="系统管理员", role=Role.SYSTEM_ADMIN, regions=[region]
+        )
+        secadmin, _ = account_create(
+            actor=None, username="jt_sec", full_name="安全管理员", role=Role.SECURITY_ADMIN, regions=[region]
+        )
         staff, _ = account_create(
-            actor=admin,
+            actor=sysadmin,
             username="jt_staff",
             full_name="景泰经办",
-            role=Role.OFFICE_STAFF,
             regions=[region],
             password="Jingtai#2026b",
         )
-        from accounts.services import password_change
+        from accounts.services import account_set_role, password_change
+
+        account_set_role(account=staff, role=Role.OFFICE_STAFF, actor=secadmin)
 
         for user, first in ((admin, "Jingtai#2026a"), (staff, "Jingtai#2026b")):  # their first login
             password_change(user=user, old_password=first, new_password=first + "!x9", actor=user)
@@ -139,7 +148,7 @@ def test_a_real_county_year(page, tmp_path):
         assert run("import_units", str(paths["units"]), "--as-of", "2026-09-15") == 0
         assert run("import_staff", str(paths["staff"])) == 0
         report = liaisons_import(
-            paths["liaisons"].open("rb"), filename="联络员.xlsx", region=region, actor=admin
+            paths["liaisons"].open("rb"), filename="联络员.xlsx", region=region, actor=secadmin
         )
         assert report.ok, [str(e) for e in report.errors]
         assert report.created == 10 and len(report.issued) == 10

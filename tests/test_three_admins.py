@@ -9,7 +9,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.services import account_create, account_disable, account_update, liaison_grant, password_reset
+from accounts.services import (
+    account_create,
+    account_disable,
+    account_set_role,
+    account_update,
+    liaison_grant,
+    password_reset,
+)
 from accounts.services.retention import audit_purge
 from accounts.services.users import set_roles
 from bianzhi.models import AuditEntry
@@ -82,11 +89,29 @@ def test_two_of_them_set_behind_the_services_count_for_nothing(audit_admin):
     assert not can(user, "read_audit") and not can(user, "manage_users")
 
 
-def test_office_admin_sets_up_the_three_accounts(region, office_admin):
+def test_the_office_administrator_keeps_no_accounts_and_gives_no_roles(region, office_admin, office_staff):
+    """Strict 三员分立: the office's business administrator holds neither administrator's power."""
+    assert not can(office_admin, "manage_users") and not can(office_admin, "grant_roles")
+    attempts = [
+        lambda: account_create(username="x6", full_name="某", regions=[region], actor=office_admin),
+        lambda: account_disable(account=office_staff, actor=office_admin),
+        lambda: password_reset(account=office_staff, actor=office_admin),
+        lambda: account_set_role(account=office_staff, role=Role.SUPERVISOR, actor=office_admin),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert user_roles(fresh(office_staff)) == {Role.OFFICE_STAFF} and fresh(office_staff).is_active
+
+
+def test_the_three_accounts_are_made_by_two_hands(region, system_admin, security_admin):
+    """The system administrator creates the accounts; the security administrator gives their roles."""
     for n, role in enumerate(ADMIN_TRIO):
         user, _ = account_create(
-            username=f"trio{n}", full_name=f"三员{n}", role=role, regions=[region], actor=office_admin
+            username=f"trio{n}", full_name=f"三员{n}", regions=[region], actor=system_admin
         )
+        assert user_roles(fresh(user)) == frozenset()
+        account_set_role(account=user, role=role, actor=security_admin)
         assert user_roles(fresh(user)) == {role}
         assert fresh(user).is_staff == (role == Role.SYSTEM_ADMIN)
     system = Group.objects.get(name=Role.SYSTEM_ADMIN.value)
@@ -94,21 +119,21 @@ def test_office_admin_sets_up_the_three_accounts(region, office_admin):
     assert system.permissions.filter(codename="change_calendarday").exists()
 
 
-def test_system_admin_keeps_accounts_but_does_not_hand_out_admin_roles(region, system_admin, office_staff):
-    user, password = account_create(
-        username="lx9", full_name="联络九", role=Role.LIAISON, regions=[region], actor=system_admin
-    )
+def test_system_admin_keeps_accounts_but_gives_no_role(region, system_admin, office_staff):
+    user, password = account_create(username="lx9", full_name="联络九", regions=[region], actor=system_admin)
     assert AuditEntry.objects.filter(action="账号.新建", actor=system_admin).exists()
     password_reset(account=user, actor=system_admin)
     account_disable(account=user, actor=system_admin, reason="调离")
     assert not fresh(user).is_active
-    for role in (Role.OFFICE_ADMIN, Role.AUDIT_ADMIN):
-        with pytest.raises(PermissionDenied):
+    for role in (Role.OFFICE_ADMIN, Role.AUDIT_ADMIN, Role.LIAISON):
+        with pytest.raises(ValidationError, match="安全管理员"):
             account_create(username="x9", full_name="某", role=role, regions=[region], actor=system_admin)
-    with pytest.raises(PermissionDenied, match="安全管理员"):  # changing a role is role assignment
+    with pytest.raises(ValidationError, match="安全管理员"):  # changing a role is role assignment
         account_update(
             account=office_staff, full_name="改", role=Role.SUPERVISOR, regions=[region], actor=system_admin
         )
+    with pytest.raises(PermissionDenied):
+        account_set_role(account=office_staff, role=Role.SUPERVISOR, actor=system_admin)
     assert user_roles(fresh(office_staff)) == {Role.OFFICE_STAFF}
     account_update(  # keeping the role, the system administrator edits the account
         account=office_staff, full_name="新名", role=Role.OFFICE_STAFF, regions=[region], actor=system_admin
@@ -116,12 +141,13 @@ def test_system_admin_keeps_accounts_but_does_not_hand_out_admin_roles(region, s
 
 
 def test_security_admin_does_not_keep_accounts(region, security_admin, office_staff):
-    with pytest.raises(PermissionDenied):
-        account_create(
-            username="x8", full_name="某", role=Role.LIAISON, regions=[region], actor=security_admin
-        )
+    for role in (None, Role.OFFICE_STAFF, Role.SYSTEM_ADMIN):  # only liaison accounts, which carry a grant
+        with pytest.raises(PermissionDenied):
+            account_create(username="x8", full_name="某", role=role, regions=[region], actor=security_admin)
     with pytest.raises(PermissionDenied):
         password_reset(account=office_staff, actor=security_admin)
+    with pytest.raises(PermissionDenied):
+        account_disable(account=office_staff, actor=security_admin)
 
 
 def test_audit_admin_changes_nothing(region, unit_a, audit_admin, office_staff, liaison_a):
@@ -130,6 +156,7 @@ def test_audit_admin_changes_nothing(region, unit_a, audit_admin, office_staff, 
         lambda: account_create(
             username="x7", full_name="某", role=Role.LIAISON, regions=[region], actor=audit_admin
         ),
+        lambda: account_set_role(account=office_staff, role=Role.SUPERVISOR, actor=audit_admin),
         lambda: account_disable(account=office_staff, actor=audit_admin),
         lambda: password_reset(account=office_staff, actor=audit_admin),
         lambda: liaison_grant(account=liaison_a, unit=unit_a, actor=audit_admin),

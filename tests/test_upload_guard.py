@@ -102,6 +102,7 @@ def test_anonymous_post_to_any_page_is_not_read(client, db, dirs):
         ("liaison_a", "verification:upload_create", ()),
         ("supervisor", "verification:upload_create", ()),
         ("office_staff", "accounts:liaison_import", ()),
+        ("office_admin", "accounts:liaison_import", ()),
         ("supervisor", "archives:scan_add", (1,)),
         ("liaison_a", "archives:document_create", ()),
         ("partner_clerk", "verification:cu_attach", (1,)),

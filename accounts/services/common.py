@@ -64,12 +64,15 @@ def account_region_ids(account) -> set[int]:
     return ids
 
 
-def authorize_account(actor, account, *, not_self: str = "") -> Region | None:
+def authorize_account(
+    actor, account, *, not_self: str = "", capability: str = "manage_users"
+) -> Region | None:
     """The account-level check (like ``units.services.common.authorize_unit`` for a unit): refuse unless
-    the actor may manage this account — an office administrator (``authorize``) who works for one of the
-    account's regions; never a superuser account unless the actor is one; never their own account when
+    the actor holds ``capability`` (``manage_users``: the system administrator keeps the account;
+    ``grant_roles``: the security administrator gives its role) and works for one of the account's
+    regions; never a superuser account unless the actor is one; never their own account when
     ``not_self`` gives the refusal. Returns the shared region (for the audit row), None for the system."""
-    authorize(actor, "manage_users")
+    authorize(actor, capability)
     if actor is None:
         return None
     if not_self and actor.pk == account.pk:
@@ -82,7 +85,7 @@ def authorize_account(actor, account, *, not_self: str = "") -> Region | None:
     if not shared:
         raise PermissionDenied("您不能管理其他区划的账号。")
     region = Region.objects.get(pk=min(shared))
-    authorize(actor, "manage_users", region=region)
+    authorize(actor, capability, region=region)
     return region
 
 
@@ -92,11 +95,11 @@ def authorize_self(actor, user) -> None:
         raise PermissionDenied("只能修改自己的密码。")
 
 
-def check_regions(actor, regions) -> list[Region]:
+def check_regions(actor, regions, *, capability: str = "manage_users") -> list[Region]:
     """Regions an actor may hand out: each must be one the actor works for."""
     regions = list(regions)
     for region in regions:
-        authorize(actor, "manage_users", region=region)
+        authorize(actor, capability, region=region)
     return regions
 
 
@@ -118,8 +121,9 @@ def user_model():
     return get_user_model()
 
 
-# What an office administrator (is_staff, not a superuser) may do in the Django admin: keep the holiday
-# tables (后台 → 节假日安排) and read the audit trail. Accounts are kept in the application's own pages.
+# What an administrator (is_staff, not a superuser) may do in the Django admin: keep the holiday tables
+# (后台 → 节假日安排; the system administrator) and read the audit trail (the office administrator).
+# Accounts are kept in the application's own pages.
 ADMIN_SITE_PERMISSIONS = (
     ("bianzhi", "calendaryear", ("add", "change", "delete", "view")),
     ("bianzhi", "calendarday", ("add", "change", "delete", "view")),

@@ -42,9 +42,11 @@ def is_liaison_of(account, unit) -> bool:
 def liaison_grant(*, account, unit, actor, reason: str = ""):
     """Make ``account`` (a 单位联络员 account the actor manages) a liaison of ``unit``: a live 法人 unit
     of the actor's region. The unit's region is added to the account's regions (it stays listed)."""
-    authorize(actor, "manage_users", region=unit.region)
+    authorize(actor, "grant_roles", region=unit.region)
     if actor is not None and (account.is_superuser or account_region_ids(account)):
-        authorize_account(actor, account)  # an account of no region yet may be adopted
+        authorize_account(
+            actor, account, capability="grant_roles"
+        )  # an account of no region yet may be adopted
     _check_unit(unit)
     if Role.LIAISON not in user_roles(account):
         raise ValidationError({"account": "只有“单位联络员”角色的账号可以设为单位联络员。"})
@@ -70,7 +72,7 @@ def liaison_grant(*, account, unit, actor, reason: str = ""):
 @transaction.atomic
 def liaison_revoke(*, account, unit, actor, reason: str = ""):
     """Take back ``account``'s liaison permission on ``unit`` (a unit of the actor's region)."""
-    authorize(actor, "manage_users", region=unit.region)
+    authorize(actor, "grant_roles", region=unit.region)
     if not is_liaison_of(account, unit):
         raise ValidationError({"unit": f"该账号不是{unit.name}的联络员。"})
     remove_perm(PERMISSION, account, unit)
@@ -123,7 +125,7 @@ def liaisons_import(source, *, filename: str, region, actor, dry_run: bool = Fal
     with the same 账号 and 姓名, and grant it the row's unit. All-or-nothing; per-row Chinese errors."""
     from accounts.imports import plan_liaisons
 
-    authorize(actor, "manage_users", region=region)
+    authorize(actor, "grant_roles", region=region)
     report = LiaisonImportReport(filename=filename, dry_run=dry_run)
     plan = plan_liaisons(source, filename=filename, region=region, actor=actor, report=report)
     if plan is None or report.errors or dry_run:

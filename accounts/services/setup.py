@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.services.common import clean_username, profile_of, user_model
 from accounts.services.regions import region_add
-from accounts.services.users import check_new_password, set_role
+from accounts.services.users import account_create, check_new_password, set_role
 from bianzhi import audit
 from bianzhi.models import Profile, Region
 from bianzhi.roles import Role, authorize, region_ids
@@ -28,17 +29,50 @@ def _refuse_unless_open() -> None:
         raise ValidationError("系统已完成初始设置。")
 
 
+# The three administrators every installation starts with (三员分立), with their set-up form fields.
+ADMIN_ACCOUNTS = (
+    (Role.SYSTEM_ADMIN, "system_admin", "sysadmin"),
+    (Role.SECURITY_ADMIN, "security_admin", "secadmin"),
+    (Role.AUDIT_ADMIN, "audit_admin", "auditor"),
+)
+
+
+@dataclass(frozen=True)
+class IssuedAccount:
+    role: Role
+    username: str
+    password: str  # a first password, shown once on the set-up's result page
+
+
 @transaction.atomic
-def county_setup(*, code: str, name: str, username: str, full_name: str, password: str):
-    """Create the county (``region_add``) and its first office administrator (group 编办管理员, the
-    region in Profile.regions, ``is_staff`` for the holiday tables in the admin; not a superuser).
-    Only while the set-up is open; the password is the administrator's own (no forced change)."""
+def county_setup(
+    *,
+    code: str,
+    name: str,
+    username: str,
+    full_name: str,
+    password: str,
+    admins: dict[str, str] | None = None,
+):
+    """Create the county (``region_add``), its first office administrator (group 编办管理员, the region
+    in Profile.regions, ``is_staff`` for the holiday tables in the admin; not a superuser) and the three
+    administrators of 三员分立 — 系统管理员, 安全管理员, 审计管理员 — named by ``admins`` (form field →
+    user name; defaults sysadmin, secadmin, auditor), each with a generated first password.
+
+    Only while the set-up is open; the office administrator's password is their own (no forced change).
+    Returns (region, office administrator, the three issued accounts)."""
     _refuse_unless_open()
     username = clean_username(username)
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationError({"full_name": "姓名不能为空。"})
     check_new_password(password, user_model()(username=username))
+    names = {
+        field: clean_admin_name((admins or {}).get(field) or default, field)
+        for _, field, default in ADMIN_ACCOUNTS
+    }
+    if len({username.lower(), *(n.lower() for n in names.values())}) != 1 + len(names):
+        raise ValidationError("编办管理员和三个管理员的账号不能相同（三员分立）。")
     region, _ = region_add(code, name, actor=None)
     user = user_model().objects.create_user(username=username, password=password, is_staff=True)
     set_role(user, Role.OFFICE_ADMIN)
@@ -52,7 +86,25 @@ def county_setup(*, code: str, name: str, username: str, full_name: str, passwor
         target_repr=f"{region} 管理员 {full_name}（{username}）",
         after={"region": region.code, "username": username, "role": Role.OFFICE_ADMIN.value},
     )
-    return region, user
+    issued = []
+    for role, field, _ in ADMIN_ACCOUNTS:
+        admin, first = account_create(
+            username=names[field],
+            full_name=role.value,
+            regions=[region],
+            role=role,
+            department="县委编办",
+            actor=None,
+        )
+        issued.append(IssuedAccount(role, admin.get_username(), first))
+    return region, user, issued
+
+
+def clean_admin_name(value: str, field: str) -> str:
+    try:
+        return clean_username(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
 
 
 def demo_load(seed: int | None = None) -> tuple[str, float]:

@@ -1,4 +1,5 @@
-"""Accounts: create, edit, disable/enable, reset and change passwords (office administrators only).
+"""Accounts: create, edit, disable/enable, reset and change passwords (the system administrator), and
+give roles (the security administrator) — 三员分立.
 
 Each service checks its caller itself (``authorize_account`` / ``authorize``): an office administrator of
 one of the account's regions; ``actor=None`` is the system. Every change writes one audit row. Passwords
@@ -26,10 +27,8 @@ from accounts.services.common import (
 )
 from bianzhi import audit
 from bianzhi.models import Profile
-from bianzhi.roles import ADMIN_TRIO, Role, authorize, check_separation, ensure_groups, user_roles
+from bianzhi.roles import Role, authorize, can, check_separation, ensure_groups, user_roles
 
-# Roles that administer others: handing one out is role assignment (``grant_roles``), not account keeping.
-ADMIN_ROLES = ADMIN_TRIO | {Role.OFFICE_ADMIN}
 # The roles that work in the Django admin (holiday tables; the office administrator also reads the trail).
 STAFF_ROLES = frozenset({Role.OFFICE_ADMIN, Role.SYSTEM_ADMIN})
 
@@ -58,27 +57,41 @@ def check_new_password(password: str, user=None) -> None:
         raise ValidationError({"password": exc.messages}) from None
 
 
+ROLE_BY_SECURITY = "三员分立：账号建立后，由安全管理员分配角色。"
+ACCOUNT_BY_SYSTEM = "三员分立：账号由系统管理员建立；安全管理员只能建立单位联络员账号。"
+
+
+def _authorize_create(actor, role: Role | None, regions) -> list:
+    """Who creates which account (三员分立): the system administrator creates accounts without a role
+    (the security administrator gives it); the security administrator creates only liaison accounts,
+    which exist to carry a unit grant (the unit liaison page, the 联络员 workbook)."""
+    if role == Role.LIAISON and actor is not None and can(actor, "grant_roles"):
+        return check_regions(actor, regions, capability="grant_roles")
+    authorize(actor, "manage_users")
+    if role is not None and actor is not None and not can(actor, "grant_roles"):
+        raise ValidationError({"role": ROLE_BY_SECURITY})
+    return check_regions(actor, regions)
+
+
 @transaction.atomic
 def account_create(
     *,
     username: str,
     full_name: str,
-    role: Role | str,
     regions,
+    role: Role | str | None = None,
     phone: str = "",
     department: str = "",
     password: str | None = None,
     actor,
 ) -> tuple:
-    """Create an account with one role and its regions; returns (user, first password).
+    """Create an account with its regions (and, for the system or a liaison account made by the security
+    administrator, its role); returns (user, first password).
 
     The password is generated when not given; either way it is a first password (must be changed at
-    the first login). An office administrator is also ``is_staff`` (the holiday tables in the admin)."""
-    authorize(actor, "manage_users")
-    role = Role(role)
-    if role in ADMIN_ROLES:
-        authorize(actor, "grant_roles")
-    regions = check_regions(actor, regions)
+    the first login)."""
+    role = Role(role) if role else None
+    regions = _authorize_create(actor, role, regions)
     if not regions:
         raise ValidationError({"regions": "请至少选择一个所辖区划。"})
     username = clean_username(username)
@@ -93,7 +106,7 @@ def account_create(
     user = user_model().objects.create_user(
         username=username, password=password, is_staff=role in STAFF_ROLES
     )
-    set_role(user, role)
+    set_roles(user, {role} if role else set())
     profile = Profile.objects.create(
         user=user, full_name=full_name, phone=phone, department=department.strip(), must_change_password=True
     )
@@ -111,22 +124,19 @@ def account_create(
 
 @transaction.atomic
 def account_update(
-    *, account, full_name: str, role: Role | str, regions, phone: str = "", department: str = "", actor
+    *, account, full_name: str, regions, phone: str = "", department: str = "", actor, role=None
 ):
-    """Change name, phone, department, role and regions. Only the actor's own regions are added or
-    removed; regions the actor does not work for stay as they were. An administrator cannot change
-    their own role (so the last one cannot lock the office out)."""
+    """Change name, phone, department and regions (the system administrator; the role is
+    ``account_set_role``'s: a ``role`` other than the account's own is refused). Only the actor's own
+    regions are added or removed; regions the actor does not work for stay as they were."""
     region = authorize_account(actor, account)
-    role = Role(role)
-    if {role} != set(user_roles(account)):
-        authorize(actor, "grant_roles")  # changing a role is the security administrator's
+    if role is not None and {Role(role)} != set(user_roles(account)):
+        raise ValidationError({"role": ROLE_BY_SECURITY})
     regions = check_regions(actor, regions)
     full_name = (full_name or "").strip()
     if not full_name:
         raise ValidationError({"full_name": "姓名不能为空。"})
     phone = clean_phone(phone)
-    if actor is not None and actor.pk == account.pk and role != Role.OFFICE_ADMIN:
-        raise ValidationError({"role": "不能修改自己的角色。"})
     before = account_snapshot(account)
     profile = profile_of(account)
     profile.full_name, profile.phone, profile.department = full_name, phone, (department or "").strip()
@@ -136,11 +146,27 @@ def account_update(
     if not kept and not regions:
         raise ValidationError({"regions": "请至少选择一个所辖区划。"})
     profile.regions.set([*kept, *regions])
-    set_role(account, role)
-    account.is_staff = account.is_superuser or role in STAFF_ROLES
-    account.save(update_fields=["is_staff"])
     b, a = audit.diff(before, account_snapshot(account))
     audit.record(actor=actor, action="账号.修改", target=account, region=region, before=b, after=a)
+    return account
+
+
+@transaction.atomic
+def account_set_role(*, account, role: Role | str | None, actor, reason: str = ""):
+    """Give the account its role, or none (the security administrator, of one of the account's regions;
+    not their own account). 三员分立 is checked (``check_separation``). Audited (账号.分配角色)."""
+    region = authorize_account(actor, account, not_self="不能修改自己的角色。", capability="grant_roles")
+    roles = {Role(role)} if role else set()
+    if roles == set(user_roles(account)):
+        raise ValidationError({"role": "角色没有变化。"})
+    before = account_snapshot(account)
+    set_roles(account, roles)
+    account.is_staff = account.is_superuser or bool(roles & STAFF_ROLES)
+    account.save(update_fields=["is_staff"])
+    b, a = audit.diff(before, account_snapshot(account))
+    audit.record(
+        actor=actor, action="账号.分配角色", target=account, region=region, before=b, after=a, reason=reason
+    )
     return account
 
 

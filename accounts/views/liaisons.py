@@ -30,10 +30,12 @@ SHOWN_ERRORS = 500
 
 
 def _unit(request: HttpRequest, unit_id: int):
-    """The unit (404 outside the user's scope), then the capability (403)."""
-    unit = unit_selectors.unit_for(request.user, unit_id)
-    require(request.user, "manage_users")
-    return unit
+    """The unit (404 outside the user's scope), then the capability (403): an office user sees the unit
+    but sets no liaison (三员分立); the security administrator reaches the units of their regions."""
+    if not selectors.administers_accounts(request.user):
+        unit_selectors.unit_for(request.user, unit_id)
+    require(request.user, "grant_roles")
+    return selectors.unit_of_regions(request.user, unit_id)
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -43,7 +45,7 @@ def _back(request: HttpRequest, default: str) -> str:
 
 
 def liaison_revoke(request: HttpRequest, user_id: int, unit_id: int) -> HttpResponse:
-    account = account_or_404(request.user, user_id)
+    account = account_or_404(request.user, user_id, "grant_roles")
     unit = _unit(request, unit_id)
     back = _back(request, reverse("accounts:account_detail", args=[account.pk]))
     if request.method == "POST":
@@ -83,7 +85,7 @@ def unit_liaisons(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 def liaison_template(request: HttpRequest) -> HttpResponse:
-    require(request.user, "manage_users")
+    require(request.user, "grant_roles")
     return download(exports.liaison_template(), exports.TEMPLATE_NAME)
 
 
@@ -105,7 +107,7 @@ def _keep_issued(request: HttpRequest, report, region) -> str:
 
 
 def _issued(request: HttpRequest, token: str) -> dict:
-    require(request.user, "manage_users")
+    require(request.user, "grant_roles")
     found = request.session.get(SESSION_KEY, {}).get(token)
     if not found or found["at"] < time.time() - ISSUED_SECONDS:
         raise Http404("初始密码清单已清除或已过期（只保存在本次登录中两小时）。")
@@ -113,7 +115,7 @@ def _issued(request: HttpRequest, token: str) -> dict:
 
 
 def liaison_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, "manage_users")
+    require(request.user, "grant_roles")
     form = LiaisonImportForm(posted(request), request.FILES or None, user=request.user)
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -152,7 +154,7 @@ def issued_xlsx(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def issued_clear(request: HttpRequest, token: str) -> HttpResponse:
-    require(request.user, "manage_users")
+    require(request.user, "grant_roles")
     kept = request.session.get(SESSION_KEY, {})
     kept.pop(token, None)
     request.session[SESSION_KEY] = kept

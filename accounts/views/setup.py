@@ -48,21 +48,23 @@ def _county(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            region, user = services.county_setup(
+            region, user, issued = services.county_setup(
                 code=data["code"],
                 name=data["name"],
                 username=data["username"],
                 full_name=data["full_name"],
                 password=data["password1"],
+                admins={field: data[field] for field in ("system_admin", "security_admin", "audit_admin")},
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             login(request, user, backend=BACKEND)
             messages.success(
-                request, f"已建立{region}，您是本县的编办管理员。下一步：导入机构和实有人员，建立联络员账号。"
+                request,
+                f"已建立{region}，您是本县的编办管理员。下一步：导入机构和实有人员；由安全管理员建立联络员账号。",
             )
-            return redirect("units:dashboard")
+            return render(request, "accounts/setup_done.html", {"region": region, "issued": issued})
     return render(request, "accounts/setup.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -91,6 +93,6 @@ def setup_demo(request: HttpRequest) -> HttpResponse:
     _, seconds = services.demo_load()
     messages.success(
         request,
-        f"演示县已载入（用时 {seconds:.0f} 秒）。演示账号 admin、staff、leader、liaison、partner，密码均为 Bianzhi@2021。",
+        f"演示县已载入（用时 {seconds:.0f} 秒）。演示账号 admin、staff、leader、liaison、partner、sysadmin、secadmin、auditor，密码均为 Bianzhi@2021。",
     )
     return redirect("login")

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, GrantForm, ReasonForm
-from accounts.views.common import account_or_404, posted
+from accounts.forms import AccountCreateForm, AccountFilterForm, AccountForm, GrantForm, ReasonForm, RoleForm
+from accounts.views.common import account_or_404, posted, require_account_admin
 from bianzhi.lib.http import add_errors, paginate
 from bianzhi.roles import require, user_roles
 
@@ -21,7 +21,7 @@ def _crumbs() -> list[tuple[str, str]]:
 
 
 def account_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, "manage_users")
+    require_account_admin(request.user)
     form = AccountFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     page = paginate(request, selectors.account_list(request.user, data))
@@ -30,7 +30,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 def account_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "manage_users")
-    initial = {k: request.GET[k] for k in ("role", "department") if k in request.GET}
+    initial = {k: request.GET[k] for k in ("department",) if k in request.GET}
     form = AccountCreateForm(posted(request), initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -40,7 +40,6 @@ def account_create(request: HttpRequest) -> HttpResponse:
                 full_name=data["full_name"],
                 phone=data["phone"],
                 department=data["department"],
-                role=data["role"],
                 regions=data["regions"],
                 password=data["password1"] or None,
                 actor=request.user,
@@ -82,20 +81,19 @@ def account_detail(request: HttpRequest, user_id: int) -> HttpResponse:
             "regions": selectors.account_regions(account),
             "units": selectors.liaison_units(account),
             "grant_form": GrantForm(user=request.user),
+            "pending_role": not user_roles(account),
             "crumbs": _crumbs(),
         },
     )
 
 
 def account_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    account = account_or_404(request.user, user_id)
+    account = account_or_404(request.user, user_id, "manage_users")
     profile = getattr(account, "profile", None)
-    roles = sorted(user_roles(account))
     initial = {
         "full_name": profile.full_name if profile else "",
         "phone": profile.phone if profile else "",
         "department": profile.department if profile else "",
-        "role": roles[0].value if roles else "",
         "regions": list(profile.regions.all()) if profile else [],
     }
     form = AccountForm(posted(request), initial=initial, user=request.user)
@@ -107,7 +105,6 @@ def account_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                 full_name=data["full_name"],
                 phone=data["phone"],
                 department=data["department"],
-                role=data["role"],
                 regions=data["regions"],
                 actor=request.user,
             )
@@ -122,8 +119,8 @@ def account_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _confirm(request, user_id: int, *, run, title: str, done: str, warning: str, danger: bool = False):
-    """GET shows a confirmation page; POST calls the service."""
-    account = account_or_404(request.user, user_id)
+    """GET shows a confirmation page; POST calls the service (the system administrator's)."""
+    account = account_or_404(request.user, user_id, "manage_users")
     form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +166,7 @@ def account_enable(request: HttpRequest, user_id: int) -> HttpResponse:
 
 def password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     """GET: confirmation; POST: a new first password, shown on this page only (never again)."""
-    account = account_or_404(request.user, user_id)
+    account = account_or_404(request.user, user_id, "manage_users")
     if request.method == "POST":
         try:
             password = services.password_reset(account=account, actor=request.user)
@@ -194,7 +191,7 @@ def password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @require_POST
 def liaison_grant(request: HttpRequest, user_id: int) -> HttpResponse:
-    account = account_or_404(request.user, user_id)
+    account = account_or_404(request.user, user_id, "grant_roles")
     form = GrantForm(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -206,3 +203,31 @@ def liaison_grant(request: HttpRequest, user_id: int) -> HttpResponse:
     else:
         messages.error(request, "请选择本区划的一个法人单位。")
     return redirect("accounts:account_detail", account.pk)
+
+
+def role_assign(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The security administrator gives the account its role (or none); 三员分立 checked by the service."""
+    account = account_or_404(request.user, user_id, "grant_roles")
+    roles = sorted(user_roles(account))
+    form = RoleForm(posted(request), initial={"role": roles[0].value if roles else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_set_role(
+                account=account,
+                role=form.cleaned_data["role"] or None,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "角色已分配。")
+            return redirect("accounts:account_detail", account.pk)
+    return _form(
+        request,
+        form,
+        f"分配角色 {account.username}",
+        status=400 if form.errors else 200,
+        account=account,
+        warning="系统管理员、安全管理员、审计管理员须由不同账号担任，且不能兼任其他角色（三员分立）。",
+    )

@@ -15,7 +15,7 @@ from accounts.services.regions import region_add
 from archives.services import document_create, find_document
 from bianzhi.lib.xlsx import SheetSpec, write_workbook
 from bianzhi.models import Profile, Region
-from bianzhi.roles import Role, ensure_groups
+from bianzhi.roles import Role
 from demo import county as demo
 from demo import year as demo_year
 from units import services
@@ -28,6 +28,10 @@ DEMO_ACCOUNTS = [
     ("leader", Role.SUPERVISOR, "赵主任", "县委编办"),
     ("liaison", Role.LIAISON, "孙联络", "漳县财政局"),
     ("partner", Role.PARTNER, "周经办", "漳县人力资源和社会保障局"),
+    # 三员分立: three administrators, none of them holding a business role
+    ("sysadmin", Role.SYSTEM_ADMIN, "吴系统", "县委编办"),
+    ("secadmin", Role.SECURITY_ADMIN, "郑安全", "县委编办"),
+    ("auditor", Role.AUDIT_ADMIN, "冯审计", "县委编办"),
 ]
 LIAISON_UNIT = "漳县财政局"
 
@@ -99,6 +103,7 @@ that already holds units (use a fresh database)."""
                 Region.objects.get(code=demo.REGION_CODE),
                 admin=get_user_model().objects.get(username="admin"),
                 staff=get_user_model().objects.get(username="staff"),
+                security=get_user_model().objects.get(username="secadmin"),
                 data_dir=out,
                 password=DEMO_PASSWORD,
             )
@@ -118,16 +123,14 @@ that already holds units (use a fresh database)."""
     def _accounts(self, region):
         from django.contrib.auth import get_user_model
 
-        groups = ensure_groups()
+        from accounts.services.users import STAFF_ROLES, set_role
+
         users = {}
         for username, role, full_name, dept in DEMO_ACCOUNTS:
             user = get_user_model().objects.create_user(
-                username=username,
-                password=DEMO_PASSWORD,
-                is_staff=role == Role.OFFICE_ADMIN,
-                is_superuser=role == Role.OFFICE_ADMIN,
+                username=username, password=DEMO_PASSWORD, is_staff=role in STAFF_ROLES
             )
-            user.groups.add(groups[role])
+            set_role(user, role)  # no superuser: the demo shows 三员分立 as a county runs it
             profile = Profile.objects.create(user=user, full_name=full_name, department=dept)
             if role != Role.LIAISON:  # a partner clerk works for the county too (their department's data)
                 profile.regions.add(region)
