@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bianzhi.admin import ReadOnlyAdmin
 from keytasks.models import Attachment, KeyTask, ProgressEntry, Stage
 
 
@@ -11,7 +12,7 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(admin.ModelAdmin):
+class KeyTaskAdmin(ReadOnlyAdmin):
     """Read-only here: key tasks are kept on the 重点工作台账 pages (every change audited there)."""
 
     list_display = ("name", "kind", "region", "lead", "starts_on", "due_on", "status", "completed_on")
@@ -20,32 +21,14 @@ class KeyTaskAdmin(admin.ModelAdmin):
     inlines = [StageInline]
     readonly_fields = [f.name for f in KeyTask._meta.fields] + ["documents"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(admin.ModelAdmin):
+class ProgressEntryAdmin(ReadOnlyAdmin):
     list_display = ("task", "occurred_on", "recorded_by_name", "recorded_at")
     readonly_fields = [f.name for f in ProgressEntry._meta.fields] + ["documents"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "entry", "size", "uploaded_at")
     readonly_fields = [f.name for f in Attachment._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from bianzhi.admin import ReadOnlyAdmin
 from yearbook.models import YearReport
 
 
 @admin.register(YearReport)
-class YearReportAdmin(admin.ModelAdmin):
-    """Kept reports are read-only here: they are generated and sent from the 统计年报 pages."""
+class YearReportAdmin(ReadOnlyAdmin):
+    """Kept reports are read-only here: they are generated, read and sent from the 统计年报 pages (the
+    tables themselves are shown there, not as raw JSON)."""
 
     list_display = (
         "region",
@@ -17,10 +19,4 @@ class YearReportAdmin(admin.ModelAdmin):
         "submitted_at",
     )
     list_filter = ("status", "year")
-    readonly_fields = [f.name for f in YearReport._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    exclude = ("tables",)
