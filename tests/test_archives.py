@@ -299,3 +299,19 @@ def test_request_is_submitted_then_decided_with_a_document(region, office_staff)
     assert AuditEntry.objects.filter(action="请示事项.决定", target_id=str(req.pk)).exists()
     with pytest.raises(ValidationError):
         services.request_submit(request=req, actor=office_staff)
+
+
+def test_filing_opens_a_missing_standard_dedicated_file_but_not_a_closed_one(region):
+    """A database made without the seeding migration's rows (e.g. flushed) still files a standard line of
+    work's material, under the standard name; a file the office closed (is_active off) stays closed."""
+    from django.core.exceptions import ValidationError
+
+    from archives.models import DedicatedFile
+    from archives.services import file_into_dedicated
+
+    DedicatedFile.objects.filter(kind="监督检查").delete()
+    entry = file_into_dedicated("监督检查", region=region, title="年度检查统计", actor=None)
+    assert entry.dedicated_file.name == "机构编制监督检查工作档案"
+    DedicatedFile.objects.filter(kind="监督检查").update(is_active=False)
+    with pytest.raises(ValidationError):
+        file_into_dedicated("监督检查", region=region, title="又一份", actor=None)

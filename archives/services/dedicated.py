@@ -150,8 +150,17 @@ def file_into_dedicated(
     Called by other services as a step of a change they have already authorised (a liaison's unit
     report files its PDF here), so it does not check the actor again; never call it from a view."""
     folder = DedicatedFile.objects.filter(kind=kind, is_active=True).order_by("sort", "id").first()
+    if (
+        folder is None
+        and kind in DedicatedKind.values
+        and not DedicatedFile.objects.filter(kind=kind).exists()
+    ):
+        # a standard line of work whose file is not there (a database made without the seeding
+        # migration's rows): open it under its standard name rather than refuse the work being filed
+        label = DedicatedKind(kind).label
+        folder, _ = DedicatedFile.objects.get_or_create(name=label, defaults={"kind": kind})
     if folder is None:
-        raise ValidationError(f"没有“{kind}”独立档案。")
+        raise ValidationError(f"没有启用的“{kind}”独立档案。")
     if document is not None:
         existing = DedicatedEntry.objects.filter(dedicated_file=folder, document=document).first()
         return existing or _add_document(dedicated_file=folder, document=document, note=note, actor=actor)

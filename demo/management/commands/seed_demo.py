@@ -17,7 +17,11 @@ from bianzhi.lib.xlsx import SheetSpec, write_workbook
 from bianzhi.models import Profile, Region
 from bianzhi.roles import Role
 from demo import county as demo
+from demo import keytasks as demo_keytasks
+from demo import registration as demo_registration
+from demo import supervision as demo_supervision
 from demo import year as demo_year
+from demo import yearbook as demo_yearbook
 from units import services
 from units.models import Person, Unit
 
@@ -107,6 +111,22 @@ that already holds units (use a fresh database)."""
                 data_dir=out,
                 password=DEMO_PASSWORD,
             )
+        with transaction.atomic():  # the office's other lines of work: 登记, 监督检查, 统计年报, 重点工作
+            region = Region.objects.get(code=demo.REGION_CODE)
+            today = timezone.localdate()
+            staff = get_user_model().objects.get(username="staff")
+            made = {
+                "事业单位登记": demo_registration.seed(region, today=today, actor=staff),
+                "监督检查": demo_supervision.seed(region, today=today, actor=staff),
+                "统计年报": demo_yearbook.seed(region, today=today, actor=staff),
+                "重点工作台账": demo_keytasks.seed(region, today=today, actor=staff),
+            }
+        r, v = made["事业单位登记"], made["监督检查"]
+        self.stdout.write(
+            f"事业单位登记 {r.get('registered', 0)} 个（事业单位 {r.get('institutions', 0)} 个），"
+            f"举报 {v.get('reports', 0)} 件，{made['统计年报'].get('yearbook', '')}，"
+            f"重点工作 {made['重点工作台账'].get('keytasks', 0)} 项。"
+        )
         self.stdout.write(
             f"本年度核查“{year['campaign']}”：{year['units']} 个单位，已自查 {year['selfchecked']} 个，"
             f"已公示 {year.get('noticed', 0)} 个，比对发现问题 {year.get('findings', 0)} 条；"
