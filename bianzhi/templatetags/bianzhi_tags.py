@@ -60,8 +60,9 @@ def percent(value: float | None) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def dashboard_panels(context):
-    """Every panel that a higher app registered for the home page (``bianzhi.panels``)."""
+def dashboard_panels(context, top=None):
+    """The panels higher apps registered for the home page (``bianzhi.panels``): all, or only the top
+    ones / only the others."""
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
@@ -70,4 +71,6 @@ def dashboard_panels(context):
     request = context.get("request")
     if request is None:
         return ""
-    return mark_safe("".join(render_to_string(t, c, request=request) for t, c in panels_for(request)))
+    return mark_safe(
+        "".join(render_to_string(t, c, request=request) for t, c in panels_for(request, top=top))
+    )
