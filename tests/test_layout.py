@@ -46,6 +46,8 @@ MAY_IMPORT = {
         "verification",
         "registration",
         "supervision",
+        "yearbook",
+        "keytasks",
         "accounts",
     },
 }

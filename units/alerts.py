@@ -5,7 +5,7 @@ Every provider reads through the scoped selectors (an office role: its regions; 
 anyone else: nothing) with a fixed number of queries however many units and people there are:
 
 - 超编 and 超职数 units (``over_quota_unit_ids`` / ``over_posts_unit_ids``);
-- 空编率 below the 1 % (行政编制) / 1.5 % (事业编制) targets, per region (the dashboard's ``_target``);
+- 空编率 below the 1 % (行政编制) / 1.5 % (事业编制) targets, per region (``units.selectors.vacancy_targets``);
 - 编制使用单 valid, unused and expiring within 14 days;
 - real-name changes recorded late (more than 5 working days; the flag ``Movement.is_late``, last 90 days);
 - people reaching the statutory retirement age within 6 months, or earlier this month without having
@@ -234,9 +234,8 @@ def over_posts(user, *, today: dt.date) -> list[Alert]:
 
 def vacancy_low(user, *, today: dt.date) -> list[Alert]:
     """Per region of an office role: the 空编率 of 行政编制 below 1 %, of 事业编制 (参公 included) below
-    1.5 % — the dashboard's targets (``units.views.dashboard._target``)."""
-    from units.choices import EstablishmentType
-    from units.views.dashboard import PUBLIC_TYPES, _target  # the dashboard's own figures
+    1.5 % — the home page's targets (``units.selectors.vacancy_targets``)."""
+    from units.selectors import vacancy_targets
 
     if not can(user, "view_registry"):
         return []
@@ -244,10 +243,7 @@ def vacancy_low(user, *, today: dt.date) -> list[Alert]:
     units = live_legal_units(user)
     for region in regions_for(user).order_by("code"):
         rows = type_totals(units.filter(region=region))
-        for t in (
-            _target(rows, (EstablishmentType.ADMIN,), "行政编制", settings.VACANCY_TARGET_ADMIN),
-            _target(rows, PUBLIC_TYPES, "事业编制（含参公事业编制）", settings.VACANCY_TARGET_PUBLIC),
-        ):
+        for t in vacancy_targets(rows):
             if t["rate"] is None or t["met"]:
                 continue
             out.append(

@@ -21,6 +21,7 @@ from units.selectors.pages import (  # noqa: F401
     unit_page,
     unit_townships,
     units_filtered,
+    vacancy_targets,
     workflow_panels,
 )
 from units.selectors.registry import (  # noqa: F401

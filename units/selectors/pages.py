@@ -14,7 +14,7 @@ from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.roles import can
 from bianzhi.workdays import missing_years
-from units.choices import ESTABLISHMENT_ORDER, Nature, RequestStatus, UnitStatus
+from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, RequestStatus, UnitStatus
 from units.models import EstablishmentRequest, Person, Quota, Unit, UnitAlias, UseSlip
 from units.selectors.registry import (
     live_legal_units,
@@ -64,6 +64,33 @@ def type_totals(units: QuerySet[Unit]) -> list[dict[str, Any]]:
         }
         for t in ESTABLISHMENT_ORDER
         if approved.get(t) or occupied.get(t)
+    ]
+
+
+PUBLIC_TYPES = (EstablishmentType.PUBLIC, EstablishmentType.CIVIL_PI)
+
+
+def _target(rows: list[dict[str, Any]], types: tuple[str, ...], label: str, target: float) -> dict[str, Any]:
+    approved = sum(r["approved"] for r in rows if r["type"] in types)
+    vacancy = sum(r["vacancy"] for r in rows if r["type"] in types)
+    rate = vacancy / approved if approved else None
+    return {
+        "label": label,
+        "approved": approved,
+        "vacancy": vacancy,
+        "rate": rate,
+        "target": target,
+        "needed": int(-(-approved * target // 1)),
+        "met": rate is not None and rate >= target,
+    }
+
+
+def vacancy_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The 空编率 targets (DOMAIN.md §3.7) of ``type_totals`` rows: 行政编制 and 事业编制 (参公 included),
+    each with its rate, the target and whether it is met — the home page's cards and the 预警 inbox."""
+    return [
+        _target(rows, (EstablishmentType.ADMIN,), "行政编制", settings.VACANCY_TARGET_ADMIN),
+        _target(rows, PUBLIC_TYPES, "事业编制（含参公事业编制）", settings.VACANCY_TARGET_PUBLIC),
     ]
 
 

@@ -3,32 +3,11 @@ anyone else (a partner department's clerk)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bianzhi.roles import can
 from units import selectors
-from units.choices import EstablishmentType
-
-PUBLIC_TYPES = (EstablishmentType.PUBLIC, EstablishmentType.CIVIL_PI)
-
-
-def _target(rows: list[dict[str, Any]], types: tuple[str, ...], label: str, target: float) -> dict[str, Any]:
-    approved = sum(r["approved"] for r in rows if r["type"] in types)
-    vacancy = sum(r["vacancy"] for r in rows if r["type"] in types)
-    rate = vacancy / approved if approved else None
-    return {
-        "label": label,
-        "approved": approved,
-        "vacancy": vacancy,
-        "rate": rate,
-        "target": target,
-        "needed": int(-(-approved * target // 1)),
-        "met": rate is not None and rate >= target,
-    }
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -42,9 +21,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "units/dashboard.html",
         {
             **data,
-            "targets": [
-                _target(rows, (EstablishmentType.ADMIN,), "行政编制", settings.VACANCY_TARGET_ADMIN),
-                _target(rows, PUBLIC_TYPES, "事业编制（含参公事业编制）", settings.VACANCY_TARGET_PUBLIC),
-            ],
+            "targets": selectors.vacancy_targets(rows),
         },
     )
