@@ -28,6 +28,26 @@ def document_year(number: str, issued_on=None) -> int | None:
     return issued_on.year if issued_on else None
 
 
+class CheckedFile(models.Model):
+    """A file a user attached (a PDF or image checked by ``archives.services.check_scan``): its original
+    name, checksum, size, type and who uploaded it. Concrete models add ``file`` (with their own
+    ``upload_to``) and what it is attached to; ``archives.services.store_checked`` fills them in."""
+
+    original_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=50)
+    uploaded_by_name = models.CharField("上传人", max_length=100, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class CatalogueClass(models.Model):
     """A class of the classification catalogue (档案分类目录): a top-level class (总目录) or a
     sub-class (分目录) under one. Deactivated, never deleted while it holds files.

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from archives.models import CheckedFile
 from bianzhi.lib.fields import user_fk
 from units.choices import Funding, Nature
 
@@ -229,7 +230,7 @@ class ApplicationStep(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(CheckedFile):
     """A material of the checklist, attached to an application (PDF or image, checked like a scan)."""
 
     application = models.ForeignKey(
@@ -237,12 +238,6 @@ class ApplicationAttachment(models.Model):
     )
     material = models.CharField("材料", max_length=50)
     file = models.FileField("文件", upload_to="registration/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=50)
-    uploaded_by_name = models.CharField("上传人", max_length=100, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "登记申请材料"

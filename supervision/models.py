@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from archives.models import CheckedFile
 from supervision.choices import (
     AnswerWay,
     FindingSource,
@@ -411,7 +412,7 @@ class Evidence(models.Model):
         return f"{self.notice.number} {self.recorded_on:%Y-%m-%d}"
 
 
-class Attachment(models.Model):
+class Attachment(CheckedFile):
     """A file attached to a questionnaire or to 整改 evidence (a scan: PDF or image, checked by content)."""
 
     questionnaire = models.ForeignKey(
@@ -431,12 +432,6 @@ class Attachment(models.Model):
         verbose_name="整改情况",
     )
     file = models.FileField("文件", upload_to="supervision/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=50)
-    uploaded_by_name = models.CharField("上传人", max_length=100, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "监督检查附件"

@@ -32,6 +32,7 @@ from archives.services.documents import (
     find_document,
     require_citable,
     resolve_numbers,
+    store_checked,
 )
 from archives.services.records import (
     MINUTE_FIELDS,
@@ -63,6 +64,7 @@ __all__ = [
     "catalogue_class_update",
     "check_basis",
     "check_scan",
+    "store_checked",
     "citations",
     "dedicated_file_add_document",
     "dedicated_file_add_record",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -302,6 +303,19 @@ def check_scan(upload: UploadedFile) -> tuple[str, str]:
     upload.seek(0)
     ctype = {".pdf": "application/pdf", ".png": "image/png", ".tif": "image/tiff", ".tiff": "image/tiff"}
     return digest.hexdigest(), ctype.get(ext, "image/jpeg")
+
+
+def store_checked(item, upload: UploadedFile, *, uploaded_by_name: str = "", default_name: str = "附件"):
+    """Check ``upload`` (``check_scan``: Chinese ValidationError) and store it on ``item``, a
+    ``CheckedFile`` not saved yet (its parent fields already set): the name, checksum, size and type, the
+    file itself, then the row. Returns the saved item."""
+    sha, ctype = check_scan(upload)
+    item.original_name = Path(upload.name or default_name).name[-200:]
+    item.sha256, item.size, item.content_type = sha, upload.size, ctype
+    item.uploaded_by_name = uploaded_by_name
+    item.file.save(item.original_name, upload, save=False)
+    item.save()
+    return item
 
 
 @transaction.atomic

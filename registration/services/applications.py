@@ -6,14 +6,13 @@ applies the application to the registration record and files it into the 独立�
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from archives.services import check_scan
+from archives.services import store_checked
 from bianzhi import audit
 from bianzhi.lib.text import clean_cell
 from bianzhi.models import Region
@@ -182,25 +181,19 @@ def attachment_add(
     if application.attachments.count() >= MAX_ATTACHMENTS:
         _fail(f"每份申请最多上传{MAX_ATTACHMENTS}个材料文件。")
     try:
-        sha, ctype = check_scan(upload)
+        item = store_checked(
+            ApplicationAttachment(application=application, material=material),
+            upload,
+            uploaded_by_name=_name(actor),
+            default_name="材料",
+        )
     except ValidationError as exc:
         raise ValidationError({"upload": exc.messages}) from None
-    item = ApplicationAttachment(
-        application=application,
-        material=material,
-        original_name=Path(upload.name or "材料").name[-200:],
-        sha256=sha,
-        size=upload.size,
-        content_type=ctype,
-        uploaded_by_name=_name(actor),
-    )
-    item.file.save(item.original_name, upload, save=False)
-    item.save()
     _audit(
         application,
         "上传材料",
         actor=actor,
-        after={"material": material, "file": item.original_name, "sha256": sha},
+        after={"material": material, "file": item.original_name, "sha256": item.sha256},
     )
     return item
 

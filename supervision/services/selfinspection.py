@@ -6,12 +6,11 @@ the unit's behalf (代填) with a reason. Every step is dated and audited."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from archives.services import check_scan
+from archives.services import store_checked
 from bianzhi import audit
 from bianzhi.roles import authorize
 from supervision.choices import ANSWERABLE, NO, QUESTIONNAIRE_TRANSITIONS, YES, Item, QuestionnaireStatus
@@ -187,18 +186,7 @@ def questionnaire_review(
 
 
 def _attachment(upload: UploadedFile, actor, **parent) -> Attachment:
-    sha, ctype = check_scan(upload)
-    item = Attachment(
-        original_name=Path(upload.name or "附件").name[-200:],
-        sha256=sha,
-        size=upload.size,
-        content_type=ctype,
-        uploaded_by_name=name(actor),
-        **parent,
-    )
-    item.file.save(item.original_name, upload, save=False)
-    item.save()
-    return item
+    return store_checked(Attachment(**parent), upload, uploaded_by_name=name(actor))
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from archives.models import CheckedFile
 from bianzhi.lib.fields import user_fk
 
 
@@ -280,7 +281,7 @@ class SelfCheckItem(models.Model):
         return bool(self.answer)
 
 
-class CampaignAttachment(models.Model):
+class CampaignAttachment(CheckedFile):
     """A file a unit attached in the campaign (审批文件, 花名册, 工资发放 records), or a visit's scan/photo."""
 
     campaign_unit = models.ForeignKey(
@@ -295,12 +296,6 @@ class CampaignAttachment(models.Model):
         verbose_name="实地核查记录",
     )
     file = models.FileField("文件", upload_to="verification/campaign/%Y/%m/")
-    original_name = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("校验值（SHA-256）", max_length=64)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=50)
-    uploaded_by_name = models.CharField("上传人", max_length=100, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "核查附件"

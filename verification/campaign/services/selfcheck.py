@@ -3,13 +3,11 @@ the unit's papers, and the submission."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from archives.services import check_scan
+from archives.services import store_checked
 from bianzhi import audit
 from bianzhi.roles import authorize
 from verification.campaign.models import CampaignAttachment, CampaignUnit, SelfCheckItem, SiteVisit, Stage
@@ -117,24 +115,15 @@ def attachment_add(
         if cu.stage not in (Stage.SELF_CHECK, Stage.UPDATE):
             _fail("纸质材料扫描件在“单位自查”或“数据更新”环节上传。")
         _in_stage(cu, cu.stage)
-    sha, ctype = check_scan(upload)
-    item = CampaignAttachment(
-        campaign_unit=cu,
-        visit=visit,
-        original_name=Path(upload.name or "附件").name[-200:],
-        sha256=sha,
-        size=upload.size,
-        content_type=ctype,
-        uploaded_by_name=_name(actor),
+    item = store_checked(
+        CampaignAttachment(campaign_unit=cu, visit=visit), upload, uploaded_by_name=_name(actor)
     )
-    item.file.save(item.original_name, upload, save=False)
-    item.save()
     audit.record(
         actor=actor,
         action="核查.附件",
         target=cu,
         region=cu.campaign.region,
-        after={"file": item.original_name, "sha256": sha},
+        after={"file": item.original_name, "sha256": item.sha256},
     )
     return item
 
