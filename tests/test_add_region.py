@@ -76,13 +76,18 @@ def test_existing_code_with_another_name_exits_1():
 
 
 @pytest.mark.django_db
-def test_service_authorizes_actor(office_admin, office_staff, supervisor, liaison_a):
-    for actor in (office_staff, supervisor, liaison_a):
+def test_service_authorizes_actor(office_admin, office_staff, supervisor, liaison_a, system_admin):
+    for actor in (
+        office_admin,
+        office_staff,
+        supervisor,
+        liaison_a,
+    ):  # regions are the system administrator's
         with pytest.raises(PermissionDenied):
             region_add("621102", "安定区", actor=actor)
     assert not Region.objects.filter(code="621102").exists()
-    region, created = region_add("621102", "安定区", actor=office_admin)
-    assert created and AuditEntry.objects.get(action="区划.新增", region=region).actor == office_admin
+    region, created = region_add("621102", "安定区", actor=system_admin)
+    assert created and AuditEntry.objects.get(action="区划.新增", region=region).actor == system_admin
 
 
 @pytest.mark.django_db
