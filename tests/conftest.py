@@ -35,6 +35,14 @@ def unit_b(region):
     return make_unit(region, "漳县疾病预防控制中心", nature=Nature.PUBLIC_INSTITUTION, quotas={"事业编制": 8})
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests hash passwords with MD5: the production hasher (PBKDF2, 1,000,000 rounds) costs about 0.4 s
+    for every user a test makes or logs in with a password, which was a large part of the suite's time.
+    What the tests check of passwords (rules, history, expiry, lockout) does not depend on the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def office_admin(region):
     return make_user("admin1", Role.OFFICE_ADMIN, regions=[region], full_name="王管理")

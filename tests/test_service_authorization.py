@@ -56,11 +56,6 @@ WRITERS = ("admin", "staff")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(office_admin, office_staff, supervisor, liaison_a, liaison_b, region, other_office_staff):
     partner = make_user("partner_fin", Role.PARTNER, regions=[region], full_name="财政局经办人")
