@@ -1,4 +1,4 @@
-"""What the archives pages share: the form page (``templates/archives/form.html``)."""
+"""What the archives pages share: the form page (``templates/form_page.html``, shared by every app's simple form pages)."""
 
 from __future__ import annotations
 
@@ -8,4 +8,4 @@ from django.shortcuts import render
 
 def form_page(request: HttpRequest, form, *, title: str, crumbs, cancel: str, **extra) -> HttpResponse:
     context = {"form": form, "title": title, "crumbs": crumbs, "cancel": cancel, **extra}
-    return render(request, "archives/form.html", context, status=400 if form.errors else 200)
+    return render(request, "form_page.html", context, status=400 if form.errors else 200)

@@ -38,7 +38,7 @@ def _crumbs(task=None) -> list[tuple[str, str]]:
 
 def _form_page(request, form, *, title: str, crumbs, cancel: str, **extra) -> HttpResponse:
     context = {"form": form, "title": title, "crumbs": crumbs, "cancel": cancel, **extra}
-    return render(request, "keytasks/form.html", context, status=400 if form.errors else 200)
+    return render(request, "form_page.html", context, status=400 if form.errors else 200)
 
 
 def task_list(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,7 @@ from registration.selectors import is_liaison
 
 def form_page(request: HttpRequest, form, *, title: str, crumbs, cancel: str, **extra) -> HttpResponse:
     context = {"form": form, "title": title, "crumbs": crumbs, "cancel": cancel, **extra}
-    return render(request, "registration/form.html", context, status=400 if form.errors else 200)
+    return render(request, "form_page.html", context, status=400 if form.errors else 200)
 
 
 def crumbs(*extra) -> list[tuple[str, str]]:

@@ -65,7 +65,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
         "lead": "按所选年度12月31日的机构、编制、领导职数和实有人员计算各表并保存为新版本；以前的版本保留。",
         "submit_label": "生成年报",
     }
-    return render(request, "yearbook/form.html", context, status=400 if form.errors else 200)
+    return render(request, "form_page.html", context, status=400 if form.errors else 200)
 
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,4 +130,4 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_label": "确认报送",
         "danger": True,
     }
-    return render(request, "yearbook/form.html", context, status=400 if form.errors else 200)
+    return render(request, "form_page.html", context, status=400 if form.errors else 200)
