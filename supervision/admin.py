@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from bianzhi.admin import ReadOnlyAdmin as ReadOnly
 from supervision.models import Inspection, Notice, Questionnaire, Report, SelfInspection, Setting
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Setting)
