@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
+    "ninja",  # serves Swagger UI from its own static files: the API docs work offline
     "bianzhi",
+    "jobs",
     "archives",
     "units",
     "ledgers",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "yearbook",
     "keytasks",
     "accounts",
+    "api",
     "demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.v1")),
     path("documents/", include("archives.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("verification/", include("verification.urls")),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("yearbook/", include("yearbook.urls")),
     path("keytasks/", include("keytasks.urls")),
+    path("api-tokens/", include("api.urls")),
+    path("jobs/", include("jobs.urls")),
     path("", include("accounts.urls")),
     path("", include("units.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Forms of the api app (token issue)."""

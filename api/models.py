@@ -1,0 +1,1 @@
+"""API tokens and their scopes (issue 16)."""

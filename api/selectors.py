@@ -1,0 +1,1 @@
+"""Reads of the api app, scoped to the user."""

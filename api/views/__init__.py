@@ -1,0 +1,1 @@
+"""Pages of the api app (no query here: reads go through selectors)."""

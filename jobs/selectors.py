@@ -1,0 +1,1 @@
+"""Reads of the jobs app, scoped to the user."""
