@@ -63,7 +63,16 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "register_units": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # 事业单位登记: review, certificates
     "supervise": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # 监督检查: 举报, inspections, 整改
     "view_reporter": OFFICE_ROLES,  # a 举报's reporter and contact, unmasked
+    # issue 17: a city's (or province's) office pre-reviews the report of each county directly below it
+    "review_reports": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),
 }
+
+# Capabilities whose ``region=`` check reaches the regions below the user's own (reading, and the
+# administrators of 三员分立 keeping the accounts below them). Every other capability acts only in the
+# user's own regions: a city's office reads and rolls up its counties but does not change their registry.
+REACH_BELOW: frozenset[str] = frozenset(
+    {"view_registry", "export", "view_full_id", "view_reporter", "read_audit", "manage_users", "grant_roles"}
+)
 
 # What a refusal says, per capability (services raise PermissionDenied with it; views show 403).
 REFUSALS: dict[str, str] = {
@@ -84,8 +93,10 @@ REFUSALS: dict[str, str] = {
     "register_units": "只有编办管理员或编办工作人员可以办理事业单位登记。",
     "supervise": "只有编办管理员或编办工作人员可以办理监督检查事项。",
     "view_reporter": "只有编办人员可以查看举报人信息。",
+    "review_reports": "只有上级编办的管理员或工作人员可以预审核县级报告。",
 }
 REFUSE_REGION = "您不能办理其他区划的事项。"
+REFUSE_BELOW = "{name}的机构编制数据由该{word}编办维护。"
 
 
 def user_roles(user) -> frozenset[Role]:
@@ -113,44 +124,97 @@ def check_separation(roles) -> None:
 
 
 def can(user, capability: str, *, region=None) -> bool:
-    """The user holds ``capability`` and, when ``region`` (a Region or its id) is given, works for it."""
+    """The user holds ``capability`` and, when ``region`` (a Region or its id) is given, works for it:
+    reads it (``REACH_BELOW`` capabilities: the user's regions and those below) or acts in it (the
+    others: the user's own regions only)."""
     if not user_roles(user) & CAPABILITIES[capability]:
         return False
-    return region is None or works_in(user, region)
+    return region is None or works_in(user, region, acting=capability not in REACH_BELOW)
 
 
 def require(user, capability: str, *, region=None) -> None:
-    """A view's guard: PermissionDenied (403, the capability's Chinese refusal) unless ``can``."""
+    """A view's guard: PermissionDenied (403, the capability's Chinese refusal) unless ``can``. A region
+    the user reads but does not act in is refused with its own words (``漳县的机构编制数据由该县编办维护。``)."""
     if not user_roles(user) & CAPABILITIES[capability]:
         raise PermissionDenied(REFUSALS[capability])
-    if region is not None and not works_in(user, region):
-        raise PermissionDenied(REFUSE_REGION)
+    if region is None:
+        return
+    acting = capability not in REACH_BELOW
+    if works_in(user, region, acting=acting):
+        return
+    if acting and works_in(user, region):
+        raise PermissionDenied(refuse_below(region))
+    raise PermissionDenied(REFUSE_REGION)
+
+
+def refuse_below(region) -> str:
+    """The refusal for acting in a region below the user's own: it is kept by its own office."""
+    from bianzhi.models import Region
+
+    if not isinstance(region, Region):
+        region = Region.objects.filter(pk=region).first()
+    if region is None:
+        return REFUSE_REGION
+    return REFUSE_BELOW.format(name=region.name, word=region.office_word)
+
+
+def _scope(user) -> tuple[frozenset[int], frozenset[int]]:
+    """(own region ids, own ids and every region below them), read once per request and cached on the
+    user. A county user costs one query (their regions); a city or province user one more, reading the
+    whole region table's (id, parent) pairs — about 120 rows for a province of 100 counties — and
+    walking it in memory (no per-region query, decision #13)."""
+    cached = getattr(user, "_bianzhi_scope", None)
+    if cached is None:
+        from bianzhi.models import Region, RegionLevel
+
+        rows = list(Region.objects.filter(profile__user=user).values_list("pk", "level"))
+        own = frozenset(pk for pk, _ in rows)
+        below = set(own)
+        if any(level != RegionLevel.COUNTY for _, level in rows):
+            children: dict[int, list[int]] = {}
+            for pk, parent_id in Region.objects.exclude(parent=None).values_list("pk", "parent_id"):
+                children.setdefault(parent_id, []).append(pk)
+            stack = list(own)
+            while stack:
+                for child in children.get(stack.pop(), ()):
+                    if child not in below:
+                        below.add(child)
+                        stack.append(child)
+        cached = user._bianzhi_scope = (own, frozenset(below))
+    return cached
 
 
 def region_ids(user) -> frozenset[int] | None:
-    """Ids of the regions an office user works for; None means every region (superuser)."""
+    """Ids of the regions an office user reads: the regions of their profile and every region below
+    them (a city's counties, a province's cities and counties); None means every region (superuser)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return frozenset()
     if user.is_superuser:
         return None
-    cached = getattr(user, "_bianzhi_region_ids", None)
-    if cached is None:
-        from bianzhi.models import Region
-
-        cached = frozenset(Region.objects.filter(profile__user=user).values_list("pk", flat=True))
-        user._bianzhi_region_ids = cached
-    return cached
+    return _scope(user)[1]
 
 
-def works_in(user, region) -> bool:
-    """The user's profile covers this region (superusers cover every region)."""
-    ids = region_ids(user)
+def acting_region_ids(user) -> frozenset[int] | None:
+    """Ids of the regions a user acts in: only the regions of their profile (never those below);
+    None means every region (superuser)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return _scope(user)[0]
+
+
+def works_in(user, region, *, acting: bool = False) -> bool:
+    """The user reads this region (their own or one below it) or, with ``acting=True``, acts in it (their
+    own only). Superusers cover every region."""
+    ids = acting_region_ids(user) if acting else region_ids(user)
     return ids is None or getattr(region, "pk", region) in ids
 
 
 def authorize(actor, capability: str, *, region=None) -> None:
     """The one check every service makes of its caller: refuse (PermissionDenied, a Chinese message)
-    unless the actor holds ``capability`` and, when ``region`` is given, works for that region.
+    unless the actor holds ``capability`` and, when ``region`` is given, works for that region (acts in
+    it, for every capability outside ``REACH_BELOW``).
 
     ``actor=None`` is the system (see the module docstring) and is allowed."""
     if actor is not None:
