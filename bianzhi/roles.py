@@ -63,6 +63,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "register_units": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # 事业单位登记: review, certificates
     "supervise": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),  # 监督检查: 举报, inspections, 整改
     "view_reporter": OFFICE_ROLES,  # a 举报's reporter and contact, unmasked
+    # issue 16: 编制使用单 and 人员编制管理卡 checked by code; a partner department records its own act on a slip
+    "verify_slips": OFFICE_ROLES | {Role.PARTNER},
+    "record_slip_acts": frozenset({Role.PARTNER}),
     # issue 17: a city's (or province's) office pre-reviews the report of each county directly below it
     "review_reports": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),
 }
@@ -93,6 +96,8 @@ REFUSALS: dict[str, str] = {
     "register_units": "只有编办管理员或编办工作人员可以办理事业单位登记。",
     "supervise": "只有编办管理员或编办工作人员可以办理监督检查事项。",
     "view_reporter": "只有编办人员可以查看举报人信息。",
+    "verify_slips": "只有编办人员和协作部门经办人可以核验编制使用单。",
+    "record_slip_acts": "只有协作部门经办人可以登记本部门的办理情况。",
     "review_reports": "只有上级编办的管理员或工作人员可以预审核县级报告。",
 }
 REFUSE_REGION = "您不能办理其他区划的事项。"
