@@ -29,13 +29,23 @@ from archives.models import (
     Request,
 )
 from bianzhi.models import Region
-from bianzhi.roles import can
+from bianzhi.roles import acting_region_ids, can, region_ids
 
 
 def office_regions(user) -> QuerySet[Region]:
     if not can(user, "view_registry"):
         return Region.objects.none()
-    return Region.objects.all() if user.is_superuser else Region.objects.filter(profile__user=user)
+    ids = region_ids(user)  # the user's regions and those below them (issue 17)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+
+
+def kept_regions(user) -> QuerySet[Region]:
+    """The regions whose records the user keeps (their profile's own, never those below): the choices of
+    the forms that file something."""
+    if not can(user, "view_registry"):
+        return Region.objects.none()
+    ids = acting_region_ids(user)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
 
 
 def liaison_units(user) -> QuerySet:

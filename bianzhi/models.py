@@ -9,6 +9,34 @@ from django.db import models
 from bianzhi.lib.fields import user_fk
 
 
+class RegionLevel(models.TextChoices):
+    """The three levels of the hierarchy (issue 17): a province holds cities (and, for 直辖市 and 省直辖县,
+    counties directly); a city holds counties; a county (县、县级市、市辖区) holds units."""
+
+    PROVINCE = "省级", "省级"
+    CITY = "市级", "市级"
+    COUNTY = "县级", "县级"
+
+
+# which levels may hold which (county under a city or a province, city under a province)
+PARENT_LEVELS = {
+    RegionLevel.COUNTY: frozenset({RegionLevel.CITY, RegionLevel.PROVINCE}),
+    RegionLevel.CITY: frozenset({RegionLevel.PROVINCE}),
+    RegionLevel.PROVINCE: frozenset(),
+}
+
+
+def level_from_code(code: str) -> str:
+    """The usual level of a GB/T 2260 code: ``xx0000`` a province, ``xxxx00`` a city, else a county.
+    Only a default: 直辖市 districts and 省直辖县 keep county codes but hang under a province, and the
+    level is stored (``Region.level``), never re-derived."""
+    if code.endswith("0000"):
+        return RegionLevel.PROVINCE
+    if code.endswith("00"):
+        return RegionLevel.CITY
+    return RegionLevel.COUNTY
+
+
 class Region(models.Model):
     """A 行政区划 (GB/T 2260 six-digit code) — a county, or a city/province that holds counties."""
 
@@ -17,6 +45,7 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, verbose_name="上级区划"
     )
+    level = models.CharField("层级", max_length=4, choices=RegionLevel.choices, default=RegionLevel.COUNTY)
 
     class Meta:
         verbose_name = verbose_name_plural = "行政区划"
@@ -29,6 +58,15 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
+
+    @property
+    def is_county(self) -> bool:
+        return self.level == RegionLevel.COUNTY
+
+    @property
+    def office_word(self) -> str:
+        """省/市/县, as in 该县编办."""
+        return {RegionLevel.PROVINCE: "省", RegionLevel.CITY: "市"}.get(self.level, "县")
 
 
 class Profile(models.Model):

@@ -129,5 +129,5 @@ def region_setup(*, code: str, name: str, actor) -> Region:
     region, _ = region_add(code, name, actor=actor)
     if region_ids(actor) is not None:
         profile_of(actor).regions.add(region)
-        actor.__dict__.pop("_bianzhi_region_ids", None)
+        actor.__dict__.pop("_bianzhi_scope", None)
     return region

@@ -46,7 +46,7 @@ def set_roles(user, roles) -> None:
     user.groups.add(*(groups[r] for r in roles))
     for role in roles & STAFF_ROLES:
         grant_admin_site_permissions(groups[role], audit_trail=role == Role.OFFICE_ADMIN)
-    for attr in ("_bianzhi_roles", "_bianzhi_region_ids", "_bianzhi_liaison_units"):
+    for attr in ("_bianzhi_roles", "_bianzhi_scope", "_bianzhi_liaison_units"):
         user.__dict__.pop(attr, None)
 
 

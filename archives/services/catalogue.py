@@ -16,7 +16,7 @@ from archives.models import (
 from bianzhi import audit
 from bianzhi.lib.text import clean_cell
 from bianzhi.models import Region
-from bianzhi.roles import authorize, region_ids
+from bianzhi.roles import acting_region_ids, authorize
 
 CLASS_FIELDS = ("code", "name", "parent", "sort", "is_active", "region")
 
@@ -39,7 +39,7 @@ def _region_for(actor, region: Region | None) -> Region | None:
     """The new class's region: the one given, or the actor's only region; the system may add shared ones."""
     if region is not None or actor is None:
         return region
-    ids = region_ids(actor) or frozenset()
+    ids = acting_region_ids(actor) or frozenset()
     if len(ids) != 1:
         raise ValidationError({"region": NO_REGION})
     return Region.objects.get(pk=next(iter(ids)))

@@ -40,7 +40,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial={"parent": request.GET.get("parent")},
         parents=selectors.class_parents_for(request.user),
-        regions=selectors.office_regions(request.user),
+        regions=selectors.kept_regions(request.user),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -50,7 +50,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
                 name=d["name"],
                 parent=d["parent"],
                 sort=d["sort"] or 0,
-                region=d.get("region") or selectors.office_regions(request.user).first(),
+                region=d.get("region") or selectors.kept_regions(request.user).first(),
                 actor=request.user,
             )
         except ValidationError as exc:

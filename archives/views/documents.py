@@ -45,7 +45,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def document_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "edit_registry")
-    regions = selectors.office_regions(request.user)
+    regions = selectors.kept_regions(request.user)
     form = DocumentCreateForm(
         request.POST or None,
         request.FILES or None,

@@ -69,7 +69,7 @@ def dedicated_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def dedicated_add_document(request: HttpRequest, pk: int) -> HttpResponse:
     folder = selectors.dedicated_file_for(request.user, pk)
     require(request.user, "edit_registry")
-    form = DedicatedDocumentForm(request.POST or None, regions=selectors.office_regions(request.user))
+    form = DedicatedDocumentForm(request.POST or None, regions=selectors.kept_regions(request.user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -95,7 +95,7 @@ def dedicated_add_record(request: HttpRequest, pk: int) -> HttpResponse:
     folder = selectors.dedicated_file_for(request.user, pk)
     require(request.user, "edit_registry")
     form = DedicatedRecordForm(
-        request.POST or None, request.FILES or None, regions=selectors.office_regions(request.user)
+        request.POST or None, request.FILES or None, regions=selectors.kept_regions(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +160,7 @@ def minute_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "edit_registry")
     kind = request.GET.get("kind") if request.GET.get("kind") in MinuteKind.values else MinuteKind.COMMITTEE
     form = MinuteForm(
-        request.POST or None, regions=selectors.office_regions(request.user), initial={"kind": kind}
+        request.POST or None, regions=selectors.kept_regions(request.user), initial={"kind": kind}
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -196,7 +196,7 @@ def minute_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, "edit_registry")
     numbers = selectors.numbers(minute.documents)
     initial = _minute_fields(minute.__dict__) | {"region": minute.region, "documents": numbers}
-    form = MinuteForm(request.POST or None, regions=selectors.office_regions(request.user), initial=initial)
+    form = MinuteForm(request.POST or None, regions=selectors.kept_regions(request.user), initial=initial)
     form.fields["region"].disabled = True
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -249,7 +249,7 @@ def _save_request(form, user, item=None):
 
 def request_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "edit_registry")
-    form = RequestForm(request.POST or None, regions=selectors.office_regions(request.user))
+    form = RequestForm(request.POST or None, regions=selectors.kept_regions(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             item = _save_request(form, request.user)
@@ -294,7 +294,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "region": item.region,
         "basis": selectors.numbers(item.basis),
     }
-    form = RequestForm(request.POST or None, regions=selectors.office_regions(request.user), initial=initial)
+    form = RequestForm(request.POST or None, regions=selectors.kept_regions(request.user), initial=initial)
     form.fields["region"].disabled = True
     if request.method == "POST" and form.is_valid():
         try:

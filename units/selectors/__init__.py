@@ -29,6 +29,7 @@ from units.selectors.registry import (  # noqa: F401
     EstablishmentAt,
     PostLine,
     TypeLine,
+    acting_regions,
     establishment_at,
     establishment_for,
     liaison_unit_ids,

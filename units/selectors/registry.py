@@ -14,7 +14,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
-from bianzhi.roles import can
+from bianzhi.roles import acting_region_ids, can, region_ids
 from units.choices import (
     ALLOWED_TYPES,
     ESTABLISHMENT_ORDER,
@@ -29,12 +29,23 @@ from units.models import LeaderPostQuota, Person, Quota, Unit, UnitEvent, UseSli
 
 
 def regions_for(user) -> QuerySet[Region]:
-    """Regions whose whole registry the user sees (office roles only)."""
+    """Regions whose whole registry the user sees (office roles only): the regions of their profile and
+    every region below them (a city's counties; issue 17), by the id list ``bianzhi.roles.region_ids``
+    reads once per request."""
     if not can(user, "view_registry"):
         return Region.objects.none()
-    if user.is_superuser:
-        return Region.objects.all()
-    return Region.objects.filter(profile__user=user)
+    ids = region_ids(user)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+
+
+def acting_regions(user) -> QuerySet[Region]:
+    """Regions whose registry the user keeps (office roles only): their profile's own regions, never
+    those below (a city's office reads its counties but does not change them). The choices of a form
+    that creates something in a region."""
+    if not can(user, "view_registry"):
+        return Region.objects.none()
+    ids = acting_region_ids(user)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
 
 
 def liaison_unit_ids(user) -> set[int]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from archives.models import Document
 from archives.services import require_citable
-from bianzhi.roles import can, works_in
+from bianzhi.roles import can, refuse_below, works_in
 from units.choices import (
     UnitEventKind,
 )
@@ -117,10 +117,12 @@ def authorize_unit(actor, unit: Unit, *, capability: str = "edit_registry") -> N
 
     if actor is None:
         return
-    if can(actor, capability) and works_in(actor, unit.region_id):
+    if can(actor, capability, region=unit.region_id):
         return
     if unit.legal_unit.pk in liaison_unit_ids(actor):
         return
+    if can(actor, capability) and works_in(actor, unit.region_id):  # a county below a city's office
+        raise PermissionDenied(refuse_below(unit.region_id))
     raise PermissionDenied("只有编办工作人员或本单位联络员可以办理此事项。")
 
 

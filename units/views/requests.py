@@ -218,12 +218,13 @@ def organ_limits(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "edit_registry")
     regions = selectors.regions_for(request.user).order_by("code")
+    kept = selectors.acting_regions(request.user).order_by("code")  # a city's office reads its counties'
     form = OrganLimitForm(
         request.POST or None,
-        regions=regions,
+        regions=kept,
         townships=sorted({t for r in regions for t in selectors.townships(r)}),
         documents=selectors.documents_of(regions),
-        initial={"region": regions.first(), "set_on": timezone.localdate()},
+        initial={"region": kept.first(), "set_on": timezone.localdate()},
     )
 
     def run(d: dict[str, Any]) -> OrganLimit:

@@ -60,7 +60,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def unit_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "edit_registry")
-    regions = selectors.regions_for(request.user)
+    regions = selectors.acting_regions(request.user)
     form = UnitCreateForm(
         request.POST or None,
         regions=regions,

@@ -54,7 +54,7 @@ def _keep_error_workbook(request: HttpRequest, report) -> str:
 def _import_page(request: HttpRequest, *, function, title: str, kind: str) -> HttpResponse:
     require(request.user, "import")
     kwargs = {
-        "regions": selectors.regions_for(request.user),
+        "regions": selectors.acting_regions(request.user),
         "max_bytes": settings.UPLOAD_MAX_BYTES,
     }
     if kind == "units":

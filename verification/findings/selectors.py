@@ -19,7 +19,7 @@ from bianzhi.models import Region
 from bianzhi.roles import can
 from units.choices import Nature, UnitStatus
 from units.models import Unit, UnitAlias
-from units.selectors import liaison_unit_ids, regions_for, units_for
+from units.selectors import acting_regions, liaison_unit_ids, regions_for, units_for
 from verification.compare.data import FINANCE, ORG, PARTNER_SOURCES, SI, SOURCE_LABEL
 from verification.findings.models import (
     OFFICE_ONLY_CODES,
@@ -63,7 +63,7 @@ def upload_sources(user) -> list[str]:
 
 
 def upload_regions(user) -> QuerySet[Region]:
-    return regions_for(user) if can(user, "run_comparison") else partner_regions(user)
+    return acting_regions(user) if can(user, "run_comparison") else partner_regions(user)
 
 
 def sees_findings(user) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bianzhi.lib.http import XLSX, add_errors, download, paginate
 from bianzhi.roles import can, require
-from units.selectors import regions_for
+from units.selectors import acting_regions
 from verification.campaign import prints
 from verification.campaign import selectors as sel
 from verification.campaign import services as cs
@@ -39,7 +39,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "run_campaign")
-    regions = regions_for(user)
+    regions = acting_regions(user)
     form = CampaignCreateForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

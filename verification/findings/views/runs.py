@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from bianzhi.downloads import serve_stored
 from bianzhi.lib.http import XLSX, download, paginate
 from bianzhi.roles import require
-from units.selectors import regions_for
+from units.selectors import acting_regions
 from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
 from verification.findings import exports, selectors, services
@@ -23,7 +23,7 @@ from verification.findings.forms import RunForm
 @require_POST
 def run_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "run_comparison")
-    form = RunForm(request.POST, regions=regions_for(request.user))
+    form = RunForm(request.POST, regions=acting_regions(request.user))
     if not form.is_valid():
         messages.error(request, "请选择区划并填写有效的数据采集时间节点。")
         return redirect("verification:index")

@@ -15,7 +15,7 @@ from bianzhi.lib.http import add_errors, download
 from bianzhi.lib.idnumbers import full_ids, show_id
 from bianzhi.lib.xlsx import RowError, write_error_workbook
 from bianzhi.roles import can, require
-from units.selectors import regions_for
+from units.selectors import acting_regions
 from verification.compare.data import SOURCE_LABEL
 from verification.compare.sources import ID_ALIASES
 from verification.findings import selectors, services
@@ -38,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "recent": selectors.recent_uploads(user),
         "runs": selectors.recent_runs(user),
         "can_upload": bool(selectors.upload_sources(user)),
-        "run_form": RunForm(regions=regions_for(user)) if runs else None,
+        "run_form": RunForm(regions=acting_regions(user)) if runs else None,
         "partner_label": SOURCE_LABEL.get(partner or "", ""),
     }
     return render(request, "verification/index.html", context)
