@@ -66,6 +66,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # issue 16: 编制使用单 and 人员编制管理卡 checked by code; a partner department records its own act on a slip
     "verify_slips": OFFICE_ROLES | {Role.PARTNER},
     "record_slip_acts": frozenset({Role.PARTNER}),
+    # a finding's answer: its unit's liaison, or a clerk of the partner department whose data it is on
+    "answer_findings": frozenset({Role.LIAISON, Role.PARTNER}),
+    # units, quotas and posts of the region without people (the API's registry and budget export)
+    "read_establishment": OFFICE_ROLES | {Role.PARTNER},
     # issue 17: a city's (or province's) office pre-reviews the report of each county directly below it
     "review_reports": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),
 }
@@ -98,6 +102,8 @@ REFUSALS: dict[str, str] = {
     "view_reporter": "只有编办人员可以查看举报人信息。",
     "verify_slips": "只有编办人员和协作部门经办人可以核验编制使用单。",
     "record_slip_acts": "只有协作部门经办人可以登记本部门的办理情况。",
+    "answer_findings": "只有单位联络员或报送数据的协作部门经办人可以答复比对问题。",
+    "read_establishment": "只有编办人员和协作部门经办人可以读取机构和编制数据。",
     "review_reports": "只有上级编办的管理员或工作人员可以预审核县级报告。",
 }
 REFUSE_REGION = "您不能办理其他区划的事项。"
