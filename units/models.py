@@ -534,3 +534,51 @@ class OrganLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.township or '县级党政机构'} 限额{self.limit}"
+
+
+class SlipAct(models.TextChoices):
+    """What a partner department does on a 编制使用单, in the real order around 入编:
+    编办出单 → 录用审批 → 入编 (slip used) → 工资起薪 → 参保登记."""
+
+    HIRE = "录用审批", "录用审批"
+    PAY = "工资起薪", "工资起薪"
+    INSURE = "参保登记", "参保登记"
+
+
+class Department(models.TextChoices):
+    """A partner department (its comparison source: org / finance / si)."""
+
+    ORG = "org", "组织部门"
+    FINANCE = "finance", "财政部门"
+    SI = "si", "人社部门"
+
+
+class SlipActRecord(models.Model):
+    """A partner department's act recorded on a 编制使用单 (录用审批, 工资起薪 or 参保登记), so the office
+    sees which departments have acted. One row per (slip, act); append-only."""
+
+    slip = models.ForeignKey(
+        UseSlip, on_delete=models.PROTECT, related_name="acts", verbose_name="编制使用单"
+    )
+    act = models.CharField("办理事项", max_length=10, choices=SlipAct.choices)
+    department = models.CharField("办理部门", max_length=10, choices=Department.choices)
+    done_on = models.DateField("办理日期")
+    note = models.CharField("备注", max_length=300, blank=True)
+    via = models.CharField("登记途径", max_length=10, default="页面")
+    actor = user_fk("登记人")
+    actor_name = models.CharField("登记人姓名", max_length=100)
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "编制使用单部门办理记录"
+        ordering = ["slip_id", "recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slip", "act"], name="slip_act_once"),
+            models.CheckConstraint(condition=Q(act__in=SlipAct.values), name="slip_act_known"),
+            models.CheckConstraint(
+                condition=Q(department__in=Department.values), name="slip_act_department_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slip} {self.act}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from units.views import alerts, dashboard, people, reform, requests, units, workbooks
+from units.views import alerts, dashboard, people, reform, requests, slipcheck, units, workbooks
 
 app_name = "units"
 urlpatterns: list = [
@@ -41,6 +41,8 @@ urlpatterns: list = [
     path("slips/", requests.slip_list, name="slip_list"),
     path("slips/<int:pk>/pdf/", requests.slip_pdf, name="slip_pdf"),
     path("slips/<int:pk>/void/", requests.slip_void, name="slip_void"),
+    path("slips/verify/", slipcheck.slip_verify, name="slip_verify"),
+    path("slips/verify/act/", slipcheck.slip_act, name="slip_act"),
     path("units/<int:pk>/certificate/", requests.unit_certificate, name="unit_certificate"),
     path("people/<int:pk>/card/", requests.person_card, name="person_card"),
     path("organ-limits/", requests.organ_limits, name="organ_limits"),
