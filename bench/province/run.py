@@ -1,0 +1,663 @@
+"""The province bench's runner: restore, query counts, baselines, gunicorn (+ the queue's worker), locust,
+the comparison submitted from the page during the load, and one printed table. See the package docstring.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.province.generate import (
+    DATABASE_URL,
+    DUMP,
+    PASSWORD,
+    PROVINCE,
+    WORK_DIR,
+    django_setup,
+    environ,
+    restore,
+)
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+PYTHON = sys.executable
+VENV_BIN = Path(PYTHON).parent
+SOURCES = ("org", "finance", "si")
+TARGET_P95_MS = 500
+TARGET_COMPARE_S = 120
+TARGET_MEMORY_MIB = 2.5 * 1024
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# ---- processes and memory ----------------------------------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def process_tree(pid: int) -> list[int]:
+    tree, out, todo = _children(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(tree.get(p, []))
+    return out
+
+
+def status_kib(pid: int, key: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+@dataclass
+class MemorySampler:
+    """Polls /proc every ``every`` s: the sum of VmRSS over a process and its children (peak kept) and
+    the largest VmHWM (a process's own peak) seen among them."""
+
+    pid: int
+    every: float = 0.25
+    peak_tree_kib: int = 0
+    peak_hwm_kib: int = 0
+    samples: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> MemorySampler:
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            pids = process_tree(self.pid)
+            self.peak_tree_kib = max(self.peak_tree_kib, sum(status_kib(p, "VmRSS") for p in pids))
+            self.peak_hwm_kib = max([self.peak_hwm_kib, *(status_kib(p, "VmHWM") for p in pids)])
+            self.samples += 1
+            self._stop.wait(self.every)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+
+
+def start(cmd: list[str], logfile: Path, env: dict) -> subprocess.Popen:
+    fh = open(logfile, "w")  # noqa: SIM115 (the process keeps it)
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(proc: subprocess.Popen | None, sig=signal.SIGTERM) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    os.killpg(proc.pid, sig)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    import requests
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if requests.get(url, timeout=5).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+# ---- data the simulated users need -------------------------------------------------------------------
+
+
+def below(region_ids: set[int]) -> set[int]:
+    """The regions and every region below them."""
+    from bianzhi.models import Region
+
+    parent = dict(Region.objects.values_list("pk", "parent_id"))
+    out = set(region_ids)
+    changed = True
+    while changed:
+        changed = False
+        for pk, up in parent.items():
+            if up in out and pk not in out:
+                out.add(pk)
+                changed = True
+    return out
+
+
+def write_accounts(path: Path) -> dict[str, list[dict]]:
+    """Per kind (province, city, county, liaison, partner): each account and sample ids of its scope."""
+    import random
+
+    from django.contrib.auth import get_user_model
+
+    from archives.models import Document
+    from bianzhi.roles import Role, user_roles
+    from units.models import Person, Unit
+    from units.selectors import liaison_unit_ids
+
+    rnd = random.Random(17)
+    User = get_user_model()
+    out: dict[str, list[dict]] = {k: [] for k in ("province", "city", "county", "liaison", "partner")}
+    users = User.objects.filter(username__regex=r"^(prov_|city|cty|lia|prt)").order_by("username")
+    samples: dict[frozenset, dict] = {}
+    for user in users.prefetch_related("groups", "profile__regions"):
+        roles = user_roles(user)
+        own = {r.pk for r in user.profile.regions.all()}
+        if Role.PARTNER in roles:
+            out["partner"].append({"username": user.username})
+            continue
+        if Role.LIAISON in roles:
+            unit_ids = sorted(liaison_unit_ids(user))
+            people = list(Person.objects.filter(unit_id__in=unit_ids).values_list("pk", "id_number")[:40])
+            out["liaison"].append(
+                {"username": user.username, "units": unit_ids, "people": [p for p, _ in people]}
+            )
+            continue
+        kind = {"prov": "province", "city": "city", "cty": "county"}[re.match(r"[a-z]+", user.username)[0]]
+        key = frozenset(own)
+        if key not in samples:
+            scope = below(own)
+            unit_ids = list(Unit.objects.filter(region_id__in=scope).values_list("pk", flat=True))
+            chosen = rnd.sample(unit_ids, min(200, len(unit_ids)))
+            people = list(
+                Person.objects.filter(unit_id__in=chosen[:100]).values_list("pk", "id_number")[:400]
+            )
+            picked = rnd.sample(people, min(200, len(people)))
+            docs = list(Document.objects.filter(region_id__in=scope).values_list("pk", flat=True)[:200])
+            samples[key] = {
+                "units": chosen,
+                "people": [p for p, _ in picked],
+                "id_numbers": [n for _, n in picked[:40]],
+                "documents": docs[:40],
+            }
+        out[kind].append({"username": user.username, **samples[key]})
+    path.write_text(json.dumps(out, ensure_ascii=False))
+    return out
+
+
+# ---- the partner files, uploaded through the service -----------------------------------------------
+
+
+def ensure_uploads() -> dict[str, float]:
+    """The province's three partner files as its valid uploads, each sent by its department's clerk
+    through ``partner_upload`` (the page's service); seconds per file. Kept when already there."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bianzhi.models import Region
+    from verification.findings.models import PartnerUpload, UploadStatus
+    from verification.findings.services import partner_upload
+
+    region = Region.objects.get(code=PROVINCE[0])
+    clerks = {"org": "prt_org", "finance": "prt_fin", "si": "prt_si"}
+    times = {}
+    for source in SOURCES:
+        if PartnerUpload.objects.filter(region=region, source=source, status=UploadStatus.VALID).exists():
+            continue
+        path = WORK_DIR / f"bench_{source}.csv"
+        actor = get_user_model().objects.get(username=clerks[source])
+        t = time.perf_counter()
+        upload = partner_upload(
+            region=region,
+            source=source,
+            upload=SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv"),
+            actor=actor,
+        )
+        times[source] = time.perf_counter() - t
+        log(
+            f"uploaded {path.name}: {upload.rows_read:,} rows, {upload.error_count} errors, {times[source]:.1f} s"
+        )
+        if not upload.is_valid:
+            raise SystemExit(f"{path.name} did not pass the checks: {upload.errors[:3]}")
+    return times
+
+
+# ---- query counts at two sizes ------------------------------------------------------------------------
+
+LIST_PAGES = [
+    ("首页", "/"),
+    ("机构列表", "/units/"),
+    ("机构列表 第20页", "/units/?page=20"),
+    ("机构搜索", "/units/?q=第012号"),
+    ("人员列表", "/people/"),
+    ("人员搜索 姓名", "/people/?q=王伟"),
+    ("用编申请", "/requests/"),
+    ("编制使用单", "/slips/"),
+    ("文件", "/documents/"),
+    ("文件检索", "/documents/search/?q=第003号"),
+    ("表一", "/ledgers/table/one/"),
+    ("问题清单", "/verification/findings/"),
+    ("数据比对", "/verification/"),
+    ("预警", "/alerts/"),
+]
+
+
+def query_counts(users: dict[str, str]) -> list[tuple[str, str, dict[str, tuple[int, float, int]]]]:
+    """Each list page as each user (a county: 500 units and 10,000 people; a city: 5,000 and 100,000; the
+    province: 50,000 and 1,000,000): (queries, seconds, status) of the second GET (the first warms)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {}
+    for label, username in users.items():
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        clients[label] = client
+    rows = []
+    for title, url in LIST_PAGES:
+        cells = {}
+        for label, client in clients.items():
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                response = client.get(url)
+                took = time.perf_counter() - t
+            cells[label] = (len(ctx.captured_queries), took, response.status_code)
+        rows.append((title, url, cells))
+        log(
+            f"queries {title}: "
+            + ", ".join(f"{k} {q}q {s * 1000:.0f}ms {c}" for k, (q, s, c) in cells.items())
+        )
+    return rows
+
+
+def query_counts_main() -> None:
+    django_setup()
+    rows = query_counts(QUERY_USERS)
+    print_queries(rows)
+
+
+QUERY_USERS = {"县(500单位)": "cty0121_staff", "市(5,000)": "city01_staff", "省(50,000)": "prov_staff1"}
+
+
+def print_queries(rows) -> None:
+    labels = list(rows[0][2]) if rows else []
+    print(
+        "\n列表页查询数（Django 测试客户端，第二次请求；单位/人员：县 500/10,000，市 5,000/100,000，省 50,000/1,000,000）"
+    )
+    print(f"{'页面':<14}" + "".join(f"{label:>22}" for label in labels) + "   查询数不变")
+    for title, _url, cells in rows:
+        counts = [cells[k][0] for k in labels]
+        line = "".join(f"{cells[k][0]:>8}q {cells[k][1] * 1000:>8.0f}ms {cells[k][2]:>3}" for k in labels)
+        print(f"{title:<14}{line}   {'是' if len(set(counts)) == 1 else '否 ←'}")
+
+
+# ---- baselines ----------------------------------------------------------------------------------------
+
+
+def select_one(n: int = 1000) -> float:
+    """Median seconds of ``SELECT 1`` through psycopg on one connection."""
+    import psycopg
+
+    times = []
+    with psycopg.connect(DATABASE_URL) as conn:
+        for _ in range(n):
+            t = time.perf_counter()
+            conn.execute("SELECT 1").fetchone()
+            times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def http_median(url: str, n: int = 200) -> float:
+    import requests
+
+    session = requests.Session()
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        response = session.get(url)
+        times.append(time.perf_counter() - t)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+# ---- the comparison submitted from the page -----------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    submitted_at: float = 0.0
+    finished_at: float = 0.0
+    outcome: str = ""
+    job_url: str = ""
+    detail: str = ""
+    polls: int = 0
+
+    @property
+    def seconds(self) -> float:
+        return self.finished_at - self.submitted_at if self.finished_at else float("nan")
+
+
+def compare_from_page(
+    base: str, region_id: int, result: Comparison, *, delay: float, timeout: float = 900
+) -> None:
+    """As the province's office administrator: log in, open 数据比对, submit 运行比对 for the province,
+    then follow the job page until 已完成 (or 失败); a synchronous page (no queue yet) ends with the POST."""
+    import requests
+
+    time.sleep(delay)
+    s = requests.Session()
+    s.get(f"{base}/accounts/login/")
+    r = s.post(
+        f"{base}/accounts/login/",
+        data={"username": "prov_admin", "password": PASSWORD, "csrfmiddlewaretoken": s.cookies["csrftoken"]},
+        allow_redirects=False,
+    )
+    if r.status_code != 302:
+        result.outcome = f"login failed: {r.status_code}"
+        return
+    s.get(f"{base}/verification/")
+    log("comparison: submitted from the page (运行比对) as prov_admin")
+    result.submitted_at = time.time()
+    r = s.post(
+        f"{base}/verification/runs/new/",
+        data={"region": region_id, "cutoff": "", "csrfmiddlewaretoken": s.cookies["csrftoken"]},
+        allow_redirects=False,
+        timeout=timeout,
+    )
+    location = r.headers.get("Location", "")
+    if r.status_code != 302:
+        result.finished_at, result.outcome = time.time(), f"POST answered {r.status_code}"
+        return
+    if "/jobs/" not in location:  # the comparison ran inside the request
+        result.finished_at = time.time()
+        page = s.get(base + location if location.startswith("/") else location)
+        result.outcome = "在请求内完成" if "/runs/" in location else f"redirected to {location}"
+        result.detail = _message(page.text)
+        return
+    result.job_url = base + location if location.startswith("/") else location
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        page = s.get(result.job_url)
+        result.polls += 1
+        text = page.text
+        if "已完成" in text or "失败" in text:
+            result.finished_at = time.time()
+            result.outcome = "已完成" if "已完成" in text else "失败"
+            result.detail = _message(text)
+            return
+        time.sleep(1)
+    result.outcome = "timed out"
+
+
+def _message(html: str) -> str:
+    found = re.findall(r"(比对完成[^<]{0,80}|共\s*[\d,]+\s*个问题[^<]{0,60}|失败[^<]{0,120})", html)
+    return found[0].strip() if found else ""
+
+
+# ---- locust's results --------------------------------------------------------------------------------
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_requests(path: Path) -> list[tuple[float, float, int, str]]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            start, ms, ok, name = line.rstrip("\n").split("\t", 3)
+            rows.append((float(start), float(ms), int(ok), name))
+    return rows
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, int(round(p / 100 * len(values) + 0.5)) - 1))
+    return values[k]
+
+
+# ---- the whole run ------------------------------------------------------------------------------------
+
+
+def worker_command() -> list[str] | None:
+    """The task queue's worker when the code has one (issue 17: procrastinate on PostgreSQL)."""
+    from django.core.management import get_commands
+
+    if "procrastinate" in get_commands():
+        return [PYTHON, "manage.py", "procrastinate", "worker"]
+    return None
+
+
+def run(args) -> None:
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    env = os.environ | environ()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd="/work/main", capture_output=True, text=True
+    )
+    log(f"bench_province run: code in {ROOT} (main at {commit.stdout.strip()}), {os.cpu_count()} CPUs")
+    facts: dict[str, str] = {}
+    if not args.no_restore:
+        if not DUMP.is_file():
+            raise SystemExit(f"{DUMP} missing: run `bench_province.py generate` first")
+        facts["恢复数据库 (pg_restore)"] = f"{restore():.0f} s"
+        log(f"restored {DUMP}: {facts['恢复数据库 (pg_restore)']}")
+    t = time.perf_counter()
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    facts["migrate (当前代码)"] = f"{time.perf_counter() - t:.0f} s"
+    django_setup()
+    from django.db import connection
+
+    from bianzhi.models import Region
+
+    accounts = write_accounts(WORK_DIR / "accounts.json")
+    log("accounts: " + ", ".join(f"{k} {len(v)}" for k, v in accounts.items()))
+    province = Region.objects.get(code=PROVINCE[0])
+    if not args.no_compare:
+        for source, seconds in ensure_uploads().items():
+            facts[f"上传 {source} (1,000,000 行, 服务内)"] = f"{seconds:.1f} s"
+    queries = [] if args.no_queries else query_counts(QUERY_USERS)
+    sql_s = select_one()
+    connection.close()
+
+    base = f"http://127.0.0.1:{args.port}"
+    gunicorn = [str(VENV_BIN / "gunicorn"), "bianzhi.wsgi:application", "--bind", f"127.0.0.1:{args.port}"]
+    gunicorn += ["--workers", str(args.workers), "--timeout", "300", "--log-level", "warning"]
+    if args.threads > 1:
+        gunicorn += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    facts["gunicorn"] = (
+        f"{args.workers} workers × {args.threads} thread(s) ({'gthread' if args.threads > 1 else 'sync'})"
+    )
+    web = start(gunicorn, WORK_DIR / "gunicorn.log", env)
+    worker = None
+    try:
+        wait_http(f"{base}/accounts/login/")
+        static_s = http_median(f"{base}/static/css/app.css")
+        login_s = http_median(f"{base}/accounts/login/")
+        cmd = worker_command()
+        if cmd:
+            worker = start(cmd, WORK_DIR / "worker.log", env)
+            facts["worker"] = " ".join(cmd[1:])
+        web_mem = MemorySampler(web.pid).start()
+        worker_mem = MemorySampler(worker.pid).start() if worker else None
+        comparison = Comparison()
+        thread = None
+        if not args.no_compare:
+            thread = threading.Thread(
+                target=compare_from_page,
+                args=(base, province.pk, comparison),
+                kwargs={"delay": args.compare_at},
+                daemon=True,
+            )
+            thread.start()
+        prefix = WORK_DIR / "locust"
+        locust = [
+            str(VENV_BIN / "locust"),
+            "-f",
+            str(Path(__file__).with_name("locustfile.py")),
+            "--headless",
+        ]
+        locust += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.duration, "--host", base]
+        locust += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
+        log(f"locust: {args.users} users, spawn {args.spawn_rate}/s, {args.duration}")
+        load_before = os.getloadavg()
+        started = time.time()
+        subprocess.run(
+            locust,
+            cwd=ROOT,
+            env=env | {"BENCH_PROVINCE_ACCOUNTS": str(WORK_DIR / "accounts.json")},
+            stdout=open(WORK_DIR / "locust.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        )
+        ended = time.time()
+        load_after = os.getloadavg()
+        if thread is not None:
+            thread.join(timeout=900)
+        web_mem.stop()
+        if worker_mem:
+            worker_mem.stop()
+    finally:
+        stop(worker)
+        stop(web)
+    report(
+        args=args,
+        facts=facts,
+        prefix=prefix,
+        requests_log=WORK_DIR / "requests.tsv",
+        window=(started, ended),
+        comparison=None if args.no_compare else comparison,
+        queue=worker is not None,
+        web_mem=web_mem,
+        worker_mem=worker_mem,
+        baselines={
+            "SELECT 1 (psycopg，1,000 次中位数)": sql_s,
+            "静态文件 /static/css/app.css (gunicorn+whitenoise，200 次中位数)": static_s,
+            "登录页 /accounts/login/ (200 次中位数)": login_s,
+        },
+        queries=queries,
+        load=(load_before, load_after),
+    )
+
+
+def report(
+    *,
+    args,
+    facts,
+    prefix,
+    requests_log,
+    window,
+    comparison,
+    queue,
+    web_mem,
+    worker_mem,
+    baselines,
+    queries,
+    load,
+) -> None:
+    lines: list[str] = []
+    out = lines.append
+    stats = read_stats(prefix)
+    out(
+        f"\n== 省级压测 {dt.datetime.now():%Y-%m-%d %H:%M} · {args.users} 个并发用户 · {args.duration} · {os.cpu_count()} 核 =="
+    )
+    out(
+        f"负载（1 分钟平均）开始 {load[0][0]:.2f}，结束 {load[1][0]:.2f}；"
+        + "；".join(f"{k} {v}" for k, v in facts.items())
+    )
+    out(f"\n{'页面':<44}{'请求':>7}{'失败':>6}{'中位':>7}{'p95':>7}{'p99':>7}  (ms)")
+    worst = 0.0
+    for row in stats:
+        name = row["Name"]
+        p95 = float(row["95%"] or 0)
+        if name != "Aggregated" and not name.startswith("/accounts/login/"):
+            worst = max(worst, p95)
+        flag = " ←" if p95 > TARGET_P95_MS and name != "Aggregated" else ""
+        out(
+            f"{name[:44]:<44}{row['Request Count']:>7}{row['Failure Count']:>6}{row['Median Response Time']:>7}"
+            f"{row['95%']:>7}{row['99%']:>7}{flag}"
+        )
+    total = next((r for r in stats if r["Name"] == "Aggregated"), None)
+    if total:
+        seconds = window[1] - window[0]
+        out(
+            f"合计 {int(total['Request Count']):,} 个请求，{int(total['Request Count']) / seconds:.1f} 个/秒，失败 {total['Failure Count']}"
+        )
+    out(f"目标：页面 p95 ≤ {TARGET_P95_MS} ms 且无失败 —— 最慢页面 p95 {worst:.0f} ms")
+    if comparison is not None:
+        where = (
+            "任务队列（procrastinate worker）"
+            if queue and comparison.job_url
+            else "请求内（尚无任务队列，作为基线）"
+        )
+        out(
+            f"\n比对（省，3 × 1,000,000 行）：{where}，提交 → {comparison.outcome or '未完成'}：{comparison.seconds:.1f} s（目标 ≤ {TARGET_COMPARE_S} s）；{comparison.detail}"
+        )
+        mem = worker_mem if (queue and worker_mem) else web_mem
+        who = "worker 进程树" if (queue and worker_mem) else "gunicorn 进程树"
+        out(
+            f"  峰值内存：{who} RSS 合计峰值 {mem.peak_tree_kib / 1024:.0f} MiB，单进程 VmHWM {mem.peak_hwm_kib / 1024:.0f} MiB（目标 ≤ {TARGET_MEMORY_MIB:.0f} MiB）"
+        )
+        if comparison.finished_at and requests_log.is_file():
+            rows = read_requests(requests_log)
+            during = [
+                r
+                for r in rows
+                if comparison.submitted_at <= r[0] <= comparison.finished_at
+                and not r[3].startswith("/accounts/login/")
+            ]
+            outside = [
+                r
+                for r in rows
+                if not (comparison.submitted_at <= r[0] <= comparison.finished_at)
+                and not r[3].startswith("/accounts/login/")
+            ]
+            for label, part in (("比对进行中", during), ("其余时间", outside)):
+                ms = [r[1] for r in part]
+                fails = sum(1 for r in part if not r[2])
+                out(
+                    f"  页面（全部）{label}：{len(ms)} 个请求，失败 {fails}，中位 {percentile(ms, 50):.0f} ms，p95 {percentile(ms, 95):.0f} ms，p99 {percentile(ms, 99):.0f} ms"
+                )
+    out(
+        f"gunicorn 进程树 RSS 合计峰值 {web_mem.peak_tree_kib / 1024:.0f} MiB，单进程 VmHWM 峰值 {web_mem.peak_hwm_kib / 1024:.0f} MiB"
+    )
+    out("\n基线（同一次运行）：")
+    for k, v in baselines.items():
+        out(f"  {k}: {v * 1000:.2f} ms")
+    text = "\n".join(lines)
+    print(text)
+    if queries:
+        print_queries(queries)
+    (WORK_DIR / "result.txt").write_text(text + "\n")
