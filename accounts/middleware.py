@@ -62,7 +62,8 @@ class FirstPasswordMiddleware:
     @staticmethod
     def _exempt(path: str) -> bool:
         allowed = (reverse("accounts:password_change"), reverse("login"), reverse("logout"))
-        return path in allowed or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
+        # /api/: the API answers for itself (tokens, 401 JSON), never with a redirect
+        return path in allowed or path.startswith(("/" + settings.STATIC_URL.lstrip("/"), "/api/"))
 
 
 class IdleSessionMiddleware:

@@ -72,13 +72,24 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "read_establishment": OFFICE_ROLES | {Role.PARTNER},
     # issue 17: a city's (or province's) office pre-reviews the report of each county directly below it
     "review_reports": frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF}),
+    # issue 16: API tokens are grants of access, so the 安全管理员 issues and revokes them (三员分立)
+    "issue_tokens": frozenset({Role.SECURITY_ADMIN}),
 }
 
 # Capabilities whose ``region=`` check reaches the regions below the user's own (reading, and the
 # administrators of 三员分立 keeping the accounts below them). Every other capability acts only in the
 # user's own regions: a city's office reads and rolls up its counties but does not change their registry.
 REACH_BELOW: frozenset[str] = frozenset(
-    {"view_registry", "export", "view_full_id", "view_reporter", "read_audit", "manage_users", "grant_roles"}
+    {
+        "view_registry",
+        "export",
+        "view_full_id",
+        "view_reporter",
+        "read_audit",
+        "manage_users",
+        "grant_roles",
+        "issue_tokens",  # like grant_roles: the 安全管理员 of a city issues tokens to the accounts below it
+    }
 )
 
 # What a refusal says, per capability (services raise PermissionDenied with it; views show 403).
@@ -105,6 +116,7 @@ REFUSALS: dict[str, str] = {
     "answer_findings": "只有单位联络员或报送数据的协作部门经办人可以答复比对问题。",
     "read_establishment": "只有编办人员和协作部门经办人可以读取机构和编制数据。",
     "review_reports": "只有上级编办的管理员或工作人员可以预审核县级报告。",
+    "issue_tokens": "三员分立：接口令牌是一种授权，由安全管理员签发和吊销。",
 }
 REFUSE_REGION = "您不能办理其他区划的事项。"
 REFUSE_BELOW = "{name}的机构编制数据由该{word}编办维护。"

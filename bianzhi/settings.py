@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (block below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "api.middleware.ApiCallMiddleware",  # /api/: an audit row per call, JSON errors (before anything answers)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bianzhi.uploads.UploadGuardMiddleware",  # before CsrfViewMiddleware: no body read before the checks
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +215,14 @@ LEDGERS_ENABLED = env_bool("BIANZHI_LEDGERS", True)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# --- API (issue 16; docs/api.md) ---
+# Calls per token and minute, and failed authentications per address and minute (then 429 until the
+# minute ends); counted in the database (api.models.RateWindow), so they hold across gunicorn processes.
+API_RATE_PER_MINUTE = int(os.environ.get("BIANZHI_API_RATE_PER_MINUTE", "120"))
+API_FAILED_PER_MINUTE = int(os.environ.get("BIANZHI_API_FAILED_PER_MINUTE", "30"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("BIANZHI_API_TOKEN_MAX_DAYS", "366"))  # longest validity at issue
+# --- end API ---
+
 # --- Content-Security-Policy (issue 13 point 6; django-csp 4.0) ---
 # Scripts only from our own static files (no inline <script>, no on*= handlers: static/js/app.js).
 # style-src allows 'unsafe-inline' and only it: the print pages (HTML and WeasyPrint PDF from the same
