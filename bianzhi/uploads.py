@@ -38,7 +38,7 @@ UPLOADS: dict[str, tuple[str, tuple[str, ...]]] = {
     "archives:scan_add": ("scan", ("edit_registry",)),
     "archives:dedicated_add_record": ("scan", ("edit_registry",)),
     "verification:cu_attach": ("attachment", ("liaise", "run_campaign")),
-    "verification:finding_answer": ("attachment", ("liaise",)),
+    "verification:finding_answer": ("attachment", ("answer_findings",)),
 }
 
 

@@ -98,6 +98,24 @@ def findings_for(user) -> QuerySet[Finding]:
     return Finding.objects.none()
 
 
+def answer_role(user, finding: Finding) -> str | None:
+    """Who ``user`` answers ``finding`` as: 单位联络员 (a liaison of its unit), or the clerk of the partner
+    department whose data it is on and who sees it (财政部门经办人 …); None: the user may not answer it."""
+    if not can(user, "answer_findings"):
+        return None
+    if finding.unit_id is not None and finding.unit_id in liaison_unit_ids(user):
+        return "单位联络员"
+    source = partner_source(user)
+    if source is not None and source == finding.source and findings_for(user).filter(pk=finding.pk).exists():
+        return f"{SOURCE_LABEL[source]}经办人"
+    return None
+
+
+def may_answer(user, finding: Finding) -> bool:
+    """The answer form shows: an open finding the user may answer (``answer_role``)."""
+    return finding.status == "待核实" and answer_role(user, finding) is not None
+
+
 def shareable(user, finding: Finding) -> bool:
     """The office may share this finding with the partner department (the share button shows)."""
     return (
@@ -251,6 +269,11 @@ def finding_events(finding: Finding) -> QuerySet[FindingEvent]:
 
 def finding_answers(finding: Finding) -> QuerySet[FindingAnswer]:
     return finding.answers.prefetch_related("attachments")
+
+
+def pending_answer(finding: Finding) -> FindingAnswer | None:
+    """The answer waiting for the office's decision (the latest undecided one), if any."""
+    return finding.answers.filter(decision="").order_by("-at", "-id").first()
 
 
 def _latest_per_source(user) -> list[tuple[ComparisonRun, str]]:

@@ -17,7 +17,7 @@ from bianzhi.lib.text import clean_cell
 from bianzhi.lib.xlsx import UnreadableWorkbook
 from bianzhi.roles import actor_name, authorize, can
 from verification.compare.data import PARTNER_SOURCES
-from verification.compare.sources import read_partner
+from verification.compare.sources import ReadResult, read_partner
 from verification.findings import selectors
 from verification.findings.models import PartnerUpload, UploadStatus
 
@@ -25,7 +25,7 @@ PREVIEW_ROWS = 20
 KEPT_ERRORS = 5000
 
 
-def _check_upload_allowed(actor, region, source: str) -> None:
+def check_upload_allowed(actor, region, source: str) -> None:
     """Office administrators and staff upload any source for their regions; a partner clerk only their
     department's source for their regions. ``actor=None`` is the system."""
     if actor is None:
@@ -51,7 +51,7 @@ def partner_upload(*, region, source: str, upload: UploadedFile, actor) -> Partn
     errors is kept as 未通过校验 with its errors (never used by a run). An unreadable or too large file
     raises ValidationError and nothing is kept. Office administrators and staff may upload any source;
     a partner clerk only their department's (selectors.partner_source). Audited."""
-    _check_upload_allowed(actor, region, source)
+    check_upload_allowed(actor, region, source)
     if source not in PARTNER_SOURCES:
         raise ValidationError({"source": "未知的数据来源。"})
     name = Path(upload.name or "upload.xlsx").name[-200:]
@@ -61,6 +61,20 @@ def partner_upload(*, region, source: str, upload: UploadedFile, actor) -> Partn
     data = upload.read(settings.UPLOAD_MAX_BYTES + 1)
     try:
         read = read_partner(data, source, filename=name, max_bytes=settings.UPLOAD_MAX_BYTES)
+    except UnreadableWorkbook as exc:
+        raise ValidationError({"file": str(exc)}) from None
+    return keep_upload(
+        region=region, source=source, name=name, data=data, read=read, actor=actor, action="比对数据.上传"
+    )
+
+
+def keep_upload(
+    *, region, source: str, name: str, data: bytes, read: ReadResult, actor, action: str
+) -> PartnerUpload:
+    """Store a partner file already read by ``read_partner`` (the page's upload and the API's submission,
+    ``submissions.partner_submit``): valid → the region's 有效 upload of the source (the previous one
+    已替换), else 未通过校验 with its errors. The caller has checked the actor; audited as ``action``."""
+    try:
         preview = upload_preview(data, name)
     except UnreadableWorkbook as exc:
         raise ValidationError({"file": str(exc)}) from None
@@ -89,7 +103,7 @@ def partner_upload(*, region, source: str, upload: UploadedFile, actor) -> Partn
         item.save()
         audit.record(
             actor=actor,
-            action="比对数据.上传",
+            action=action,
             target=item,
             region=region,
             after={
