@@ -8,6 +8,7 @@ from verification.campaign.models import (  # noqa: F401
     CampaignUnit,
     CampaignWindow,
     CorrectionProposal,
+    CountyReview,
     FindingFollowUp,
     Notice,
     NoticeFeedback,

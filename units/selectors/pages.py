@@ -12,7 +12,7 @@ from django.utils import timezone
 from archives.choices import DocumentStatus
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
-from bianzhi.roles import can
+from bianzhi.roles import acting_region_ids, can
 from bianzhi.workdays import missing_years
 from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, RequestStatus, UnitStatus
 from units.models import EstablishmentRequest, Person, Quota, Unit, UnitAlias, UseSlip
@@ -167,8 +167,12 @@ def sorted_units(units: QuerySet[Unit]) -> QuerySet[Unit]:
 
 
 def choosable_units(user, *, besides: Unit | None = None) -> QuerySet[Unit]:
-    """Live 法人 units the user may pick in a form (a parent, a target), ``besides`` excepted."""
+    """Live 法人 units the user may pick in a form (a parent, a target), ``besides`` excepted: for an office
+    user only those of the regions they keep (a city's office reads its counties' units, never picks them)."""
     units = live_legal_units(user)
+    kept = acting_region_ids(user)
+    if kept is not None and can(user, "view_registry"):
+        units = units.filter(region_id__in=kept)
     if besides is not None:
         units = units.exclude(pk=besides.pk)
     return units.order_by("sort_order", "id")

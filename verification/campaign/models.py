@@ -586,3 +586,52 @@ class JointCheckSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年{self.get_round_display()}"
+
+
+class ReviewDecision(models.TextChoices):
+    PENDING = "待审核", "待审核"
+    RETURNED = "退回", "退回修改"
+    ACCEPTED = "通过", "通过"
+
+
+class CountyReview(models.Model):
+    """One round of the upper office's pre-review (市级预审核, issue 17) of a county's campaign report: the
+    county submits (报送), the office of the county's parent region (a city, or the province for a county
+    directly under it) returns it with comments or accepts it. Rounds are kept: a returned report is fixed
+    and submitted again as the next round. A county whose region has no parent is not reviewed."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="reviews", verbose_name="核查工作"
+    )
+    round = models.PositiveSmallIntegerField("轮次")
+    reviewer_region = models.ForeignKey(
+        "bianzhi.Region", on_delete=models.PROTECT, related_name="+", verbose_name="预审核区划"
+    )
+    note = models.TextField("报送说明", blank=True)
+    figures = models.JSONField("报送时数据", default=dict, blank=True)
+    submitted_by = user_fk("报送人", related_name="+")
+    submitted_by_name = models.CharField("报送人姓名", max_length=100, blank=True)
+    submitted_at = models.DateTimeField("报送时间", auto_now_add=True)
+    decision = models.CharField(
+        "预审核结果", max_length=4, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
+    )
+    comments = models.TextField("预审核意见", blank=True)
+    decided_by = user_fk("预审核人", related_name="+")
+    decided_by_name = models.CharField("预审核人姓名", max_length=100, blank=True)
+    decided_at = models.DateTimeField("预审核时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "县级报告预审核"
+        ordering = ["campaign", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "round"], name="county_review_round_unique"),
+            models.UniqueConstraint(
+                fields=["campaign"], condition=Q(decision="待审核"), name="county_review_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="退回") | ~Q(comments=""), name="county_review_return_has_comments"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}：第{self.round}轮预审核（{self.get_decision_display()}）"

@@ -19,6 +19,12 @@ units; the unit's liaison answers the self-check, proposes corrections, records 
 confirms the unit's report. Supervisors only read. Reads are in ``verification.campaign.selectors``.
 """
 
+from verification.campaign.services.cityreview import (
+    require_final,
+    review_accept,
+    review_return,
+    review_submit,
+)
 from verification.campaign.services.comparison import campaign_compare, comparison_finish, followup_set
 from verification.campaign.services.flow import ADVANCE, campaign_close, stage_advance, stage_return
 from verification.campaign.services.notices import (
@@ -58,6 +64,10 @@ from verification.campaign.services.update import (
 )
 
 __all__ = [
+    "require_final",
+    "review_accept",
+    "review_return",
+    "review_submit",
     "ADVANCE",
     "attachment_add",
     "campaign_close",

@@ -8,6 +8,7 @@ from django.db import transaction
 from bianzhi import audit
 from bianzhi.roles import authorize
 from verification.campaign.models import STAGES, Campaign, CampaignStatus, CampaignUnit, Stage
+from verification.campaign.services.cityreview import require_final
 from verification.campaign.services.common import _fail, _lock, _move
 from verification.campaign.services.comparison import comparison_finish
 from verification.campaign.services.notices import notice_finish
@@ -55,13 +56,17 @@ def stage_return(*, cu: CampaignUnit, to_stage: str, reason: str, actor) -> Camp
 
 @transaction.atomic
 def campaign_close(*, campaign: Campaign, actor) -> Campaign:
-    """End the campaign (every unit done). Office writers; audited."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    """End the campaign (every unit done; for a county under a city, the pre-review accepted — 定稿).
+    Office writers; audited."""
+    campaign = (
+        Campaign.objects.select_for_update(of=("self",)).select_related("region__parent").get(pk=campaign.pk)
+    )
     authorize(actor, "run_campaign", region=campaign.region)
     if campaign.status != CampaignStatus.ACTIVE:
         _fail("该核查工作已结束。")
     if campaign.units.exclude(stage=Stage.DONE).exists():
         _fail("还有单位未完成全部核查环节。")
+    require_final(campaign)  # a county under a city: only once the city's pre-review accepted the report
     campaign.status = CampaignStatus.CLOSED
     campaign.save(update_fields=["status"])
     audit.record(actor=actor, action="核查.结束", target=campaign)
