@@ -219,9 +219,10 @@ def test_a_pdf_that_is_text_is_refused(finding, liaison_a):
 
 
 def test_only_the_units_liaison_answers(finding, liaison_b, office_staff, partner_si):
-    for actor in (office_staff, partner_si):  # not a liaison at all: a permission (bianzhi.roles)
-        with pytest.raises(PermissionDenied, match="联络员"):
-            finding_answer(finding=finding, text="说明", actor=actor)
+    with pytest.raises(PermissionDenied, match="联络员"):  # not one who answers: a permission (bianzhi.roles)
+        finding_answer(finding=finding, text="说明", actor=office_staff)
+    with pytest.raises(ValidationError, match="本部门"):  # a partner clerk, but not this finding's source
+        finding_answer(finding=finding, text="说明", actor=partner_si)
     with pytest.raises(ValidationError, match="该单位的联络员"):  # another unit's liaison
         finding_answer(finding=finding, text="说明", actor=liaison_b)
 

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
-from verification.findings.models import FindingStatus
+from verification.findings.models import AnswerKind, FindingStatus
 
 PRESENCE_CHOICES = [("", "全部"), ("new", "本次新增"), ("open", "仍存在（非新增）"), ("gone", "已消失")]
 
@@ -76,8 +76,21 @@ class FindingFilterForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="答复类型",
+        choices=[
+            (AnswerKind.EXPLAINED, "情况说明（数据无误或另有原因）"),
+            (AnswerKind.FIXED, "已整改（已更正本方数据）"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        initial=AnswerKind.EXPLAINED,
+    )
     text = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     files = MultipleFileField(label="附件（PDF、JPG、PNG、TIFF，可多选）", required=False)
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or AnswerKind.EXPLAINED
 
 
 class DecideForm(forms.Form):

@@ -31,6 +31,18 @@ class UploadStatus(models.TextChoices):
     INVALID = "未通过校验", "未通过校验"
 
 
+class AnswerKind(models.TextChoices):
+    """What an answer says: the data is right and why (情况说明), or the sender has corrected its data
+    (已整改). Either way the office decides (``finding_decide``)."""
+
+    EXPLAINED = "说明", "情况说明"
+    FIXED = "已整改", "已整改"
+
+
+# who answered, when the answer row names no role (answers before issue 16 were all the liaisons')
+LIAISON_ROLE = "单位联络员"
+
+
 class Decision(models.TextChoices):
     ACCEPTED = "接受", "接受"
     RETURNED = "退回", "退回"
@@ -186,8 +198,10 @@ class FindingEvent(models.Model):
 
 
 class FindingAnswer(models.Model):
-    """A unit liaison's explanation of a finding (待核实 → 已说明), with attachments, and the office's
-    decision on it: 接受 (the finding becomes 已整改 or 不属实) or 退回 (back to 待核实, with a note).
+    """An answer to a finding (待核实 → 已说明) by its unit's liaison or by a clerk of the partner department
+    whose data it is on (``author_role``: 单位联络员 / 财政部门经办人 …), an explanation or a correction
+    reported (``kind``), with attachments, and the office's decision on it: 接受 (the finding becomes
+    已整改 or 不属实) or 退回 (back to 待核实, with a note).
     The status history itself stays in FindingEvent (written by ``finding_transition``)."""
 
     finding = models.ForeignKey(
@@ -195,7 +209,11 @@ class FindingAnswer(models.Model):
     )
     author = user_fk("答复人", related_name="+")
     author_name = models.CharField("答复人", max_length=100, blank=True)
+    author_role = models.CharField("答复人身份", max_length=20, blank=True)
     at = models.DateTimeField("答复时间", auto_now_add=True)
+    kind = models.CharField(
+        "答复类型", max_length=4, choices=AnswerKind.choices, default=AnswerKind.EXPLAINED
+    )
     text = models.TextField("说明")
     decision = models.CharField("审核结果", max_length=4, choices=Decision.choices, blank=True)
     decision_status = models.CharField("审核后状态", max_length=10, blank=True)
@@ -211,10 +229,17 @@ class FindingAnswer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(decision__in=["", "接受", "退回"]), name="finding_answer_decision_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["说明", "已整改"]), name="finding_answer_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.author_name} {self.at:%Y-%m-%d}"
+
+    @property
+    def role_label(self) -> str:
+        return self.author_role or LIAISON_ROLE
 
 
 class FindingAttachment(models.Model):

@@ -1,5 +1,6 @@
-"""A finding through its statuses (TRANSITIONS): the unit liaison's answer (待核实 → 已说明, with
-attachments), the office's decision (accept → 已整改 / 不属实, or return → 待核实)."""
+"""A finding through its statuses (TRANSITIONS): the answer (待核实 → 已说明, with attachments) of the unit's
+liaison or of the partner department whose data the finding is on — an explanation (情况说明) or a
+correction reported (已整改) — and the office's decision (accept → 已整改 / 不属实, or return → 待核实)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from django.utils import timezone
 
 from archives.services import check_scan
 from bianzhi import audit
-from bianzhi.roles import actor_name, authorize
-from units.selectors import liaison_unit_ids
-from verification.findings import models
+from bianzhi.roles import actor_name, authorize, can
+from verification.findings import models, selectors
 from verification.findings.models import (
+    AnswerKind,
     Finding,
     FindingAnswer,
     FindingAttachment,
@@ -31,9 +32,10 @@ MAX_ATTACHMENTS = 10
 def finding_transition(*, finding: Finding, to_status: str, actor, text: str = "") -> Finding:
     """Move a finding to another status (TRANSITIONS); records the event and an audit row.
     The liaison's answer is 待核实 → 已说明 with a text; the office accepts or returns it.
-    Office administrators and staff of the finding's region; the unit's liaison only to explain."""
+    Office administrators and staff of the finding's region; who may answer it (its unit's liaison, the
+    partner department whose data it is on: ``selectors.answer_role``) only to explain."""
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
-    if not (to_status == FindingStatus.EXPLAINED and finding.unit_id in liaison_unit_ids(actor)):
+    if not (to_status == FindingStatus.EXPLAINED and selectors.answer_role(actor, finding)):
         authorize(actor, "run_comparison", region=finding.region_id)
     if to_status not in models.TRANSITIONS.get(finding.status, ()):
         raise ValidationError(f"问题状态不能从“{finding.status}”改为“{to_status}”。")
@@ -64,14 +66,29 @@ def finding_transition(*, finding: Finding, to_status: str, actor, text: str = "
 
 @transaction.atomic
 def finding_answer(
-    *, finding: Finding, text: str, files: Sequence[UploadedFile] = (), actor
+    *,
+    finding: Finding,
+    text: str,
+    files: Sequence[UploadedFile] = (),
+    kind: str = AnswerKind.EXPLAINED,
+    actor,
 ) -> FindingAnswer:
-    """A unit liaison explains a finding of their unit (待核实 → 已说明), optionally with attachments
-    (PDF or images, checked by content and size like document scans). Office roles and partner clerks
-    never answer. Audited (the answer, and the status change by finding_transition)."""
-    authorize(actor, "liaise")
-    if finding.unit_id is None or finding.unit_id not in liaison_unit_ids(actor):
-        raise ValidationError("只有该单位的联络员可以答复此问题。")
+    """Answer an open finding (待核实 → 已说明): explain it (``kind`` 说明) or report the data corrected
+    (已整改), optionally with attachments (PDF or images, checked by content and size like document
+    scans); the office then decides. Who: the liaison of the finding's unit, or a partner clerk of the
+    finding's source who sees it (``selectors.answer_role``); the answer records which
+    (``author_role``). Office roles never answer. Audited (the answer, and the status change by
+    finding_transition)."""
+    authorize(actor, "answer_findings")
+    role = selectors.answer_role(actor, finding)
+    if role is None:
+        raise ValidationError(
+            "只有该单位的联络员可以答复此问题。"
+            if can(actor, "liaise")
+            else "只能答复本部门数据中、向本部门显示的比对问题。"
+        )
+    if kind not in AnswerKind.values:
+        raise ValidationError({"kind": "答复类型应为“说明”或“已整改”。"})
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "请填写说明。"})
@@ -88,6 +105,8 @@ def finding_answer(
         finding=finding,
         author=audit.user_of(actor),
         author_name=actor_name(actor),
+        author_role=role,
+        kind=kind,
         text=text,
     )
     for upload, sha, ctype in checked:
@@ -105,7 +124,7 @@ def finding_answer(
         action="比对问题.答复",
         target=finding,
         region=finding.region,
-        after={"text": text, "files": [[u.name, sha] for u, sha, _ in checked]},
+        after={"kind": kind, "role": role, "text": text, "files": [[u.name, sha] for u, sha, _ in checked]},
     )
     return answer
 

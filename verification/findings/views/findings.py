@@ -1,5 +1,5 @@
-"""The findings (比对问题): the filtered list and its export, a finding's page, the liaison's answer,
-the office's decision, an answer's attachment."""
+"""The findings (比对问题): the filtered list and its export, a finding's page, the answer of the unit's
+liaison or of the partner department whose data it is on, the office's decision, an answer's attachment."""
 
 from __future__ import annotations
 
@@ -17,12 +17,11 @@ from django.urls import reverse
 from bianzhi.downloads import item_download
 from bianzhi.lib.http import PER_PAGE, add_errors, download
 from bianzhi.roles import can, require
-from units.selectors import liaison_unit_ids
 from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
 from verification.findings import exports, selectors, services
 from verification.findings.forms import AnswerForm, DecideForm, FindingFilterForm
-from verification.findings.models import Finding, FindingStatus
+from verification.findings.models import AnswerKind, Finding, FindingAnswer, FindingStatus
 
 
 def _filtered(
@@ -83,8 +82,9 @@ def finding_export(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, finding: Finding, **forms: Form) -> dict[str, Any]:
     user = request.user
     open_or_explained = finding.status in (FindingStatus.OPEN, FindingStatus.EXPLAINED)
-    can_answer = finding.unit_id in liaison_unit_ids(user) and finding.status == FindingStatus.OPEN
+    can_answer = selectors.may_answer(user, finding)
     can_decide = can(user, "run_comparison", region=finding.region_id)
+    pending = selectors.pending_answer(finding) if can_decide else None
     return {
         "finding": finding,
         "title": CODES.get(finding.code, finding.code),
@@ -93,7 +93,10 @@ def _detail_context(request: HttpRequest, finding: Finding, **forms: Form) -> di
         "events": selectors.finding_events(finding),
         "answers": selectors.finding_answers(finding),
         "answer_form": forms.get("answer_form", AnswerForm()) if can_answer else None,
-        "decide_form": forms.get("decide_form", DecideForm()) if can_decide and open_or_explained else None,
+        "pending": pending,
+        "decide_form": forms.get("decide_form", DecideForm(initial=_decide_initial(pending)))
+        if can_decide and open_or_explained
+        else None,
         "can_reopen": can_decide and finding.status in (FindingStatus.FIXED, FindingStatus.UNFOUNDED),
         "can_share": selectors.shareable(user, finding),
         "crumbs": [
@@ -101,6 +104,11 @@ def _detail_context(request: HttpRequest, finding: Finding, **forms: Form) -> di
             ("比对问题", reverse("verification:finding_list")),
         ],
     }
+
+
+def _decide_initial(pending: FindingAnswer | None) -> dict[str, str]:
+    """An answer reporting the data corrected (已整改) proposes 接受：已整改; the office still chooses."""
+    return {"decision": FindingStatus.FIXED} if pending and pending.kind == AnswerKind.FIXED else {}
 
 
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,12 +120,14 @@ def finding_answer(request: HttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_for(request.user, pk)
     if request.method != "POST":
         return redirect("verification:finding_detail", pk=finding.pk)
-    require(request.user, "liaise")  # the selector keeps a liaison to the findings of their units
+    # the selector keeps a liaison to their units' findings, a partner clerk to its source's
+    require(request.user, "answer_findings")
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.finding_answer(
                 finding=finding,
+                kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["text"],
                 files=form.cleaned_data["files"],
                 actor=request.user,
