@@ -135,6 +135,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Background jobs (issue 17 point 2; jobs/, docs/decisions.md) ---
+# PostgreSQL: procrastinate (jobs in the same database, LISTEN/NOTIFY, retries, worker heartbeats);
+# its Django app (PostgreSQL-only SQL migrations) is installed only then. Workers:
+# `manage.py procrastinate worker` (scripts/run starts one beside gunicorn). SQLite: a few threads in
+# each web process (jobs.fallback). JOBS_EAGER runs a job in the submitting request (tests only).
+DATABASE_IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
+JOBS_BACKEND = os.environ.get("BIANZHI_JOBS_BACKEND") or (
+    "procrastinate" if DATABASE_IS_POSTGRES else "thread"
+)
+if DATABASE_IS_POSTGRES:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("jobs"), "procrastinate.contrib.django")
+JOBS_EAGER = env_bool("BIANZHI_JOBS_EAGER", False)
+JOBS_THREADS = int(os.environ.get("BIANZHI_JOBS_THREADS", "2"))  # per web process, SQLite only
+JOBS_MAX_ATTEMPTS = int(os.environ.get("BIANZHI_JOBS_MAX_ATTEMPTS", "2"))  # runs of one job (restarts)
+JOBS_STALLED_SECONDS = 30  # procrastinate: a worker silent this long is dead, its jobs are retried
+JOBS_STALE_SECONDS = 600  # fallback: a job of another host with no heartbeat this long is dead
+JOBS_IMPORT = [m.strip() for m in os.environ.get("BIANZHI_JOBS_IMPORT", "").split(",") if m.strip()]
+# --- end background jobs ---
+
 # ---- Accounts at 等保三级 level (issue 13; docs/decisions.md "django-axes") -------------------------------
 # Login throttling by django-axes: its AxesStandaloneBackend first (it refuses a locked account before the
 # password is checked). 5 failures lock the user name for 15 minutes, and 5 failures from one address lock

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from archives.services import document_attach
 from bianzhi.roles import can
 from bianzhi.uploads import UPLOADS
+from tests.builders import jobs as jobs_walk
 from tests.builders import keytasks as keytasks_walk
 from tests.builders import registration as registration_walk
 from tests.builders import supervision as supervision_walk
@@ -102,9 +103,12 @@ PK_KIND = {
     "verification:cu_selfcheck": "campaign_unit",
     "verification:cu_selfcheck_pdf": "campaign_unit",
     "verification:campaign_units": "campaign",
+    "verification:campaign_review": "campaign",
+    "verification:campaign_review_submit": "campaign",
+    "verification:campaign_review_decide": "campaign",
     "verification:cu_attachment": "campaign_attachment",
 }
-for _app in (registration_walk, supervision_walk, yearbook_walk, keytasks_walk):
+for _app in (registration_walk, supervision_walk, yearbook_walk, keytasks_walk, jobs_walk):
     PK_KIND |= _app.URL_PK_KIND
 UI_NAMES = {name for name in PK_KIND if name.split(":")[0] in ("units", "archives")}
 # Arguments of the admin site's patterns: any value will do for anonymous users.
@@ -141,6 +145,7 @@ def objects(settings, tmp_path, unit_a):
         | supervision_walk.url_objects(unit_a)
         | yearbook_walk.url_objects(unit_a)
         | keytasks_walk.url_objects(unit_a)
+        | jobs_walk.url_objects(unit_a)
     )
 
 

@@ -1,0 +1,268 @@
+"""The job core on any database: submit, progress, result, failure with a Chinese reason, all-or-nothing,
+the owner's rights re-read when the job starts, cancel, and recovery of jobs of a dead process."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bianzhi.models import AuditEntry
+from bianzhi.roles import REFUSALS, Role
+from jobs import runner, selectors, services
+from jobs.fallback import recover
+from jobs.models import Job, JobSetting, JobStatus
+from jobs.progress import Progress
+from jobs.registry import HANDLERS, job, label_of
+from tests.builders import jobs as test_jobs  # noqa: F401  (registers the test kinds)
+from tests.builders.registry import make_user
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.JOBS_BACKEND = "thread"  # nothing runs a job until the test does (no thread is started)
+    settings.JOBS_EAGER = False
+
+
+def written(region):
+    return AuditEntry.objects.filter(action="测试.写入", region=region).count()
+
+
+def test_submit_records_owner_region_params_and_audit(office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 3})
+    assert job.status == JobStatus.QUEUED and job.owner == office_staff and job.region == region
+    assert job.label == "测试计数" and job.params == {"rows": 3} and job.owner_name == "李编办"
+    entry = AuditEntry.objects.get(action="任务.提交")
+    assert entry.target_id == str(job.pk) and entry.actor == office_staff and entry.region == region
+
+
+def test_unknown_kind_is_refused(office_staff, region):
+    with pytest.raises(ValueError):
+        services.job_submit("nope", actor=office_staff, region=region, params={})
+
+
+def test_a_job_runs_with_progress_and_keeps_its_result(office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 5})
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.attempts == 1
+    assert job.stage == "写入结果" and job.done == 5 and job.total == 5 and job.percent == 100
+    assert job.message == "共写入 5 行" and job.result_url == "/jobs/"
+    assert job.result_name == "测试结果.txt" and job.result_file.name.startswith("jobs/")
+    assert job.result_file.read() == b"rows=5"
+    assert job.started_at <= job.finished_at
+    assert written(region) == 5
+
+
+def test_eager_runs_in_the_submitting_thread(settings, office_staff, region):
+    settings.JOBS_EAGER = True
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 2})
+    assert job.status == JobStatus.DONE and written(region) == 2
+
+
+def test_a_failure_says_why_in_chinese_and_writes_nothing(office_staff, region):
+    job = services.job_submit(
+        "tests.count", actor=office_staff, region=region, params={"rows": 5, "fail_at": 3}
+    )
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == "第4行：测试数据有误"
+    assert written(region) == 0  # the three rows before the failure were rolled back
+    assert not job.result_file and job.finished_at
+
+
+def test_a_crash_fails_the_job_with_a_chinese_reason(office_staff, region):
+    job = services.job_submit(
+        "tests.count", actor=office_staff, region=region, params={"rows": 5, "crash_at": 2}
+    )
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "内部错误" in job.error and str(job.pk) in job.error
+    assert "boom" not in job.error and written(region) == 0
+
+
+def test_a_disabled_owner_fails_the_job(office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 2})
+    office_staff.is_active = False
+    office_staff.save()
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == runner.OWNER_GONE and written(region) == 0
+
+
+def test_the_owners_rights_are_read_when_the_job_starts(office_staff, region):
+    job = services.job_submit("tests.authorized", actor=office_staff, region=region, params={})
+    office_staff.groups.clear()  # the role taken away while the job waited
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.error == REFUSALS["import"]
+
+
+def test_an_unknown_kind_in_the_queue_fails_with_a_reason(region):
+    job = Job.objects.create(kind="gone.kind", label="旧任务", region=region)
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "gone.kind" in job.error
+
+
+def test_a_finished_job_is_not_run_again(office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 1})
+    runner.execute(job.pk)
+    assert runner.execute(job.pk) is None
+    assert written(region) == 1
+
+
+def test_progress_writes_at_most_once_a_second(office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={})
+    progress = Progress(job)
+    progress.stage("读取文件", total=10_000)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(10_000):
+            progress.advance()
+    assert len(queries) <= 2  # one throttled write (UPDATE + its cancel check) at most
+    progress.flush()
+    job.refresh_from_db()
+    assert job.done == 10_000 and job.percent == 100 and job.stage == "读取文件"
+
+
+def test_percent_is_unknown_without_a_total():
+    assert Job(done=5).percent is None
+    assert Job(done=5, total=20).percent == 25
+    assert Job(done=30, total=20).percent == 100
+
+
+def test_cancel_a_queued_job(office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 2})
+    job = services.job_cancel(job, actor=office_staff)
+    assert job.status == JobStatus.CANCELLED
+    assert AuditEntry.objects.filter(action="任务.取消", target_id=str(job.pk)).exists()
+    assert runner.execute(job.pk) is None and written(region) == 0
+
+
+def test_cancel_a_running_job_rolls_it_back(office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 3})
+    Job.objects.filter(pk=job.pk).update(cancel_requested=True)  # asked while it runs
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and job.error == runner.CANCELLED and written(region) == 0
+
+
+def test_only_the_owner_or_an_office_admin_cancels(office_staff, supervisor, office_admin, region):
+    from django.core.exceptions import PermissionDenied
+
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={})
+    with pytest.raises(PermissionDenied):
+        services.job_cancel(job, actor=supervisor)
+    assert services.job_cancel(job, actor=office_admin).status == JobStatus.CANCELLED
+
+
+def _running(region, *, worker, attempts):
+    return Job.objects.create(
+        kind="tests.count",
+        label="测试计数",
+        region=region,
+        status=JobStatus.RUNNING,
+        worker=worker,
+        attempts=attempts,
+        params={"rows": 2},
+    )
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_a_job_of_a_dead_process_is_run_again(region):
+    job = _running(region, worker=f"{socket.gethostname()}:{_dead_pid()}", attempts=1)
+    assert recover() == [job.pk]
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and "中断" in job.stage
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.attempts == 2 and written(region) == 2
+
+
+def test_a_job_interrupted_too_often_fails(region):
+    job = _running(region, worker=f"{socket.gethostname()}:{_dead_pid()}", attempts=2)
+    assert recover() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "已尝试 2 次" in job.error and written(region) == 0
+
+
+def test_a_job_of_a_live_process_is_left_alone(region):
+    import os
+
+    job = _running(region, worker=f"{socket.gethostname()}:{os.getppid()}", attempts=1)
+    assert recover() == []
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
+
+
+def test_the_queue_rerunning_a_job_beyond_the_attempts_fails_it(settings, region):
+    settings.JOBS_MAX_ATTEMPTS = 2
+    job = _running(region, worker="other:1", attempts=2)  # procrastinate retried a stalled worker's job
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert (
+        job.status == JobStatus.FAILED and job.attempts == 2 and "中断" in job.error and written(region) == 0
+    )
+
+
+def test_a_job_of_a_stalled_worker_is_rerun_once(settings, region):
+    job = _running(region, worker="other:1", attempts=1)
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.attempts == 2 and written(region) == 2
+
+
+def test_registry_labels_and_double_registration():
+    assert label_of("tests.count") == "测试计数" and label_of("x.y") == "x.y"
+    with pytest.raises(ValueError):
+
+        @job("tests.count", label="别的")
+        def other(job, progress):
+            return None
+
+    assert HANDLERS["tests.count"].label == "测试计数"
+
+
+def test_scope_own_jobs_and_the_regions_jobs(
+    office_staff, office_admin, other_office_staff, liaison_a, region
+):
+    mine = services.job_submit("tests.count", actor=office_staff, region=region, params={})
+    theirs = services.job_submit(
+        "tests.count", actor=other_office_staff, region=other_office_staff.profile.regions.get(), params={}
+    )
+    liaisons = services.job_submit("tests.count", actor=liaison_a, region=region, params={})
+    assert set(selectors.jobs_for(office_staff)) == {mine, liaisons}
+    assert set(selectors.jobs_for(office_admin)) == {mine, liaisons}
+    assert set(selectors.jobs_for(other_office_staff)) == {theirs}
+    assert set(selectors.jobs_for(liaison_a)) == {liaisons}  # a liaison: only their own
+
+
+def test_import_size_setting(system_admin, office_admin, region, other_region):
+    from django.core.exceptions import PermissionDenied
+
+    assert selectors.import_queue_bytes(region) == 512 * 1024
+    services.job_setting_save(actor=system_admin, region=None, import_queue_kb=100)
+    assert selectors.import_queue_bytes(region) == 100 * 1024
+    services.job_setting_save(actor=system_admin, region=region, import_queue_kb=0)
+    assert selectors.import_queue_bytes(region) == 0
+    assert selectors.import_queue_bytes(other_region) == 100 * 1024
+    assert AuditEntry.objects.filter(action="任务.设置").count() == 2
+    with pytest.raises(PermissionDenied):
+        services.job_setting_save(actor=office_admin, region=None, import_queue_kb=1)
+    assert JobSetting.objects.get(region=None).import_queue_kb == 100
+
+
+def test_a_user_without_region_sees_only_own(db, region):
+    user = make_user("nobody", Role.OFFICE_STAFF, regions=[])
+    services.job_submit("tests.count", actor=None, region=region, params={})
+    assert not selectors.jobs_for(user).exists()
