@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 
 import pytest
@@ -13,6 +14,7 @@ from PIL import Image
 
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from tests.browser import ARTIFACTS
 from tests.builders.registry import make_person, make_slip, make_unit, make_user
 from units import prints, services
 from units.models import SlipActRecord
@@ -45,13 +47,18 @@ def si_clerk(region):
     return partner("si1", "漳县人力资源和社会保障局", [region])
 
 
-def decode_pdf_qr(pdf: bytes, tmp_path) -> str:
-    """Render the PDF's first page at 200 dpi (poppler) and decode its QR code (zxing-cpp)."""
+def decode_pdf_qr(pdf: bytes, tmp_path, keep: str = "") -> str:
+    """Render the PDF's first page at 200 dpi (poppler) and decode its QR code (zxing-cpp); ``keep``: also
+    save the page as tests/artifacts/<keep>.png to look at."""
     (tmp_path / "doc.pdf").write_bytes(pdf)
     subprocess.run(
         ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "doc.pdf", "page"], cwd=tmp_path, check=True
     )
-    image = Image.open(next(tmp_path.glob("page*.png")))
+    page = next(tmp_path.glob("page*.png"))
+    if keep:
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(page, ARTIFACTS / f"{keep}.png")
+    image = Image.open(page)
     found = [b for b in zxingcpp.read_barcodes(image) if b.format == zxingcpp.BarcodeFormat.QRCode]
     assert len(found) == 1, f"{len(found)} QR codes on the page"
     return found[0].text
@@ -151,7 +158,7 @@ def test_slip_pdf_qr_decodes_to_the_verification_url(unit_a, office_staff, tmp_p
     settings.SITE_URL = "https://bianzhi.example.gov.cn"
     slip = make_slip(unit_a)
     pdf = prints.slip_pdf(slip, actor=office_staff)
-    url = decode_pdf_qr(pdf, tmp_path)
+    url = decode_pdf_qr(pdf, tmp_path, keep="slip_verify_slip_pdf")
     assert url == f"https://bianzhi.example.gov.cn/slips/verify/?code={pretty(slip_code(slip))}"
     assert pretty(slip_code(slip)) in pdf_text(pdf, tmp_path)
     assert check_code(url, regions=None).slip == slip  # scanned → verified
@@ -160,7 +167,7 @@ def test_slip_pdf_qr_decodes_to_the_verification_url(unit_a, office_staff, tmp_p
 def test_person_card_pdf_carries_its_code(unit_a, office_staff, tmp_path):
     person = make_person(unit_a)
     pdf = prints.person_card_pdf(person, actor=office_staff)
-    url = decode_pdf_qr(pdf, tmp_path)
+    url = decode_pdf_qr(pdf, tmp_path, keep="slip_verify_card_pdf")
     assert url == f"/slips/verify/?code={pretty(card_code(person))}"
     assert check_code(url, regions=None).person == person
 
