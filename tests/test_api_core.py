@@ -25,7 +25,7 @@ from bianzhi.models import Region
 from bianzhi.roles import Role, ensure_groups
 from tests.builders.api import api_calls, api_get, bearer, make_token, partner_of
 
-ME = "/api/v1/me/"
+ME = "/api/v1/me"
 
 
 def detail(response) -> str:

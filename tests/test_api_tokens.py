@@ -58,7 +58,7 @@ def test_the_security_administrator_issues_a_token_shown_once(client, security_a
     assert entry.actor == security_admin and entry.region == region
     assert entry.after["prefix"] == token.prefix and entry.after["source"] == "si"
     assert secret not in json.dumps([entry.after, entry.before, entry.reason, entry.target_repr])
-    response = api_get(client, "/api/v1/me/", secret)
+    response = api_get(client, "/api/v1/me", secret)
     assert response.status_code == 200 and response.json()["can_write"] is True
 
 
@@ -161,7 +161,7 @@ def test_revoke_needs_a_reason_and_happens_once(
     assert entry.reason == "经办人离职" and entry.actor == security_admin
     with pytest.raises(ValidationError, match="已经吊销"):
         services.token_revoke(token=token, reason="再次", actor=security_admin)
-    assert api_get(client, "/api/v1/me/", secret).status_code == 401
+    assert api_get(client, "/api/v1/me", secret).status_code == 401
 
 
 def test_database_constraints(office_staff, region):
@@ -279,7 +279,7 @@ def test_issue_page_shows_the_secret_once(client, security_admin, si_clerk, regi
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     assert AuditEntry.objects.filter(action="接口令牌.签发", actor=security_admin).count() == 1
     assert secret not in client.get(reverse("tokens:token_detail", args=[token.pk])).content.decode()
-    assert api_get(client, "/api/v1/me/", secret).status_code == 200
+    assert api_get(client, "/api/v1/me", secret).status_code == 200
 
 
 def test_issue_page_shows_the_rules_refusal_on_the_form(client, security_admin, supervisor, region):
@@ -315,7 +315,7 @@ def test_revoke_page_confirms_then_revokes(client, security_admin, office_staff)
     assert AuditEntry.objects.filter(action="接口令牌.吊销", actor=security_admin).count() == 1
     detail = client.get(reverse("tokens:token_detail", args=[token.pk])).content.decode()
     assert "已吊销" in detail and "系统停用" in detail
-    assert api_get(client, "/api/v1/me/", secret).status_code == 401
+    assert api_get(client, "/api/v1/me", secret).status_code == 401
 
 
 def test_the_menu_offers_the_token_pages_to_the_security_administrator_only(

@@ -1,4 +1,4 @@
-"""``GET /api/v1/me/``: who the token speaks for — the partner's first call."""
+"""``GET /api/v1/me``: who the token speaks for — the partner's first call."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from api import scoping, selectors
+from api.ratelimit import token_limit
 from bianzhi.roles import CAPABILITIES, actor_name, can
 
 TAG = "令牌信息"
+PREFIX = "/"  # mounted at the API's root: the operation is /api/v1/me
 router = Router(tags=[TAG])
 
 
@@ -36,15 +38,13 @@ class MeOut(Schema):
 
 
 @router.get(
-    "",
+    "/me",
     response=MeOut,
     summary="查询本令牌的账号和范围",
     description="返回令牌所属账号、角色、区划（含下级区划）、数据来源、是否可写入、是否可查看个人信息和有效期。"
     "个人信息范围取令牌设置与账号权限的交集。",
 )
 def me(request):
-    from api.ratelimit import token_limit
-
     token = scoping.need(request)
     regions = selectors.regions_by_ids(scoping.token_region_ids(request))
     scoping.rows(request, 1)

@@ -1,7 +1,7 @@
 """API tokens and calls for the API tests (issue 16).
 
 token, secret = make_token(user, region=region, write=True)
-response = api_get(client, "/api/v1/me/", secret)
+response = api_get(client, "/api/v1/me", secret)
 response = api_post(client, "/api/v1/…/", secret, {"field": "value"})   # JSON body
 """
 
