@@ -151,6 +151,17 @@ def test_card_valid_then_superseded_by_transfer_then_void_on_leaving(unit_a, uni
     assert check_code(new, regions=None).state == "已作废"
 
 
+def test_card_superseded_by_a_corrected_type(unit_a, office_staff):
+    person = make_person(unit_a)
+    old = card_code(person)
+    services.person_update(
+        person=person, actor=office_staff, reason="编制类型登记有误", establishment_type="工勤编制"
+    )
+    person.refresh_from_db()
+    assert check_code(old, regions=None).state == "已作废"
+    assert check_code(card_code(person), regions=None).state == "有效"
+
+
 # ---- the prints carry the code and its QR code --------------------------------------------------------
 
 

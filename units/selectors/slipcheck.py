@@ -23,13 +23,12 @@ import datetime as dt
 import hmac
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from bianzhi.lib.idnumbers import full_ids, show_id
 from bianzhi.roles import can, region_ids
-from units.choices import MovementKind, SlipStatus
+from units.choices import SlipStatus
 from units.models import Department, Movement, Person, SlipAct, SlipActRecord, UseSlip
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
@@ -234,12 +233,10 @@ def _card_check(code: str, pk: int) -> Check | None:
 
 
 def _earlier_stint(person: Person, code: str) -> bool:
-    """The code is one of the person's earlier cards (a unit and type they held before a move)."""
+    """The code is one of the person's earlier cards: a unit and type they held before a 调动, a 机构改革 or
+    a corrected type (every movement records the unit and type it moved from and to)."""
     pairs = set()
-    kinds = [MovementKind.ENTER, MovementKind.TRANSFER]
-    for m in Movement.objects.filter(person=person, kind__in=kinds).values(
-        "from_unit", "from_type", "to_unit", "to_type"
-    ):
+    for m in Movement.objects.filter(person=person).values("from_unit", "from_type", "to_unit", "to_type"):
         pairs.add((m["from_unit"], m["from_type"]))
         pairs.add((m["to_unit"], m["to_type"]))
     return any(
@@ -311,8 +308,3 @@ def slips_with_acts(slips) -> dict[int, list[SlipActRecord]]:
     for act in SlipActRecord.objects.filter(slip_id__in=ids).order_by("recorded_at", "id"):
         out[act.slip_id].append(act)
     return out
-
-
-def acts_of_region(regions: frozenset[int] | None) -> QuerySet[SlipActRecord]:
-    qs = SlipActRecord.objects.select_related("slip", "slip__unit")
-    return qs if regions is None else qs.filter(Q(slip__region_id__in=regions))
