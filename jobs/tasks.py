@@ -6,11 +6,10 @@ procrastinate's Django app is not installed and these tasks are never deferred."
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from procrastinate.contrib.django import app
 
 from jobs import runner
@@ -30,7 +29,7 @@ def run_job(job_id: int) -> None:
             job.queue_id = run_job.defer(job_id=job.pk)
             Job.objects.filter(pk=job.pk).update(queue_id=job.queue_id)
     finally:
-        close_old_connections()
+        connection.close()  # the executor thread's connection: a long job's next run opens a fresh one
 
 
 @app.periodic(cron="* * * * *", periodic_id="recover_stalled")
@@ -41,8 +40,9 @@ async def recover_stalled(context, timestamp: int) -> None:
     await retry_stalled(context.app)
 
 
-async def retry_stalled(procrastinate_app) -> list[int]:
-    seconds = float(getattr(settings, "JOBS_STALLED_SECONDS", 30))
+async def retry_stalled(procrastinate_app, *, seconds: float | None = None) -> list[int]:
+    if seconds is None:
+        seconds = float(getattr(settings, "JOBS_STALLED_SECONDS", 30))
     stalled = await procrastinate_app.job_manager.get_stalled_jobs(
         task_name="jobs.run_job", seconds_since_heartbeat=seconds
     )
@@ -52,7 +52,3 @@ async def retry_stalled(procrastinate_app) -> list[int]:
         await procrastinate_app.job_manager.retry_job(job)
         retried.append(job.id)
     return retried
-
-
-def retry_stalled_sync(procrastinate_app) -> list[int]:
-    return asyncio.run(retry_stalled(procrastinate_app))
