@@ -307,5 +307,6 @@ class PartnerClerk(BianzhiUser):
     @task(1)
     def findings_search(self) -> None:
         self.page(
-            f"/verification/findings/?q={self.rnd.choice(SURNAME_SEARCHES)}", "/verification/findings/?q="
+            f"/verification/findings/?unit=第{self.rnd.randint(1, 500):03d}号",
+            "/verification/findings/?unit=",
         )

@@ -250,6 +250,16 @@ def ensure_uploads() -> dict[str, float]:
     return times
 
 
+def register_people(region) -> int | None:
+    """How many people the comparison's register holds for ``region`` (None: cannot tell). A province's
+    register must reach its counties' people, or a comparison would call all 3,000,000 rows strangers."""
+    try:
+        from verification.findings.register import _people_qs
+    except ImportError:
+        return None
+    return _people_qs(region, None).count()
+
+
 # ---- query counts at two sizes ------------------------------------------------------------------------
 
 LIST_PAGES = [
@@ -362,6 +372,10 @@ class Comparison:
     job_url: str = ""
     detail: str = ""
     polls: int = 0
+    queue_wait_s: float = float("nan")
+    run_s: float = float("nan")
+    attempts: int = 0
+    page_says: str = ""
 
     @property
     def seconds(self) -> float:
@@ -372,7 +386,8 @@ def compare_from_page(
     base: str, region_id: int, result: Comparison, *, delay: float, timeout: float = 900
 ) -> None:
     """As the province's office administrator: log in, open 数据比对, submit 运行比对 for the province,
-    then follow the job page until 已完成 (or 失败); a synchronous page (no queue yet) ends with the POST."""
+    then follow the job (its row, every 0.5 s) until 已完成 or 失败, and check the job page says so; a
+    synchronous page (no queue yet) ends with the POST."""
     import requests
 
     time.sleep(delay)
@@ -406,17 +421,31 @@ def compare_from_page(
         result.detail = _message(page.text)
         return
     result.job_url = base + location if location.startswith("/") else location
+    job_id = int(re.search(r"/jobs/(\d+)/", location)[1])
     end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        page = s.get(result.job_url)
-        result.polls += 1
-        text = page.text
-        if "已完成" in text or "失败" in text:
-            result.finished_at = time.time()
-            result.outcome = "已完成" if "已完成" in text else "失败"
-            result.detail = _message(text)
-            return
-        time.sleep(1)
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        while time.monotonic() < end:
+            row = conn.execute(
+                "SELECT status, stage, done, total, error, message, created_at, started_at, finished_at,"
+                " attempts FROM jobs_job WHERE id = %s",
+                [job_id],
+            ).fetchone()
+            result.polls += 1
+            if row and row[0] in ("已完成", "失败", "已取消"):
+                result.finished_at = time.time()
+                status, stage, done, total, error, message, created, started, finished, attempts = row
+                result.outcome = status
+                result.detail = (message or error or "")[:200]
+                if started and finished:
+                    result.queue_wait_s = (started - created).total_seconds()
+                    result.run_s = (finished - started).total_seconds()
+                result.attempts = attempts
+                page = s.get(result.job_url)  # what the user sees
+                result.page_says = status if status in page.text else f"页面未显示{status}"
+                return
+            time.sleep(0.5)
     result.outcome = "timed out"
 
 
@@ -486,7 +515,16 @@ def run(args) -> None:
     accounts = write_accounts(WORK_DIR / "accounts.json")
     log("accounts: " + ", ".join(f"{k} {len(v)}" for k, v in accounts.items()))
     province = Region.objects.get(code=PROVINCE[0])
-    if not args.no_compare:
+    compare = not args.no_compare
+    if compare:
+        held = register_people(province)
+        facts["比对登记册（省）"] = "?" if held is None else f"{held:,} 人"
+        if held == 0:
+            log(
+                "the province's comparison register is empty (it reads only units of the province itself): no comparison"
+            )
+            compare = False
+    if compare:
         for source, seconds in ensure_uploads().items():
             facts[f"上传 {source} (1,000,000 行, 服务内)"] = f"{seconds:.1f} s"
     queries = [] if args.no_queries else query_counts(QUERY_USERS)
@@ -496,6 +534,8 @@ def run(args) -> None:
     base = f"http://127.0.0.1:{args.port}"
     gunicorn = [str(VENV_BIN / "gunicorn"), "bianzhi.wsgi:application", "--bind", f"127.0.0.1:{args.port}"]
     gunicorn += ["--workers", str(args.workers), "--timeout", "300", "--log-level", "warning"]
+    if (ROOT / "jobs" / "gunicorn.py").is_file():
+        gunicorn += ["-c", "python:jobs.gunicorn"]  # the queue's hooks (nothing on PostgreSQL)
     if args.threads > 1:
         gunicorn += ["--worker-class", "gthread", "--threads", str(args.threads)]
     facts["gunicorn"] = (
@@ -515,7 +555,7 @@ def run(args) -> None:
         worker_mem = MemorySampler(worker.pid).start() if worker else None
         comparison = Comparison()
         thread = None
-        if not args.no_compare:
+        if compare:
             thread = threading.Thread(
                 target=compare_from_page,
                 args=(base, province.pk, comparison),
@@ -558,7 +598,7 @@ def run(args) -> None:
         prefix=prefix,
         requests_log=WORK_DIR / "requests.tsv",
         window=(started, ended),
-        comparison=None if args.no_compare else comparison,
+        comparison=comparison if compare else None,
         queue=worker is not None,
         web_mem=web_mem,
         worker_mem=worker_mem,
