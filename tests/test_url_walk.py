@@ -5,6 +5,8 @@ A new pattern with an argument this walk cannot fill fails the test, so nobody f
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.views import LoginView
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from archives.services import document_attach
 from bianzhi.roles import can
 from bianzhi.uploads import UPLOADS
+from tests.builders import api as api_walk
 from tests.builders import jobs as jobs_walk
 from tests.builders import keytasks as keytasks_walk
 from tests.builders import registration as registration_walk
@@ -110,6 +113,7 @@ PK_KIND = {
 }
 for _app in (registration_walk, supervision_walk, yearbook_walk, keytasks_walk, jobs_walk):
     PK_KIND |= _app.URL_PK_KIND
+PK_KIND |= api_walk.URL_PK_KIND
 UI_NAMES = {name for name in PK_KIND if name.split(":")[0] in ("units", "archives")}
 # Arguments of the admin site's patterns: any value will do for anonymous users.
 ADMIN_KWARGS = {"object_id": "1", "app_label": "units", "content_type_id": "1", "id": "1", "fmt": "xlsx"}
@@ -136,6 +140,7 @@ def objects(settings, tmp_path, unit_a):
     base = {"unit": unit_a, "person": person, "document": document, "scan": scan}
     slip = person.slips.get()  # make_person enters through 用编申请 → 编制使用单
     base |= {"use_slip": slip, "use_request": slip.request}
+    base |= api_walk.url_objects(unit_a)
     return (
         base
         | verification_objects(unit_a)
@@ -198,6 +203,8 @@ def concrete_url(name: str | None, pattern, args: list[str], objects: dict) -> s
     if name is None:
         return None
     kwargs = {a: dummy(pattern, a) for a in args}
+    if name.startswith("api:"):  # the API: any value will do, every call is refused before it is read
+        return reverse(name, kwargs=kwargs)
     if name in PK_KIND:
         return reverse(name, kwargs=kwargs | {"pk": objects[PK_KIND[name]].pk})
     assert "pk" not in args, f"{name}: add it to PK_KIND in tests/test_url_walk.py"
@@ -219,14 +226,21 @@ def test_walk_covers_the_ui(db):
     } <= names
 
 
-def test_anonymous_is_sent_to_login_everywhere(client, objects):
+def test_anonymous_is_sent_to_login_everywhere(client, objects, settings):
+    settings.API_FAILED_PER_MINUTE = 10_000  # one address failing on every API URL, on purpose
     login = reverse("login")
-    checked = 0
+    checked = api_checked = 0
     for route, name, pattern, args in walk():
         url = concrete_url(name, pattern, args, objects)
         if url is None:  # the admin's unnamed catch-all
             url = "/" + route.replace("^", "").replace("(?P<url>.*)$", "x")
         response = client.get(url)
+        if url.startswith("/api/"):  # the API answers for itself: JSON in Chinese, never a redirect
+            # 401, or 405 for a GET of a POST-only operation (tests/test_api_openapi.py calls each by its method)
+            assert response.status_code in (401, 405), (url, response.status_code)
+            assert re.search("[\u4e00-\u9fff]", response.json()["detail"]), url
+            api_checked += response.status_code == 401
+            continue
         if getattr(pattern.callback, "view_class", None) is LoginView or name in ("admin:login", "logout"):
             assert response.status_code in (200, 302, 405), url
             continue
@@ -234,6 +248,7 @@ def test_anonymous_is_sent_to_login_everywhere(client, objects):
         assert response["Location"].startswith((login, reverse("admin:login"))), url
         checked += 1
     assert checked > len(PK_KIND)
+    assert api_checked >= 3
 
 
 def test_other_units_liaison_gets_404_on_unit_a_objects(client, objects, liaison_b):

@@ -85,3 +85,21 @@ def partner_of(user, department: str = "人社局"):
     user.profile.department = department
     user.profile.save(update_fields=["department"])
     return user
+
+
+# ---- the URL walk (tests/test_url_walk.py) --------------------------------------------------------------
+
+URL_PK_KIND = {"tokens:token_detail": "api_token", "tokens:token_revoke": "api_token"}
+
+
+def url_objects(unit) -> dict:
+    """A token of an office account of the unit's region (its prefix digits only: the Chinese walk reads
+    the pages' text, and a prefix is data, not interface)."""
+    from bianzhi.roles import Role
+    from tests.builders.registry import make_user
+
+    account = make_user("api_walk", Role.OFFICE_STAFF, regions=[unit.region], full_name="接口走查")
+    token, _ = make_token(account, region=unit.region, name="走查令牌")
+    ApiToken.objects.filter(pk=token.pk).update(prefix="20261207")
+    token.refresh_from_db()
+    return {"api_token": token}
