@@ -377,3 +377,31 @@ class ReturnForm(Confirm):
 
 class AdvanceForm(forms.Form):
     """Moving a unit on has no fields: the service checks the stage's conditions."""
+
+
+class ReviewSubmitForm(Confirm):
+    """报送市级预审核: an optional note to the upper office, confirmed."""
+
+    note = forms.CharField(
+        label="报送说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReviewDecideForm(Confirm):
+    """The upper office's decision on the county's report: 退回 (comments required) or 通过."""
+
+    decision = forms.ChoiceField(
+        label="预审核结果",
+        choices=[("退回", "退回修改"), ("通过", "通过")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择“退回修改”或“通过”。"},
+    )
+    comments = forms.CharField(
+        label="预审核意见", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "退回" and not (data.get("comments") or "").strip():
+            self.add_error("comments", "退回须填写预审核意见，写明需要修改的地方。")
+        return data

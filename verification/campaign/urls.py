@@ -1,6 +1,6 @@
 from django.urls import path
 
-from verification.campaign.views import bulk, campaign_actions, campaigns, joint, selfcheck, units
+from verification.campaign.views import bulk, campaign_actions, campaigns, cityreview, joint, selfcheck, units
 
 urlpatterns: list = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
@@ -17,6 +17,10 @@ urlpatterns: list = [
         "campaigns/<int:pk>/report/file/", campaign_actions.campaign_report_file, name="campaign_report_file"
     ),
     path("campaigns/<int:pk>/close/", campaign_actions.campaign_close, name="campaign_close"),
+    # the upper office's pre-review of the county's report (市级预审核, issue 17)
+    path("campaigns/<int:pk>/review/", cityreview.review_page, name="campaign_review"),
+    path("campaigns/<int:pk>/review/submit/", cityreview.review_submit, name="campaign_review_submit"),
+    path("campaigns/<int:pk>/review/decide/", cityreview.review_decide, name="campaign_review_decide"),
     path("campaign-units/<int:pk>/", units.cu_detail, name="cu_detail"),
     path("campaign-units/<int:pk>/attachments/add/", units.cu_attach, name="cu_attach"),
     path("campaign-attachments/<int:pk>/", units.cu_attachment, name="cu_attachment"),

@@ -22,7 +22,7 @@ def campaigns_for(user) -> QuerySet[Campaign]:
 
 def campaign_for(user, pk: int) -> Campaign:
     try:
-        return campaigns_for(user).select_related("region", "comparison_run").get(pk=pk)
+        return campaigns_for(user).select_related("region", "region__parent", "comparison_run").get(pk=pk)
     except (Campaign.DoesNotExist, ValueError):
         raise Http404("没有找到该核查工作。") from None
 

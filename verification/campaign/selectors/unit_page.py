@@ -15,13 +15,20 @@ from verification.campaign.selectors.selfcheck import target_label
 
 
 def campaign_list(user) -> dict:
-    """The campaigns page: the office's campaigns, or the liaison's own units in them."""
+    """The campaigns page: the office's campaigns (a city's: its counties' too, with the state of each
+    county report's pre-review, and those waiting for the user's decision), or the liaison's own units."""
     from bianzhi.roles import can
     from verification.campaign.selectors.access import campaign_units_for, campaigns_for
+    from verification.campaign.selectors.cityreview import review_labels, waiting_for
 
     office = can(user, "view_registry")
+    campaigns = list(campaigns_for(user).select_related("region").order_by("region__code", "-cutoff", "-id"))
+    labels = review_labels(campaigns)  # the upper office's pre-review of each (issue 17): one query
+    for c in campaigns:
+        c.review_label = labels[c.pk]
     return {
-        "campaigns": campaigns_for(user).select_related("region"),
+        "campaigns": campaigns,
+        "waiting": list(waiting_for(user)) if office else [],
         "my_units": [] if office else campaign_units_for(user).select_related("campaign"),
     }
 
