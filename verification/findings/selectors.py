@@ -326,3 +326,42 @@ def alias_target(user, run: ComparisonRun, source: str, name: str, unit_id: int)
     if unit is None:
         raise Http404("没有找到该机构。")
     return unit
+
+
+# ---- what the API reads (api/endpoints/partner.py): the account's scope ∩ the token's ------------------
+
+
+def _in_token_scope(items: QuerySet, region_ids, source: str) -> QuerySet:
+    items = items.filter(region_id__in=sorted(region_ids))
+    return items.filter(source=source) if source else items
+
+
+def api_uploads(user, region_ids, source: str) -> QuerySet[PartnerUpload]:
+    """The uploads and API submissions the account sees, in the token's regions and of its source
+    (every source for a token bound to none)."""
+    uploads = _in_token_scope(uploads_for(user), region_ids, source)
+    return uploads.select_related("region").order_by("-uploaded_at", "-id")
+
+
+def api_upload(user, region_ids, source: str, pk: int) -> PartnerUpload | None:
+    return api_uploads(user, region_ids, source).filter(pk=pk).first()
+
+
+def api_findings(
+    user, region_ids, source: str, *, code: str = "", status: str = "", unit: str = ""
+) -> QuerySet[Finding]:
+    """The findings the account sees (``findings_for``: a partner clerk never sees a confidential unit's,
+    nor a register person their data lacks until shared), in the token's regions and of its source."""
+    findings = _in_token_scope(findings_for(user), region_ids, source)
+    if code:
+        findings = findings.filter(code=code)
+    if status:
+        findings = findings.filter(status=status)
+    if unit:
+        findings = findings.filter(unit_name__contains=unit)
+    return findings.select_related("region", "first_run", "last_run").order_by("code", "unit_name", "id")
+
+
+def api_finding(user, region_ids, source: str, pk: int) -> Finding | None:
+    findings = api_findings(user, region_ids, source).prefetch_related("answers__attachments")
+    return findings.filter(pk=pk).first()
