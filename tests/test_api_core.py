@@ -10,6 +10,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from ninja import Schema
@@ -349,3 +350,68 @@ def test_api_paths_of_every_kind_never_redirect_anonymous(client, db):
         response = client.get(url)
         assert response.status_code in (401, 404), (url, response.status_code)
         detail(response)
+
+
+# ---- the counter under concurrent calls (several server processes) --------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row-lock races need PostgreSQL (CI runs them there)"
+)
+def test_concurrent_calls_lose_no_count():
+    """Eight workers count 5 calls each on one key at once: the row ends at 40 and exactly the calls
+    above the limit are refused (the UPDATE … count + 1 serialises them; on PostgreSQL a row lock)."""
+    import threading
+
+    from django.db import connections
+
+    from api import ratelimit
+
+    barrier = threading.Barrier(8)
+    refused, crashes = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            for _ in range(5):
+                try:
+                    ratelimit.hit("t:race", 30, "过多")
+                except ratelimit.RateLimited:
+                    refused.append(1)
+        except Exception as exc:  # noqa: BLE001 - a crash must fail the test, not vanish with the thread
+            crashes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not crashes, crashes
+    counts = list(RateWindow.objects.filter(key="t:race").values_list("count", flat=True))
+    assert sum(counts) == 40
+    if len(counts) == 1:  # all in one minute (not across a minute's turn)
+        assert len(refused) == 10
+
+
+# ---- the 审计管理员 reads the calls ------------------------------------------------------------------------
+
+
+def test_the_audit_page_shows_the_calls(client, office_staff, region):
+    from django.urls import reverse
+
+    from tests.builders.registry import make_user
+
+    auditor = make_user("auditor1", Role.AUDIT_ADMIN, regions=[region], full_name="钱审计")
+    token, secret = make_token(office_staff)
+    api_get(client, ME, secret)
+    client.get(ME)  # anonymous
+    client.force_login(auditor)
+    page = client.get(reverse("accounts:audit_list"), {"action": "接口"}).content.decode()
+    assert "接口.查询" in page and "接口.拒绝" in page and "匿名调用" in page and "李编办" in page
+    assert f"令牌{token.prefix}" in page and "未认证" in page
+    page = client.get(reverse("accounts:audit_list"), {"target": token.prefix}).content.decode()
+    assert "接口.查询" in page and "匿名调用" not in page
