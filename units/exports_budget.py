@@ -88,9 +88,10 @@ def _columns() -> list[Column]:
         Column("total_vacancy", "编制合计空编数", "合计核定数 − 合计实有数"),
     ]
     for key, label in POST_KEYS.values():
+        holders = "内设机构正职、副职" if key == "division" else label
         cols += [
-            Column(f"{key}_posts_approved", f"{label}核定职数", f"{label}领导职数核定数"),
-            Column(f"{key}_posts_held", f"{label}实配数", f"担任{label}职务的在编人数"),
+            Column(f"{key}_posts_approved", f"{label}核定职数", f"{label}职数的核定数"),
+            Column(f"{key}_posts_held", f"{label}实配数", f"担任{holders}的在编人数"),
         ]
     cols.append(Column("as_of", "数据日期", "数据所反映的日期（导出当日）"))
     return cols
