@@ -64,3 +64,12 @@ def regions():
     from bianzhi.models import Region
 
     return Region.objects.order_by("code")
+
+
+def active_job(kind: str, region) -> Job | None:
+    """The queued or running job of ``kind`` for ``region``, if any (one comparison of a region at a time)."""
+    return (
+        Job.objects.filter(kind=kind, region=region, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .order_by("pk")
+        .first()
+    )

@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from bianzhi.lib.idnumbers import make_id, mask_id
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from jobs.models import Job, JobStatus
 from tests.builders.findings import PDF, csv_upload, run_finance, verification_objects
 from tests.builders.registry import make_person, make_unit, make_user
 from units.choices import Nature
@@ -228,7 +229,12 @@ def test_upload_preview_masks_ids_for_the_supervisor(client, region, unit_a, off
 # ---- runs --------------------------------------------------------------------------------------------
 
 
-def test_rerun_through_the_page_shows_new_still_open_and_gone(client, region, unit_a, unit_b, office_staff):
+def test_rerun_through_the_page_shows_new_still_open_and_gone(
+    client, settings, region, unit_a, unit_b, office_staff
+):
+    settings.JOBS_EAGER = (
+        True  # the page queues a job; here it runs at once (tests/test_jobs_*.py: the queue)
+    )
     p1, p2 = make_person(unit_a), make_person(unit_b)
     client.force_login(office_staff)
     run1 = run_finance(region, office_staff)
@@ -247,9 +253,13 @@ def test_rerun_through_the_page_shows_new_still_open_and_gone(client, region, un
     )
     response = client.post(url("verification:run_create"), {"region": region.pk})
     run2 = ComparisonRun.objects.exclude(pk=run1.pk).get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "verification:run_detail", args=[run2.pk]
-    )
+    job = Job.objects.get(kind="verification.compare")
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == JobStatus.DONE and job.owner == office_staff and job.region == region
+    assert job.result_url == reverse("verification:run_detail", args=[run2.pk])
+    assert job.message == "比对完成：共 2 个问题，新增 1 个，消失 1 个。"
+    job_page = client.get(response["Location"]).content.decode()
+    assert "查看结果" in job_page and job.result_url in job_page and job.message in job_page
     assert AuditEntry.objects.filter(action="比对.运行", actor=office_staff).count() == 2
     list_url = url("verification:finding_list")
     new = client.get(list_url, {"presence": "new"}).content.decode()
@@ -376,7 +386,10 @@ def test_office_returns_an_answer_with_a_note(client, objs, office_staff):
 # ---- unit matching -----------------------------------------------------------------------------------
 
 
-def test_alias_in_one_click_then_rerun_clears_unit_unknown(client, region, unit_a, office_staff, supervisor):
+def test_alias_in_one_click_then_rerun_clears_unit_unknown(
+    client, settings, region, unit_a, office_staff, supervisor
+):
+    settings.JOBS_EAGER = True  # the rerun below is a job run at once
     person = make_person(unit_a)
     rows = [{"姓名": person.name, "公民身份号码": person.id_number, "单位名称": "县财政局"}]
     run = run_finance(region, office_staff, extra_rows=rows)

@@ -16,13 +16,14 @@ The xlsx downloads (findings list, a run's result workbook) are in ``verificatio
 
 from verification.findings.services.aliases import unmatched_alias_add
 from verification.findings.services.answers import finding_answer, finding_decide, finding_transition
-from verification.findings.services.runs import comparison_record, comparison_run
+from verification.findings.services.runs import comparison_precheck, comparison_record, comparison_run
 from verification.findings.services.sharing import finding_share
 from verification.findings.services.submissions import SubmissionRejected, partner_submit
 from verification.findings.services.uploads import partner_upload, upload_preview
 
 __all__ = [
     "SubmissionRejected",
+    "comparison_precheck",
     "comparison_record",
     "comparison_run",
     "finding_answer",

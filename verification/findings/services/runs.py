@@ -54,13 +54,25 @@ def _values(f) -> dict:
     return {name: str(getattr(f, name) or "")[: LIMITS.get(name, 10_000)] for name in FIELDS}
 
 
+class _Silent:
+    """Progress for a comparison run outside a job (the command, a campaign's compare): reports nothing."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
 @transaction.atomic
 def comparison_record(
-    *, region, result: Result, sources: Sequence[str], cutoff: dt.date | None, actor
+    *, region, result: Result, sources: Sequence[str], cutoff: dt.date | None, actor, progress=None
 ) -> ComparisonRun:
     """Store a run's findings under their stable keys: new keys are created (待核实), known keys get this
     run as ``last_run`` (their status is kept), keys not found again are gone (an event says so).
-    Called by the compare page and command; office administrators and staff of the region; audited."""
+    Called by the compare page and command; office administrators and staff of the region; audited.
+    ``progress`` (a job's ``jobs.progress.Progress``) counts the findings written."""
+    progress = progress or _Silent()
     authorize(actor, "run_comparison", region=region)
     run = ComparisonRun.objects.create(
         region=region,
@@ -90,9 +102,12 @@ def comparison_record(
                 **_values(f),
             )
         )
-    Finding.objects.bulk_create(new, batch_size=BATCH)
+    for i in range(0, len(new), BATCH):
+        Finding.objects.bulk_create(new[i : i + BATCH], batch_size=BATCH)
+        progress.advance(len(new[i : i + BATCH]))
     for i in range(0, len(seen), BATCH):
         Finding.objects.filter(pk__in=seen[i : i + BATCH]).update(last_run=run)
+        progress.advance(len(seen[i : i + BATCH]))
     gone = list(
         Finding.objects.filter(region=region)
         .exclude(last_run=run)
@@ -142,9 +157,19 @@ def _source_rows(upload: PartnerUpload):
     return read.rows
 
 
-@transaction.atomic
+def comparison_precheck(*, region, actor) -> None:
+    """Refuse at once what the run would refuse for want of data (the page checks before queueing the
+    job): a Chinese ValidationError when the region has no valid upload."""
+    authorize(actor, "run_comparison", region=region)
+    if not PartnerUpload.objects.filter(region=region, status=UploadStatus.VALID).exists():
+        raise ValidationError(NO_UPLOADS)
+
+
+NO_UPLOADS = "尚无有效的部门数据，请先上传组织、财政或人社部门的数据。"
+
+
 def comparison_run(
-    *, region, actor, cutoff: dt.date | None = None, rows: dict | None = None, annex=None
+    *, region, actor, cutoff: dt.date | None = None, rows: dict | None = None, annex=None, progress=None
 ) -> ComparisonRun:
     """Compare the register (now, or at ``cutoff``) with the region's latest valid upload of each source
     (or with ``rows``, partner rows already read, as the compare command does).
@@ -153,41 +178,60 @@ def comparison_run(
     partner units with their closest register units and the partner head counts per unit, and stores the
     result workbook (问题清单, 比对概况, 附件2–5; ``annex(run)`` gives the 附件2–5 sheets when a campaign's
     snapshots are the figures). Office administrators and staff only (``actor=None``: the system, a
-    command). Audited (by comparison_record)."""
+    command). Audited (by comparison_record).
+
+    Reading and comparing write nothing; everything written is written in one transaction at the end
+    (all-or-nothing). ``progress`` (the comparison job's ``jobs.progress.Progress``) is told the stages
+    读取部门数据, 读取实名制名册, 比对 and 写入结果 with their counts."""
     authorize(actor, "run_comparison", region=region)
+    progress = progress or _Silent()
     uploads = []
     if rows is None:
         uploads = list(
             PartnerUpload.objects.filter(region=region, status=UploadStatus.VALID).order_by("source")
         )
         if not uploads:
-            raise ValidationError("尚无有效的部门数据，请先上传组织、财政或人社部门的数据。")
+            raise ValidationError(NO_UPLOADS)
+        progress.stage("读取部门数据", total=len(uploads))
+        rows = {}
         try:
-            rows = {u.source: _source_rows(u) for u in sorted(uploads, key=lambda u: SOURCE_ORDER[u.source])}
+            for upload in sorted(uploads, key=lambda u: SOURCE_ORDER[u.source]):
+                rows[upload.source] = _source_rows(upload)
+                progress.advance()
         except (UnreadableWorkbook, FileNotFoundError):
             raise ValidationError("已上传的数据文件无法读取，请重新上传。") from None
     elif not rows:
         raise ValidationError("至少需要一个部门的数据。")
+    progress.stage("读取实名制名册")
     register = load_register(region=region, cutoff=cutoff)
+    partner_rows = sum(len(r) for r in rows.values())
+    progress.stage("比对", total=partner_rows)
     result = compare(register, rows)
-    run = comparison_record(region=region, result=result, sources=list(rows), cutoff=cutoff, actor=actor)
-    run.uploads.set(uploads)
-    matcher = UnitMatcher(register)
-    run.unmatched = {
-        source: [[name, credit, n, matcher.suggest(name)] for name, credit, n in items]
-        for source, items in result.unmatched.items()
-    }
-    run.counts = {
-        "by_code": dict(result.count_by_code()),
-        "by_source": dict(result.count_by_source()),
-        "register_people": result.register_people,
-        # partner head counts per 法人 unit (附件2–4 read them back for a campaign's run)
-        "units": {s: {str(u): n for u, n in result.unit_counts[s].items()} for s in rows},
-    }
-    buffer = io.BytesIO()
-    annexes = annex(run) if annex is not None else None
-    write_result(buffer, result, register, list(rows), exported_by=actor_name(actor), annexes=annexes)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
-    run.result_file.save(f"比对结果{region.code}_{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False)
-    run.save(update_fields=["unmatched", "counts", "result_file"])
+    progress.advance(partner_rows)
+    progress.stage("写入结果", total=len(result.findings))
+    with transaction.atomic():
+        run = comparison_record(
+            region=region, result=result, sources=list(rows), cutoff=cutoff, actor=actor, progress=progress
+        )
+        run.uploads.set(uploads)
+        matcher = UnitMatcher(register)
+        run.unmatched = {
+            source: [[name, credit, n, matcher.suggest(name)] for name, credit, n in items]
+            for source, items in result.unmatched.items()
+        }
+        run.counts = {
+            "by_code": dict(result.count_by_code()),
+            "by_source": dict(result.count_by_source()),
+            "register_people": result.register_people,
+            # partner head counts per 法人 unit (附件2–4 read them back for a campaign's run)
+            "units": {s: {str(u): n for u, n in result.unit_counts[s].items()} for s in rows},
+        }
+        buffer = io.BytesIO()
+        annexes = annex(run) if annex is not None else None
+        write_result(buffer, result, register, list(rows), exported_by=actor_name(actor), annexes=annexes)
+        stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+        run.result_file.save(
+            f"比对结果{region.code}_{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False
+        )
+        run.save(update_fields=["unmatched", "counts", "result_file"])
     return run

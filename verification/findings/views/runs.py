@@ -13,32 +13,44 @@ from django.views.decorators.http import require_POST
 from bianzhi.downloads import serve_stored
 from bianzhi.lib.http import XLSX, download, paginate
 from bianzhi.roles import require
+from jobs import selectors as job_selectors
+from jobs.services import job_submit
 from units.selectors import acting_regions
 from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
 from verification.findings import exports, selectors, services
 from verification.findings.forms import RunForm
+from verification.findings.tasks import KIND as COMPARE_KIND
 
 
 @require_POST
 def run_create(request: HttpRequest) -> HttpResponse:
+    """Queue the comparison of the chosen region (a background job: reading, comparing and recording
+    140,000 findings outlasts a request); the job's page shows its progress and links the run."""
     require(request.user, "run_comparison")
     form = RunForm(request.POST, regions=acting_regions(request.user))
     if not form.is_valid():
         messages.error(request, "请选择区划并填写有效的数据采集时间节点。")
         return redirect("verification:index")
+    region, cutoff = form.cleaned_data["region"], form.cleaned_data["cutoff"]
+    running = job_selectors.active_job(COMPARE_KIND, region)
+    if running is not None:
+        messages.info(request, f"{region.name}的数据比对已在进行，请等待其完成。")
+        return redirect("jobs:job_detail", pk=running.pk)
     try:
-        run = services.comparison_run(
-            region=form.cleaned_data["region"], actor=request.user, cutoff=form.cleaned_data["cutoff"]
-        )
+        services.comparison_precheck(region=region, actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("verification:index")
-    messages.success(
-        request,
-        f"比对完成：共 {run.finding_count} 个问题，新增 {run.new_count} 个，消失 {run.gone_count} 个。",
+    job = job_submit(
+        COMPARE_KIND,
+        actor=request.user,
+        region=region,
+        params={"cutoff": cutoff.isoformat() if cutoff else None},
+        label=f"数据比对（{region.name}）",
     )
-    return redirect("verification:run_detail", pk=run.pk)
+    messages.success(request, "比对已提交，在后台执行：本页显示进度，完成后链接到比对结果。")
+    return redirect("jobs:job_detail", pk=job.pk)
 
 
 def run_list(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,3 @@
+"""Job handlers of the verification app, imported at start-up by ``jobs.apps`` (every app's ``tasks``)."""
+
+from verification.findings import tasks as findings_tasks  # noqa: F401  (the comparison job)
