@@ -241,6 +241,9 @@ API_RATE_PER_MINUTE = int(os.environ.get("BIANZHI_API_RATE_PER_MINUTE", "120"))
 API_FAILED_PER_MINUTE = int(os.environ.get("BIANZHI_API_FAILED_PER_MINUTE", "30"))
 API_TOKEN_MAX_DAYS = int(os.environ.get("BIANZHI_API_TOKEN_MAX_DAYS", "366"))  # longest validity at issue
 # --- end API ---
+# The address users reach the server at, printed in the QR codes of the 编制使用单 and 人员编制管理卡
+# (<SITE_URL>/slips/verify/?code=…); empty: a relative URL (docs/api.md 编制使用单核验).
+SITE_URL = os.environ.get("BIANZHI_SITE_URL", "").rstrip("/")
 
 # --- Content-Security-Policy (issue 13 point 6; django-csp 4.0) ---
 # Scripts only from our own static files (no inline <script>, no on*= handlers: static/js/app.js).
