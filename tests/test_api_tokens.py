@@ -19,6 +19,7 @@ from api import services
 from api.models import ApiToken
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
+from tests.browser import login, needs_chromium, shot
 from tests.builders.api import api_get, make_token, partner_of
 from tests.builders.registry import make_user
 
@@ -325,3 +326,51 @@ def test_the_menu_offers_the_token_pages_to_the_security_administrator_only(
     assert LIST in client.get(reverse("units:dashboard")).content.decode()
     client.force_login(office_admin)
     assert LIST not in client.get(reverse("units:dashboard")).content.decode()
+
+
+# ---- a browser: issue, use, revoke ------------------------------------------------------------------------
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_issue_use_and_revoke(page, security_admin, partner_clerk, region):
+    import urllib.error
+    import urllib.request
+
+    partner_clerk.profile.regions.set([region])
+    partner_of(partner_clerk, "漳县人力资源和社会保障局")
+
+    def call_me(secret):
+        request = urllib.request.Request(
+            page.base + "/api/v1/me", headers={"Authorization": f"Bearer {secret}"}
+        )
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as refused:
+            return refused.code, json.loads(refused.read())
+
+    login(page, "secadmin1")
+    page.click("nav.mainnav >> text=接口令牌")
+    page.click("text=签发令牌")
+    page.select_option("select[name=account]", str(partner_clerk.pk))
+    page.fill("input[name=name]", "人社局工资系统")
+    page.select_option("select[name=source]", "si")
+    page.check("input[name=can_write]")
+    page.click("main form.form button[type=submit]")
+    secret = page.inner_text("#token-secret").strip()
+    assert secret.startswith("bz1_") and page.locator("text=只在此显示一次").count() == 1
+    shot(page, "api_token_issued")
+    status, body = call_me(secret)
+    assert status == 200 and body["source"] == "si" and body["can_write"] is True
+
+    page.click("text=完成")
+    page.click("text=吊销")
+    page.fill("textarea[name=reason]", "系统更换")
+    page.click("main form.form button[type=submit]")
+    page.wait_for_selector("text=已吊销")
+    page.click("nav.mainnav >> text=接口令牌")
+    shot(page, "api_token_list")
+    status, body = call_me(secret)
+    assert status == 401 and "吊销" in body["detail"]
