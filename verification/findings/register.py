@@ -21,10 +21,28 @@ from units.selectors import establishment_at
 from verification.compare.data import Register, RegUnit
 
 
+def _below(region) -> list[int]:
+    """The region's id and the ids of every region below it: a city's or province's comparison reads the
+    register of its counties (issue 17); a county has nothing below it. One query (region, parent)."""
+    from bianzhi.models import Region
+
+    root = getattr(region, "pk", region)
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in Region.objects.exclude(parent=None).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    ids, stack = {root}, [root]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in ids:
+                ids.add(child)
+                stack.append(child)
+    return sorted(ids)
+
+
 def _units(region, cutoff: dt.date | None) -> dict[int, RegUnit]:
     qs = Unit.objects.all()
     if region is not None:
-        qs = qs.filter(region=region)
+        qs = qs.filter(region_id__in=_below(region))
     units = {}
     for pk, name, nature, funding, code, parent_id, township, status, ended_on in qs.values_list(
         "pk", "name", "nature", "funding", "credit_code", "parent_id", "township", "status", "ended_on"
@@ -39,7 +57,7 @@ def _units(region, cutoff: dt.date | None) -> dict[int, RegUnit]:
 def _people_qs(region, cutoff: dt.date | None):
     qs = Person.objects.all()
     if region is not None:
-        qs = qs.filter(unit__region=region)
+        qs = qs.filter(unit__region_id__in=_below(region))
     if cutoff is None:
         return qs.filter(in_establishment=True)
     return qs.filter(Q(entered_on__lte=cutoff) & (Q(in_establishment=True) | Q(left_on__gt=cutoff)))
@@ -66,11 +84,11 @@ def _roll_back(people: dict[int, list], cutoff: dt.date) -> None:
 
 
 def _in_region(model, region):
-    return model.objects.all() if region is None else model.objects.filter(unit__region=region)
+    return model.objects.all() if region is None else model.objects.filter(unit__region_id__in=_below(region))
 
 
 def load_register(*, region=None, cutoff: dt.date | None = None) -> Register:
-    """The register at ``cutoff`` (or now), for one region (or all)."""
+    """The register at ``cutoff`` (or now), for one region and every region below it (or all)."""
     units = _units(region, cutoff)
     intern = sys.intern
     rows: dict[int, list] = {}
@@ -98,7 +116,9 @@ def load_register(*, region=None, cutoff: dt.date | None = None) -> Register:
         people[number] = (name, register.legal_id(unit_id), etype, category, post, military)
     register.aliases = list(_in_region(UnitAlias, region).values_list("unit_id", "name"))
     unit_ids = (
-        Unit.objects.values("pk") if region is None else Unit.objects.filter(region=region).values("pk")
+        Unit.objects.values("pk")
+        if region is None
+        else Unit.objects.filter(region_id__in=_below(region)).values("pk")
     )
     figures = establishment_at(unit_ids, cutoff)
     register.quotas = {k: (a, figures.earmarks.get(k, 0)) for k, a in figures.quotas.items()}
