@@ -39,7 +39,7 @@ TARGET_MEMORY_MIB = 2.5 * 1024
 
 
 def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 # ---- processes and memory ----------------------------------------------------------------------------
@@ -572,16 +572,19 @@ def run(args) -> None:
         ]
         locust += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.duration, "--host", base]
         locust += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
-        log(f"locust: {args.users} users, spawn {args.spawn_rate}/s, {args.duration}")
         load_before = os.getloadavg()
         started = time.time()
-        subprocess.run(
-            locust,
-            cwd=ROOT,
-            env=env | {"BENCH_PROVINCE_ACCOUNTS": str(WORK_DIR / "accounts.json")},
-            stdout=open(WORK_DIR / "locust.log", "w"),  # noqa: SIM115
-            stderr=subprocess.STDOUT,
-        )
+        if args.users:
+            log(f"locust: {args.users} users, spawn {args.spawn_rate}/s, {args.duration}")
+            subprocess.run(
+                locust,
+                cwd=ROOT,
+                env=env | {"BENCH_PROVINCE_ACCOUNTS": str(WORK_DIR / "accounts.json")},
+                stdout=open(WORK_DIR / "locust.log", "w"),  # noqa: SIM115
+                stderr=subprocess.STDOUT,
+            )
+        else:
+            log("no simulated users: the comparison alone")
         ended = time.time()
         load_after = os.getloadavg()
         if thread is not None:
@@ -629,7 +632,7 @@ def report(
 ) -> None:
     lines: list[str] = []
     out = lines.append
-    stats = read_stats(prefix)
+    stats = read_stats(prefix) if args.users else []
     out(
         f"\n== 省级压测 {dt.datetime.now():%Y-%m-%d %H:%M} · {args.users} 个并发用户 · {args.duration} · {os.cpu_count()} 核 =="
     )
