@@ -17,7 +17,7 @@ from django.utils import timezone
 from jobs.models import FINISHED, Job, JobStatus
 from jobs.progress import JobCancelled, Progress
 from jobs.registry import handler_for
-from jobs.results import JobResult
+from jobs.results import JobFailed, JobResult
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,8 @@ def execute(job_id: int, *, worker: str | None = None, claimed: Job | None = Non
         progress.flush()
     except JobCancelled:
         finish(job, JobStatus.CANCELLED, error=CANCELLED)
+    except JobFailed as exc:
+        finish(job, JobStatus.FAILED, error=exc.message, result=exc.result)
     except ValidationError as exc:
         finish(job, JobStatus.FAILED, error="；".join(exc.messages) or "任务未通过校验。")
     except PermissionDenied as exc:

@@ -12,23 +12,29 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from bianzhi.downloads import record_download
 from bianzhi.lib.http import XLSX, download
 from bianzhi.lib.xlsx import write_error_workbook
 from bianzhi.roles import can, require
+from jobs.selectors import import_queue_bytes
+from jobs.services import job_submit
 from units import selectors
 from units.exports import filter_units, staff_workbook, units_workbook
 from units.forms.registry import StaffImportForm, UnitsImportForm
 from units.imports import import_staff_file, import_units_file
+from units.imports.common import STAFF_SHEET, UNITS_SHEET, ImportReport, open_sheet
+from units.tasks import IMPORT_KINDS, import_params, keep_upload
 
 ERRORS_DIR = "import_errors"
 SESSION_KEY = "bianzhi_import_errors"
 SHOWN_ERRORS = 500
 KEEP_SECONDS = 24 * 3600
+SHEETS = {"units": UNITS_SHEET, "staff": STAFF_SHEET}
 
 
 def _errors_dir() -> Path:
@@ -69,9 +75,32 @@ def _import_page(request: HttpRequest, *, function, title: str, kind: str) -> Ht
         "title": title,
         "kind": kind,
         "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        "queue_kb": import_queue_bytes(form.fields["region"].initial or None) // 1024,
     }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        region = form.cleaned_data["region"]
+        if upload.size > import_queue_bytes(region):  # over the office's size: a background job
+            # read first, within the import's bounds: an unreadable or empty file is refused here
+            check = ImportReport(filename=upload.name or "upload.xlsx")
+            opened = open_sheet(upload, check.filename, SHEETS[kind], check)
+            if opened is None:
+                context |= {"report": check, "shown_errors": []}
+                return render(request, "units/import_workbook.html", context)
+            job = job_submit(
+                IMPORT_KINDS[kind],
+                actor=request.user,
+                region=region,
+                params=import_params(
+                    stored=keep_upload(upload),
+                    filename=upload.name or "upload.xlsx",
+                    options=form.import_options(),
+                    rows=len(opened[1].rows),
+                ),
+                label=f"{title}（{upload.name}）",
+            )
+            messages.success(request, "文件较大，已转为后台任务：本页显示进度，完成后显示导入结果。")
+            return redirect("jobs:job_detail", pk=job.pk)
         try:
             report = function(
                 upload,
