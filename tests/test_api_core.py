@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
@@ -222,19 +223,26 @@ def test_token_source_rows_and_not_found(partner_clerk, region):
 # ---- rate limits ----------------------------------------------------------------------------------------
 
 
-def test_a_token_is_limited_per_minute_with_retry_after(client, settings, office_staff):
+@pytest.fixture
+def mid_minute():
+    """The clock stopped at 10:00:30, so that a test's calls never straddle a minute's turn."""
+    with time_machine.travel(dt.datetime(2026, 12, 7, 10, 0, 30, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def test_a_token_is_limited_per_minute_with_retry_after(mid_minute, client, settings, office_staff):
     settings.API_RATE_PER_MINUTE = 3
     _, secret = make_token(office_staff)
     assert [api_get(client, ME, secret).status_code for _ in range(3)] == [200, 200, 200]
     response = api_get(client, ME, secret)
     assert response.status_code == 429 and "频繁" in detail(response)
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response["Retry-After"] == "30"  # the rest of the minute
     assert api_calls().first().action == "接口.拒绝" and api_calls().first().after["status"] == 429
     _, other = make_token(office_staff)  # another token has its own count
     assert api_get(client, ME, other).status_code == 200
 
 
-def test_failed_attempts_lock_the_address_not_the_others(client, settings, office_staff):
+def test_failed_attempts_lock_the_address_not_the_others(mid_minute, client, settings, office_staff):
     settings.API_FAILED_PER_MINUTE = 3
     _, secret = make_token(office_staff)
     bad = "bz1_00000000_" + "a" * 43
@@ -248,7 +256,7 @@ def test_failed_attempts_lock_the_address_not_the_others(client, settings, offic
     assert other.get(ME, headers=bearer(secret)).status_code == 200
 
 
-def test_the_counter_is_one_row_per_key_and_minute(client, office_staff):
+def test_the_counter_is_one_row_per_key_and_minute(mid_minute, client, office_staff):
     token, secret = make_token(office_staff)
     for _ in range(4):
         api_get(client, ME, secret)
@@ -256,15 +264,19 @@ def test_the_counter_is_one_row_per_key_and_minute(client, office_staff):
     assert window.count == 4
 
 
-def test_the_limit_holds_on_a_window_counted_elsewhere(client, settings, office_staff):
+def test_the_limit_holds_on_a_window_counted_elsewhere(mid_minute, client, settings, office_staff):
     """Another process's calls are in the same row: a count already at the limit refuses this one."""
     settings.API_RATE_PER_MINUTE = 5
     token, secret = make_token(office_staff)
     now = timezone.now().replace(second=0, microsecond=0)
     RateWindow.objects.create(key=f"t:{token.pk}", window=now, count=5)
     response = api_get(client, ME, secret)
-    if timezone.now().replace(second=0, microsecond=0) == now:  # not across a minute's turn
-        assert response.status_code == 429
+    assert response.status_code == 429
+    with time_machine.travel(now + dt.timedelta(minutes=1, seconds=1), tick=False):  # the next minute
+        assert api_get(client, ME, secret).status_code == 200
+    with time_machine.travel(now + dt.timedelta(minutes=2, seconds=1), tick=False):
+        assert api_get(client, ME, secret).status_code == 200
+    assert not RateWindow.objects.filter(window=now).exists()  # minutes that ended are deleted
 
 
 # ---- errors ---------------------------------------------------------------------------------------------
@@ -360,7 +372,7 @@ def test_api_paths_of_every_kind_never_redirect_anonymous(client, db):
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row-lock races need PostgreSQL (CI runs them there)"
 )
-def test_concurrent_calls_lose_no_count():
+def test_concurrent_calls_lose_no_count(mid_minute):
     """Eight workers count 5 calls each on one key at once: the row ends at 40 and exactly the calls
     above the limit are refused (the UPDATE … count + 1 serialises them; on PostgreSQL a row lock)."""
     import threading
@@ -391,10 +403,8 @@ def test_concurrent_calls_lose_no_count():
     for t in threads:
         t.join(60)
     assert not crashes, crashes
-    counts = list(RateWindow.objects.filter(key="t:race").values_list("count", flat=True))
-    assert sum(counts) == 40
-    if len(counts) == 1:  # all in one minute (not across a minute's turn)
-        assert len(refused) == 10
+    assert RateWindow.objects.get(key="t:race").count == 40
+    assert len(refused) == 10
 
 
 # ---- the 审计管理员 reads the calls ------------------------------------------------------------------------
