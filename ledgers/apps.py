@@ -7,6 +7,6 @@ class LedgersConfig(AppConfig):
     verbose_name = "台账"
 
     def ready(self) -> None:
-        from ledgers import receivers
+        from ledgers import jobs, receivers  # noqa: F401  (jobs: the background downloads' handlers)
 
         receivers.connect()

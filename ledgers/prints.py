@@ -361,8 +361,10 @@ def grid_pdf(
     head_rows: Iterable[Sequence] = (),
     end_note: str = "",
     empty: str = "没有数据。",
+    progress=None,
 ) -> bytes:
-    """A long table as a PDF (A3 landscape, every row, header repeated), stamped and audited."""
+    """A long table as a PDF (A3 landscape, every row, header repeated), stamped and audited.
+    ``progress`` (a background job's ``jobs.progress.Progress``) is advanced by each row drawn."""
     printed_at = timezone.localtime()
     stamp = f"打印：{actor_name(actor)}　{printed_at:%Y-%m-%d %H:%M}"
     grid = _Grid(columns, title=title, subtitle=subtitle, info=info, stamp=stamp)
@@ -372,6 +374,8 @@ def grid_pdf(
     for values in rows:
         grid.row(values)
         count += 1
+        if progress is not None:
+            progress.advance()
     if count and end_note:
         grid.note(end_note.format(count=count))
     pdf = grid.output(empty)
@@ -398,7 +402,7 @@ TABLE_ONE_COLUMNS = [Column("序号", 3.2, num=True), Column("机构名称", 17)
 ]
 
 
-def table_one_pdf(qs, title: str, *, region: str, actor) -> bytes:
+def table_one_pdf(qs, title: str, *, region: str, actor, progress=None) -> bytes:
     rows = list(exports.table_one_rows(qs))
     totals = exports.table_one_totals(rows)
     numbered = ([i, *r] for i, r in enumerate(rows, start=1))
@@ -412,6 +416,7 @@ def table_one_pdf(qs, title: str, *, region: str, actor) -> bytes:
         name=title,
         head_rows=[["", "合计", "", *totals]] if rows else [],
         empty="没有单位。",
+        progress=progress,
     )
 
 
@@ -486,10 +491,11 @@ def _table_three_rows(qs, *, masked: bool) -> Iterable[list]:
         yield row
 
 
-def table_pdf(table: str, qs, title: str, *, masked: bool, actor, region: str = "") -> bytes:
-    """电子台账 表一, 表二 or 表三 as PDF: every row of the (scoped, filtered) queryset."""
+def table_pdf(table: str, qs, title: str, *, masked: bool, actor, region: str = "", progress=None) -> bytes:
+    """电子台账 表一, 表二 or 表三 as PDF: every row of the (scoped, filtered) queryset; ``progress``
+    advanced by each row drawn (a background job)."""
     if table == "one":
-        return table_one_pdf(qs, title, region=region, actor=actor)
+        return table_one_pdf(qs, title, region=region, actor=actor, progress=progress)
     as_of = timezone.localdate()
     if table == "two":
         count = qs.count()
@@ -503,6 +509,7 @@ def table_pdf(table: str, qs, title: str, *, masked: bool, actor, region: str = 
             name=title,
             end_note="以上共 {count} 条变更记录。",
             empty="没有变更记录。",
+            progress=progress,
         )
     count = qs.count()
     return grid_pdf(
@@ -515,6 +522,7 @@ def table_pdf(table: str, qs, title: str, *, masked: bool, actor, region: str = 
         name=title,
         end_note="以上共 {count} 人。",
         empty="没有在编人员。",
+        progress=progress,
     )
 
 

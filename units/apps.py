@@ -7,7 +7,7 @@ class UnitsConfig(AppConfig):
     verbose_name = "机构编制"
 
     def ready(self) -> None:
-        from units import alerts
+        from units import alerts, jobs  # noqa: F401  (jobs: the background exports' handlers)
         from units.services import timeliness
 
         timeliness.connect()  # 逾期登记 flags follow a newly entered calendar year

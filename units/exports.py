@@ -156,9 +156,12 @@ def _one_region(regions: set[int]):
 STAFF_FIELDS = ("unit__name", "division__name", *PERSON_FIELDS[2 : PERSON_FIELDS.index("in_establishment")])
 
 
-def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None = None) -> bytes:
+def staff_workbook(
+    people_qs: QuerySet[Person], *, actor, filters: dict | None = None, progress=None
+) -> bytes:
     """The staff workbook (sheet 实有人员) of the people in establishment, ID numbers full or masked as
-    ``full_ids(actor)`` decides. Audited as 导出.实有人员."""
+    ``full_ids(actor)`` decides. Audited as 导出.实有人员. ``progress`` (a background job's) is advanced
+    by each row written."""
     full = full_ids(actor)
     id_at = STAFF_FIELDS.index("id_number")
     people = people_qs.filter(in_establishment=True).order_by("unit__sort_order", "unit_id", "id")
@@ -173,6 +176,8 @@ def staff_workbook(people_qs: QuerySet[Person], *, actor, filters: dict | None =
             values = [*row[1:]]
             values[id_at] = show_id(values[id_at], full=full)
             yield values
+            if progress is not None:
+                progress.advance()
 
     data = workbook_bytes(
         [SheetSpec(sheet.STAFF_SHEET, sheet.STAFF_HEADERS, rows(), widths={1: 30, 4: 22})],

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from bianzhi.downloads import record_download
 from bianzhi.lib.http import XLSX, download
@@ -24,11 +25,12 @@ from bianzhi.roles import can, require
 from jobs.selectors import import_queue_bytes
 from jobs.services import job_submit
 from units import selectors
-from units.exports import filter_units, staff_workbook, units_workbook
 from units.forms.registry import StaffImportForm, UnitsImportForm
 from units.imports import import_staff_file, import_units_file
 from units.imports.common import STAFF_SHEET, UNITS_SHEET, ImportReport, open_sheet
+from units.jobs import EXPORT_KIND, EXPORTS, export_file, export_size, query_of
 from units.tasks import IMPORT_KINDS, import_params, keep_upload
+from units.views import background
 
 ERRORS_DIR = "import_errors"
 SESSION_KEY = "bianzhi_import_errors"
@@ -139,14 +141,26 @@ def import_errors(request: HttpRequest, token: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
 
 
-def export_units(request: HttpRequest) -> HttpResponse:
+def _export(request: HttpRequest, what: str, back: str) -> HttpResponse:
+    """The units or staff workbook of the list's filters: at once, or over the size (and on POST) as a
+    background job (``units.jobs``; the page offering it first, a GET writes nothing)."""
     require(request.user, "export")
-    units, used = filter_units(selectors.units_for(request.user), request.GET)
-    return download(units_workbook(units, actor=request.user, filters=used), "机构.xlsx", stamp=True)
+    query = query_of(request.GET)
+    rows = export_size(request.user, what, query)
+    name = EXPORTS[what]
+    if request.method == "POST" or background.too_big(rows):
+        params = {"what": what, "query": query}
+        back_url = reverse(back) + (f"?{request.GET.urlencode()}" if request.GET else "")
+        label = f"导出{name}工作簿"
+        return background.offer(
+            request, kind=EXPORT_KIND, params=params, label=label, rows=rows, back=back_url
+        )
+    return download(export_file(request.user, what, query), f"{name}.xlsx", stamp=True)
+
+
+def export_units(request: HttpRequest) -> HttpResponse:
+    return _export(request, "units", "units:unit_list")
 
 
 def export_staff(request: HttpRequest) -> HttpResponse:
-    require(request.user, "export")
-    units, used = filter_units(selectors.units_for(request.user), request.GET)
-    people = selectors.people_of(request.user, units)
-    return download(staff_workbook(people, actor=request.user, filters=used), "实有人员.xlsx", stamp=True)
+    return _export(request, "staff", "units:person_list")
