@@ -7,6 +7,6 @@ class VerificationConfig(AppConfig):
     verbose_name = "比对与核查"
 
     def ready(self) -> None:
-        from verification import alerts
+        from verification import alerts, jobs  # noqa: F401  (jobs: the background reports and exports)
 
         alerts.register()  # campaign stages overdue and joint checks due (预警)

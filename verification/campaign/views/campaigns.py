@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from bianzhi.lib.http import XLSX, add_errors, download, paginate
 from bianzhi.roles import can, require
 from units.selectors import acting_regions
-from verification.campaign import prints
+from units.views import background
 from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.fields import Confirm
@@ -28,6 +29,7 @@ from verification.campaign.forms import (
 )
 from verification.campaign.models import STAGES, CampaignKind
 from verification.campaign.selectors import unit_page, units_table
+from verification.jobs import CAMPAIGN_FILES, CAMPAIGN_KIND, campaign_file, campaign_size
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -131,16 +133,34 @@ def detail_page(request: HttpRequest, campaign, **bound) -> HttpResponse:
 
 def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The county report, generated now from the campaign's figures (a download: nothing is filed;
-    the office files it with the POST button 归档县级报告)."""
-    campaign = sel.campaign_for(request.user, pk)
-    data = prints.county_report_pdf(campaign, actor=request.user)
-    return download(data, f"{campaign.name}核查情况报告.pdf")
+    the office files it with the POST button 归档县级报告). Over ``JOBS_INLINE_MAX_ROWS`` units (and on
+    POST) made by a background job (``verification.jobs``), offered first by a page."""
+    return _campaign_file(request, sel.campaign_for(request.user, pk), "report")
 
 
 def campaign_workbook(request: HttpRequest, pk: int) -> HttpResponse:
-    """附件2–5 of the campaign: the snapshots' figures with the campaign's comparison."""
+    """附件2–5 of the campaign: the snapshots' figures with the campaign's comparison (in the background
+    like the county report over the size)."""
     campaign = sel.campaign_for(request.user, pk)
     if campaign.comparison_run is None:
         raise Http404("本次核查尚未进行数据比对。")
-    data = prints.annex_workbook(campaign, actor=request.user)
-    return download(data, f"{campaign.name}附件2-5.xlsx", XLSX)
+    return _campaign_file(request, campaign, "annex")
+
+
+def _campaign_file(request: HttpRequest, campaign, what: str) -> HttpResponse:
+    rows = campaign_size(campaign)
+    if request.method == "POST" or background.too_big(rows):
+        back = reverse("verification:campaign_detail", args=[campaign.pk])
+        name, _fmt = CAMPAIGN_FILES[what]
+        return background.offer(
+            request,
+            kind=CAMPAIGN_KIND,
+            params={"campaign": campaign.pk, "what": what},
+            label=f"{campaign.name}{name}",
+            rows=rows,
+            noun="个单位",
+            crumbs=[("核查", reverse("verification:campaign_list")), (campaign.name, back)],
+            back=back,
+        )
+    data, filename = campaign_file(request.user, campaign, what)
+    return download(data, filename, XLSX if what == "annex" else None)

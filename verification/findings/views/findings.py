@@ -17,24 +17,20 @@ from django.urls import reverse
 from bianzhi.downloads import item_download
 from bianzhi.lib.http import PER_PAGE, add_errors, download
 from bianzhi.roles import can, require
+from units.views import background
 from verification.compare.data import SOURCE_LABEL
 from verification.compare.engine import CODES
-from verification.findings import exports, selectors, services
+from verification.findings import selectors, services
 from verification.findings.forms import AnswerForm, DecideForm, FindingFilterForm
 from verification.findings.models import AnswerKind, Finding, FindingAnswer, FindingStatus
+from verification.jobs import FINDINGS_KIND, filtered_findings, findings_file, findings_size, query_of
 
 
 def _filtered(
     request: HttpRequest, latest: dict[int, int]
 ) -> tuple[QuerySet[Finding], QuerySet[Finding], FindingFilterForm, dict]:
     """(findings filtered, filtered except by code — for the counts per code, the form, the filters used)."""
-    form = FindingFilterForm(request.GET or None)
-    findings = selectors.findings_for(request.user)
-    used: dict[str, Any] = {}
-    if form.is_valid():
-        used = {k: v for k, v in form.cleaned_data.items() if v}
-        findings = selectors.filter_findings(findings, used, latest)
-    return selectors.of_code(findings, used.get("code", "")), findings, form, used
+    return filtered_findings(request.user, request.GET, latest)
 
 
 def _presence(finding: Finding, latest: dict[int, int]) -> str:
@@ -71,12 +67,24 @@ def finding_list(request: HttpRequest) -> HttpResponse:
 
 
 def finding_export(request: HttpRequest) -> HttpResponse:
+    """问题清单 of the list's filters: at once, or over ``JOBS_INLINE_MAX_ROWS`` findings (and on POST)
+    as a background job (``verification.jobs``), offered first by a page (a GET writes nothing)."""
     require(request.user, "export")
-    findings, _, _, used = _filtered(request, selectors.latest_runs(request.user))
-    data = exports.findings_export(
-        findings=findings.order_by("code", "unit_name", "id"), actor=request.user, filters=used
-    )
-    return download(data, "比对问题清单.xlsx", stamp=True)
+    query = query_of(request.GET)
+    rows = findings_size(request.user, query)
+    if request.method == "POST" or background.too_big(rows):
+        back = reverse("verification:finding_list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+        return background.offer(
+            request,
+            kind=FINDINGS_KIND,
+            params={"query": query},
+            label="导出比对问题清单",
+            rows=rows,
+            noun="条",
+            crumbs=[("数据比对", reverse("verification:index")), ("比对问题", back)],
+            back=back,
+        )
+    return download(findings_file(request.user, query), "比对问题清单.xlsx", stamp=True)
 
 
 def _detail_context(request: HttpRequest, finding: Finding, **forms: Form) -> dict[str, Any]:
