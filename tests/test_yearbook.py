@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from archives.models import DedicatedEntry
 from bianzhi.models import AuditEntry
+from jobs.models import Job
 from tests.builders.registry import make_person
 from yearbook import selectors
 from yearbook.models import YearReport
@@ -169,21 +170,26 @@ def test_supervisor_reads_but_cannot_write(client, report, supervisor):
     assert report.status == "已生成" and YearReport.objects.count() == 1
 
 
-def test_staff_generate_from_the_page(client, county, office_staff):
+def test_staff_generate_from_the_page(client, county, office_staff, settings):
+    """The page submits a background job (issue 17; run here in the request, JOBS_EAGER) whose page
+    links the new version; a year not yet ended is refused on the form, before any job."""
+    settings.JOBS_EAGER = True
     client.force_login(office_staff)
     assert client.get(reverse("yearbook:report_generate")).status_code == 200
     response = client.post(
         reverse("yearbook:report_generate"), {"region": county.pk, "year": 2021, "note": ""}
     )
     report = YearReport.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "yearbook:report_detail", args=[report.pk]
-    )
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == "已完成" and job.result_url == reverse("yearbook:report_detail", args=[report.pk])
     assert AuditEntry.objects.filter(action="统计年报.生成", actor=office_staff).count() == 1
-    page = client.get(response["Location"]).content.decode()
+    assert job.result_url in client.get(response["Location"]).content.decode()
+    page = client.get(job.result_url).content.decode()
     assert "表1　机构情况" in page and 'rowspan="2"' in page and "合计" in page
     refused = client.post(reverse("yearbook:report_generate"), {"region": county.pk, "year": 2090})
     assert refused.status_code == 400 and "尚未结束" in refused.content.decode()
+    assert Job.objects.count() == 1
 
 
 def test_staff_submit_needs_the_confirmation(client, report, office_staff):

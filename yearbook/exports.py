@@ -97,12 +97,18 @@ def write_table(ws, report: YearReport, table: dict) -> None:
     _page_setup(ws, table, width, r - 1)
 
 
-def report_workbook(report: YearReport, *, actor) -> bytes:
-    """The kept report as one workbook (one sheet per table, then 导出说明); the export is audited."""
+def report_workbook(report: YearReport, *, actor, progress=None) -> bytes:
+    """The kept report as one workbook (one sheet per table, then 导出说明); the export is audited.
+    ``progress`` (a background job's) is advanced by each table's rows written."""
     book = Workbook()
     book.remove(book.active)
-    for i, table in enumerate(report.tables["tables"], start=1):
+    tables = report.tables["tables"]
+    if progress is not None:
+        progress.stage("写入Excel", total=sum(len(t["rows"]) + bool(t.get("total")) for t in tables))
+    for i, table in enumerate(tables, start=1):
         write_table(book.create_sheet(sheet_name(i, table)), report, table)
+        if progress is not None:
+            progress.advance(len(table["rows"]) + bool(table.get("total")))
     info = book.create_sheet("导出说明")
     for row in (
         ["年报", report.title],

@@ -32,11 +32,19 @@ def check_year(year: int, today: dt.date | None = None) -> None:
 
 
 @transaction.atomic
-def report_generate(*, region, year: int, actor, note: str = "", today: dt.date | None = None) -> YearReport:
+def report_generate(
+    *, region, year: int, actor, note: str = "", today: dt.date | None = None, progress=None
+) -> YearReport:
     """Compute the region's 统计年报 for ``year`` as of 12-31 and keep it as a new version; earlier
-    versions that were not sent are marked 已被替代 (all are kept). Audited (统计年报.生成)."""
+    versions that were not sent are marked 已被替代 (all are kept). Audited (统计年报.生成).
+    ``progress``: the background job's (``yearbook.jobs``), told each stage."""
     authorize(actor, "edit_registry", region=region)
     check_year(year, today)
+    if progress is not None:
+        progress.stage("计算统计表（按12月31日的登记数据）")
+    tables = build_tables(region, year)
+    if progress is not None:
+        progress.stage("保存新版本")
     previous = (
         YearReport.objects.select_for_update().filter(region=region, year=year).order_by("-version").first()
     )
@@ -45,7 +53,7 @@ def report_generate(*, region, year: int, actor, note: str = "", today: dt.date 
         year=year,
         version=(previous.version + 1) if previous else 1,
         as_of=dt.date(year, 12, 31),
-        tables=build_tables(region, year),
+        tables=tables,
         note=note.strip()[:300],
         generated_by=audit.user_of(actor),
         generated_by_name=actor_name(actor),

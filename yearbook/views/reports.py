@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from bianzhi.lib.http import add_errors, download, paginate
 from bianzhi.roles import can, require
-from yearbook import exports, prints, selectors, services
+from units.views import background
+from yearbook import jobs, selectors, services
 from yearbook.forms import GenerateForm, SearchForm, SubmitForm
 
 
@@ -49,20 +50,19 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            report = services.report_generate(
-                region=d["region"], year=d["year"], note=d["note"], actor=request.user
-            )
+            job = jobs.generate_submit(region=d["region"], year=d["year"], note=d["note"], actor=request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"已生成{report.year}年度统计年报（第{report.version}版）。")
-            return redirect("yearbook:report_detail", pk=report.pk)
+            messages.success(request, "已提交后台任务：生成统计年报。完成后本页给出年报的链接。")
+            return redirect("jobs:job_detail", job.pk)
     context = {
         "form": form,
         "title": "生成统计年报",
         "crumbs": _crumbs(),
         "cancel": reverse("yearbook:report_list"),
-        "lead": "按所选年度12月31日的机构、编制、领导职数和实有人员计算各表并保存为新版本；以前的版本保留。",
+        "lead": "按所选年度12月31日的机构、编制、领导职数和实有人员计算各表并保存为新版本；以前的版本保留。"
+        "年报在后台生成：提交后转到任务页面查看进度，完成后由任务页面进入年报。",
         "submit_label": "生成年报",
     }
     return render(request, "form_page.html", context, status=400 if form.errors else 200)
@@ -95,17 +95,31 @@ def report_compare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report_export(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.report_for(request.user, pk)
-    require(request.user, "export")
-    data = exports.report_workbook(report, actor=request.user)
-    return download(data, f"{report.title}（第{report.version}版）.xlsx")
+    return _report_file(request, pk, "xlsx")
 
 
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_file(request, pk, "pdf")
+
+
+def _report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The kept report's workbook or print: at once, or over ``JOBS_INLINE_MAX_ROWS`` rows (and on POST)
+    as a background job (``yearbook.jobs``), offered first by a page (a GET writes nothing)."""
     report = selectors.report_for(request.user, pk)
     require(request.user, "export")
-    data = prints.report_pdf(report, actor=request.user)
-    return download(data, f"{report.title}（第{report.version}版）.pdf")
+    rows = jobs.report_size(report)
+    if request.method == "POST" or background.too_big(rows):
+        back = reverse("yearbook:report_detail", args=[report.pk])
+        return background.offer(
+            request,
+            kind=jobs.FILE_KIND,
+            params={"report": report.pk, "fmt": fmt},
+            label=f"{report.title}（第{report.version}版，{jobs.FORMATS[fmt]}）",
+            rows=rows,
+            crumbs=_crumbs(report),
+            back=back,
+        )
+    return download(jobs.report_file(request.user, report, fmt), jobs.report_filename(report, fmt))
 
 
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
