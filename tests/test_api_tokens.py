@@ -93,6 +93,22 @@ def test_accounts_that_may_hold_no_token(request, security_admin, region, holder
     assert words in " ".join(refused.value.message_dict[field])
 
 
+def test_accounts_without_a_role_disabled_or_with_an_unknown_source(security_admin, office_staff, region):
+    nobody = make_user("nobody", None, regions=[region])
+    with pytest.raises(ValidationError) as refused:
+        issue(security_admin, nobody, region)
+    assert "没有可以使用接口的角色" in refused.value.message_dict["account"][0]
+    with pytest.raises(ValidationError) as refused:
+        issue(security_admin, office_staff, region, source="hr")
+    assert "数据来源无效" in refused.value.message_dict["source"][0]
+    office_staff.is_active = False
+    office_staff.save(update_fields=["is_active"])
+    with pytest.raises(ValidationError) as refused:
+        issue(security_admin, office_staff, region)
+    assert "停用" in refused.value.message_dict["account"][0]
+    assert not ApiToken.objects.exists()
+
+
 def test_partner_tokens_carry_their_own_source(security_admin, partner_clerk, region):
     partner_clerk.profile.regions.set([region])
     with pytest.raises(ValidationError) as refused:  # department 测试: no source
