@@ -291,3 +291,18 @@ def test_answer_scopes(client, findings, partner_fin, office_staff, region):
     )
     assert response.status_code == 422
     assert not theirs.answers.exists()
+
+
+def test_submissions_list_queries_do_not_grow(client, region, unit_a, partner_fin, fin_token):
+    _, secret = fin_token
+    counts = []
+    for more in (2, 10):
+        for i in range(more):
+            rows = [{"姓名": "张三", "公民身份号码": person_id(i), "单位名称": unit_a.name}]
+            api_post(client, f"{BASE}/submissions", secret, {"rows": rows})
+        api_get(client, f"{BASE}/submissions", secret)
+        with CaptureQueriesContext(connection) as queries:
+            response = api_get(client, f"{BASE}/submissions", secret, page_size=100)
+        assert response.json()["count"] == (2 if not counts else 12)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
