@@ -21,9 +21,11 @@ class LedgerFilterForm(forms.Form):
     )
     start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # 表一 of a city's or province's office: one county (its id; the rows are scoped anyway), or all
+    region = forms.IntegerField(label="区划", required=False, min_value=1)
 
     def values(self) -> dict:
         """Cleaned values, or empty filters when the input is invalid (the page still renders)."""
         if self.is_valid():
             return self.cleaned_data
-        return {"q": "", "type": "", "nature": "", "start": None, "end": None}
+        return {"q": "", "type": "", "nature": "", "start": None, "end": None, "region": None}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from bianzhi import roles
 from ledgers.models import (
     POST_PREFIX,
     TYPE_PREFIX,
@@ -106,7 +107,10 @@ def row_of(unit) -> EstablishmentRow | None:
 def table(user, name: str, f: dict[str, Any]) -> QuerySet:
     """表一 (rows), 表二 (change records) or 表三 (roster) of the units the user sees, filtered."""
     if name == "one":
-        qs = rows_for(user).order_by("unit__sort_order", "unit_id")
+        # a city's or province's office reads its counties' rows: grouped by county (区划代码), then as ever
+        qs = rows_for(user).order_by("region__code", "unit__sort_order", "unit_id")
+        if f.get("region"):
+            qs = qs.filter(region_id=f["region"])
         if f["nature"]:
             qs = qs.filter(nature=f["nature"])
         return qs.filter(name__contains=f["q"]) if f["q"] else qs
@@ -155,6 +159,44 @@ def totals(qs: QuerySet[EstablishmentRow]) -> list[int]:
         out += [approved, occupied, approved - occupied]
     for c in PostCategory.values:
         out += [sums[f"{POST_PREFIX[c]}_approved"] or 0, sums[f"{POST_PREFIX[c]}_held"] or 0]
+    return out
+
+
+def reads_below(user) -> bool:
+    """An upper office (a city's or a province's): it reads regions below its own (issue 17)."""
+    ids = roles.region_ids(user)
+    return ids is not None and ids != roles.acting_region_ids(user)
+
+
+def rollup_regions(user) -> list:
+    """The regions an upper office may pick on 表一 (its own and every one below), else nothing."""
+    if not reads_below(user):
+        return []
+    return list(regions_for(user).order_by("code"))
+
+
+def region_subtotals(qs: QuerySet[EstablishmentRow]) -> list[dict[str, Any]]:
+    """表一's 分区划小计 over the whole filtered table: one grouped query, one line per region in code
+    order, each with its unit count and ``cells``-ordered figures."""
+    fields = [f"{TYPE_PREFIX[t]}_{s}" for t in ESTABLISHMENT_ORDER for s in ("approved", "occupied")]
+    fields += [f"{POST_PREFIX[c]}_{s}" for c in PostCategory.values for s in ("approved", "held")]
+    grouped = (
+        qs.order_by()
+        .values("region_id", "region__name", "region__code")
+        .annotate(units=Count("pk"), **{f: Sum(f) for f in fields})
+        .order_by("region__code")
+    )
+    out = []
+    for g in grouped:
+        cells_ = []
+        for t in ESTABLISHMENT_ORDER:
+            approved, occupied = g[f"{TYPE_PREFIX[t]}_approved"] or 0, g[f"{TYPE_PREFIX[t]}_occupied"] or 0
+            cells_ += [approved, occupied, approved - occupied]
+        for c in PostCategory.values:
+            cells_ += [g[f"{POST_PREFIX[c]}_approved"] or 0, g[f"{POST_PREFIX[c]}_held"] or 0]
+        out.append(
+            {"region_id": g["region_id"], "name": g["region__name"], "units": g["units"], "cells": cells_}
+        )
     return out
 
 

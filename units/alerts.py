@@ -39,7 +39,6 @@ from units.selectors import (
     over_quota_unit_ids,
     people_for,
     regions_for,
-    type_totals,
     units_for,
 )
 
@@ -235,14 +234,14 @@ def over_posts(user, *, today: dt.date) -> list[Alert]:
 def vacancy_low(user, *, today: dt.date) -> list[Alert]:
     """Per region of an office role: the 空编率 of 行政编制 below 1 %, of 事业编制 (参公 included) below
     1.5 % — the home page's targets (``units.selectors.vacancy_targets``)."""
-    from units.selectors import vacancy_targets
+    from units.selectors import region_type_totals, type_rows, vacancy_targets
 
     if not can(user, "view_registry"):
         return []
     out = []
-    units = live_legal_units(user)
+    grouped = region_type_totals(live_legal_units(user))  # every region at once (a province: 100 counties)
     for region in regions_for(user).order_by("code"):
-        rows = type_totals(units.filter(region=region))
+        rows = type_rows(grouped, {region.pk})
         for t in vacancy_targets(rows):
             if t["rate"] is None or t["met"]:
                 continue

@@ -12,7 +12,7 @@ from django.utils import timezone
 from archives.choices import DocumentStatus
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
-from bianzhi.roles import acting_region_ids, can
+from bianzhi.roles import acting_region_ids, can, region_ids
 from bianzhi.workdays import missing_years
 from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, RequestStatus, UnitStatus
 from units.models import EstablishmentRequest, Person, Quota, Unit, UnitAlias, UseSlip
@@ -112,15 +112,119 @@ def workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
     }
 
 
+def region_type_totals(units: QuerySet[Unit]) -> dict[tuple[int, str], list[int]]:
+    """(region id, 编制类型) → [approved, occupied] over the units: two grouped queries."""
+    out: dict[tuple[int, str], list[int]] = {}
+    for region_id, etype, n in (
+        Quota.objects.filter(unit__in=units)
+        .values_list("unit__region_id", "establishment_type")
+        .annotate(n=Sum("approved"))
+        .values_list("unit__region_id", "establishment_type", "n")
+    ):
+        out.setdefault((region_id, etype), [0, 0])[0] += n or 0
+    for region_id, etype, n in (
+        Person.objects.filter(unit__in=units, in_establishment=True)
+        .values_list("unit__region_id", "establishment_type")
+        .annotate(n=Count("id"))
+        .values_list("unit__region_id", "establishment_type", "n")
+    ):
+        out.setdefault((region_id, etype), [0, 0])[1] += n
+    return out
+
+
+def type_rows(grouped: dict[tuple[int, str], list[int]], region_ids_: set[int] | None = None) -> list[dict]:
+    """``type_totals`` rows from the grouped figures (of the given regions, or all)."""
+    approved: dict[str, int] = {}
+    occupied: dict[str, int] = {}
+    for (region_id, etype), (a, o) in grouped.items():
+        if region_ids_ is None or region_id in region_ids_:
+            approved[etype] = approved.get(etype, 0) + a
+            occupied[etype] = occupied.get(etype, 0) + o
+    return [
+        {
+            "type": t,
+            "approved": approved.get(t, 0),
+            "occupied": occupied.get(t, 0),
+            "vacancy": approved.get(t, 0) - occupied.get(t, 0),
+        }
+        for t in ESTABLISHMENT_ORDER
+        if approved.get(t) or occupied.get(t)
+    ]
+
+
+def _rollup_line(label: str, region, units: int, rows: list[dict], *, total: bool = False) -> dict[str, Any]:
+    targets = {t["label"]: t["rate"] for t in vacancy_targets(rows)}
+    approved = sum(r["approved"] for r in rows)
+    occupied = sum(r["occupied"] for r in rows)
+    return {
+        "label": label,
+        "region": region,
+        "units": units,
+        "approved": approved,
+        "occupied": occupied,
+        "vacancy": approved - occupied,
+        "admin_rate": targets["行政编制"],
+        "public_rate": targets["事业编制（含参公事业编制）"],
+        "total": total,
+    }
+
+
+def region_rollup(
+    user, units: QuerySet[Unit], grouped: dict[tuple[int, str], list[int]]
+) -> list[dict[str, Any]]:
+    """The roll-up of an upper office (issue 17): one line per county (and per region holding units of its
+    own, e.g. 市直), a subtotal per city for a province's office, and the total — from the figures already
+    grouped by region (no query per region). Empty for a county's office (nothing below it)."""
+    from bianzhi.models import Region, RegionLevel
+
+    ids, own = region_ids(user), acting_region_ids(user)
+    if ids is None or ids == own:
+        return []
+    regions = {r.pk: r for r in Region.objects.filter(pk__in=ids).order_by("code")}
+    counts = dict(units.values_list("region_id").annotate(n=Count("id")).values_list("region_id", "n"))
+
+    def line(region, label=None):
+        return _rollup_line(
+            label or region.name, region, counts.get(region.pk, 0), type_rows(grouped, {region.pk})
+        )
+
+    out: list[dict[str, Any]] = []
+    uppers = [r for r in regions.values() if r.level != RegionLevel.COUNTY]
+    for upper in uppers:
+        below = [r for r in regions.values() if r.parent_id == upper.pk and r.level == RegionLevel.COUNTY]
+        if not below and not counts.get(upper.pk):
+            continue
+        if counts.get(upper.pk):
+            out.append(line(upper, f"{upper.name}（本级）"))
+        out.extend(line(r) for r in below)
+        if len(uppers) > 1:
+            members = {upper.pk, *(r.pk for r in below)}
+            out.append(
+                _rollup_line(
+                    f"{upper.name}小计",
+                    upper,
+                    sum(counts.get(pk, 0) for pk in members),
+                    type_rows(grouped, members),
+                    total=True,
+                )
+            )
+    out.append(_rollup_line("合计", None, sum(counts.values()), type_rows(grouped), total=True))
+    return out
+
+
 def dashboard(user) -> dict[str, Any]:
-    """The registry at a glance for an office user (their regions) or a liaison (their units)."""
+    """The registry at a glance for an office user (their regions and, for a city or province, every
+    region below with a line per county) or a liaison (their units)."""
     units = live_legal_units(user)
     liaison = not can(user, "view_registry")
+    upper = not liaison and region_ids(user) not in (None, acting_region_ids(user))
+    grouped = region_type_totals(units) if upper else None
     return {
         "units": units,
         "by_nature": units.values("nature").annotate(n=Count("id")).order_by("nature"),
         "unit_total": units.count(),
-        "rows": type_totals(units),
+        "rows": type_rows(grouped) if upper else type_totals(units),
+        "rollup": region_rollup(user, units, grouped) if upper else [],
         "over_quota": Unit.objects.filter(pk__in=over_quota_unit_ids(units)).order_by("sort_order", "id"),
         "over_posts": Unit.objects.filter(pk__in=over_posts_unit_ids(units)).order_by("sort_order", "id"),
         "my_units": units.order_by("sort_order", "id")[:20] if liaison else None,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
-from bianzhi.roles import acting_region_ids, can, region_ids
+from bianzhi.roles import can
 from units.choices import (
     ALLOWED_TYPES,
     ESTABLISHMENT_ORDER,
@@ -30,12 +30,16 @@ from units.models import LeaderPostQuota, Person, Quota, Unit, UnitEvent, UseSli
 
 def regions_for(user) -> QuerySet[Region]:
     """Regions whose whole registry the user sees (office roles only): the regions of their profile and
-    every region below them (a city's counties; issue 17), by the id list ``bianzhi.roles.region_ids``
-    reads once per request."""
+    every region below them (a city's counties, a province's cities and counties; issue 17) — the same
+    set as ``bianzhi.roles.region_ids``, as a subquery (no query of its own: the hierarchy is at most
+    three levels deep, ``bianzhi.models.PARENT_LEVELS``, so three joins reach every region below)."""
     if not can(user, "view_registry"):
         return Region.objects.none()
-    ids = region_ids(user)
-    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+    if user.is_superuser:
+        return Region.objects.all()
+    return Region.objects.filter(
+        Q(profile__user=user) | Q(parent__profile__user=user) | Q(parent__parent__profile__user=user)
+    ).distinct()
 
 
 def acting_regions(user) -> QuerySet[Region]:
@@ -44,8 +48,7 @@ def acting_regions(user) -> QuerySet[Region]:
     that creates something in a region."""
     if not can(user, "view_registry"):
         return Region.objects.none()
-    ids = acting_region_ids(user)
-    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=ids)
+    return Region.objects.all() if user.is_superuser else Region.objects.filter(profile__user=user)
 
 
 def liaison_unit_ids(user) -> set[int]:

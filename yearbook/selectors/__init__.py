@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from bianzhi.models import Region
-from units.selectors import regions_for
+from units.selectors import acting_regions, regions_for
 from yearbook.choices import ReportStatus
 from yearbook.models import YearReport
 from yearbook.selectors.tables import TOTAL, build_tables, leaves  # noqa: F401
@@ -41,7 +41,9 @@ def report_for(user, pk) -> YearReport:
 
 
 def office_regions(user) -> QuerySet[Region]:
-    return regions_for(user).order_by("code")
+    """The regions whose 统计年报 the user generates: their own (a city's: its own, which sums its
+    counties — ``selectors.rollup``), never a county below them."""
+    return acting_regions(user).order_by("code")
 
 
 def versions_of(report: YearReport) -> QuerySet[YearReport]:

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from archives.services import file_into_dedicated
 from bianzhi import audit
+from bianzhi.models import RegionLevel
 from bianzhi.roles import actor_name, authorize
 from yearbook.choices import ARCHIVE_KIND, ReportStatus
 from yearbook.models import YearReport
 from yearbook.prints import report_pdf
+from yearbook.selectors.rollup import rollup_tables
 from yearbook.selectors.tables import build_tables
 
 FIRST_YEAR = 1949
@@ -42,7 +44,8 @@ def report_generate(
     check_year(year, today)
     if progress is not None:
         progress.stage("计算统计表（按12月31日的登记数据）")
-    tables = build_tables(region, year)
+    # a city or province keeps the sum of its counties (issue 17, yearbook.selectors.rollup)
+    tables = build_tables(region, year) if region.level == RegionLevel.COUNTY else rollup_tables(region, year)
     if progress is not None:
         progress.stage("保存新版本")
     previous = (

@@ -60,24 +60,39 @@ def review_state(campaign: Campaign) -> ReviewState:
     return ReviewState(campaign, needed, rounds)
 
 
-def review_labels(campaigns) -> dict[int, str]:
-    """Campaign id → its review label, for a list of campaigns (their ``region`` loaded): one query."""
-    campaigns = list(campaigns)
+def latest_rounds(campaigns) -> dict[int, CountyReview]:
+    """Campaign id → its latest round, for a list of campaigns (their ``region`` loaded): one query, none
+    when no campaign's region has a parent (a single-county installation)."""
     ids = [c.pk for c in campaigns if c.region.parent_id is not None]
-    latest = {}
+    latest: dict[int, CountyReview] = {}
     if ids:
-        for campaign_id, decision in (
-            CountyReview.objects.filter(campaign_id__in=ids)
-            .order_by("round")
-            .values_list("campaign_id", "decision")
-        ):
-            latest[campaign_id] = decision  # the last round wins
+        for review in CountyReview.objects.filter(campaign_id__in=ids).order_by("round"):
+            latest[review.campaign_id] = review  # the last round wins
+    return latest
+
+
+def review_labels(campaigns, latest: dict[int, CountyReview] | None = None) -> dict[int, str]:
+    """Campaign id → its review label (``latest``: ``latest_rounds`` of the same campaigns, if read)."""
+    campaigns = list(campaigns)
+    if latest is None:
+        latest = latest_rounds(campaigns)
     out = {}
     for c in campaigns:
         if c.region.parent_id is None:
             out[c.pk] = NOT_NEEDED
         else:
-            out[c.pk] = LABELS[latest[c.pk]] if c.pk in latest else NOT_SUBMITTED
+            out[c.pk] = LABELS[latest[c.pk].decision] if c.pk in latest else NOT_SUBMITTED
+    return out
+
+
+def waiting_among(user, campaigns, latest: dict[int, CountyReview]) -> list[Campaign]:
+    """The campaigns of the list whose latest round waits for the user's decision."""
+    out = []
+    for c in campaigns:
+        review = latest.get(c.pk)
+        if review is not None and review.decision == ReviewDecision.PENDING and may_review(user, c):
+            c.review_round = review.round
+            out.append(c)
     return out
 
 

@@ -19,16 +19,17 @@ def campaign_list(user) -> dict:
     county report's pre-review, and those waiting for the user's decision), or the liaison's own units."""
     from bianzhi.roles import can
     from verification.campaign.selectors.access import campaign_units_for, campaigns_for
-    from verification.campaign.selectors.cityreview import review_labels, waiting_for
+    from verification.campaign.selectors.cityreview import latest_rounds, review_labels, waiting_among
 
     office = can(user, "view_registry")
     campaigns = list(campaigns_for(user).select_related("region").order_by("region__code", "-cutoff", "-id"))
-    labels = review_labels(campaigns)  # the upper office's pre-review of each (issue 17): one query
+    latest = latest_rounds(campaigns)  # the upper office's pre-review of each (issue 17): one query
+    labels = review_labels(campaigns, latest)
     for c in campaigns:
         c.review_label = labels[c.pk]
     return {
         "campaigns": campaigns,
-        "waiting": list(waiting_for(user)) if office else [],
+        "waiting": waiting_among(user, campaigns, latest) if office else [],
         "my_units": [] if office else campaign_units_for(user).select_related("campaign"),
     }
 
