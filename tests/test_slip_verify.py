@@ -10,6 +10,7 @@ import pytest
 import time_machine
 import zxingcpp
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from PIL import Image
 
 from bianzhi.models import AuditEntry
@@ -267,3 +268,22 @@ def test_open_acts_follow_department_and_state(unit_a, org_clerk, finance_clerk)
     assert slipcheck.open_acts(check, "finance") == ["工资起薪"]
     assert slipcheck.open_acts(check, "si") == ["参保登记"]
     assert slipcheck.department_of(finance_clerk) == "finance" and slipcheck.department_of(org_clerk) == "org"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row-lock races need PostgreSQL (CI runs them there)"
+)
+def test_two_clerks_racing_to_record_the_same_act_record_it_once():
+    from tests.builders.registry import make_region
+    from tests.test_concurrency import race
+
+    region = make_region()
+    unit = make_unit(region, "漳县统计局", quotas={"行政编制": 2})
+    slip = make_slip(unit)
+    clerks = [partner(f"org_race{i}", "中共漳县县委组织部", [region]) for i in range(2)]
+    wins, refusals = race(
+        [lambda c=c: slip_act_record(slip=slip, act="录用审批", done_on=TODAY, actor=c) for c in clerks]
+    )
+    assert len(wins) == 1 and len(refusals) == 1 and "已经登记过" in refusals[0]
+    assert SlipActRecord.objects.filter(slip=slip).count() == 1
