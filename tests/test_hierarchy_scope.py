@@ -186,3 +186,42 @@ def test_liaison_and_partner_scope_unchanged(tree, liaison_a, partner_clerk):
     assert region_ids(liaison_a) == frozenset() or tree.city.pk not in region_ids(liaison_a)
     assert not can(partner_clerk, "view_registry")
     assert Role.LIAISON
+
+
+# ---- moving a county under its city; the demo's city ------------------------------------------------------
+
+
+def test_region_move_checks_and_audits(region, system_admin, office_admin):
+    from accounts.services.regions import region_move
+
+    province, _ = region_add("620000", "甘肃省")
+    city, _ = region_add("621100", "定西市", parent=province)
+    with pytest.raises(PermissionDenied):
+        region_move(region, parent=city, actor=office_admin)
+    with pytest.raises(ValidationError, match="上级应为市级或省级"):
+        other, _ = region_add("621123", "渭源县", parent=city)
+        region_move(region, parent=other, actor=system_admin)
+    region_move(region, parent=city, actor=system_admin)
+    region.refresh_from_db()
+    assert region.parent == city
+    entry = AuditEntry.objects.get(action="区划.调整上级")
+    assert (
+        entry.actor == system_admin
+        and entry.before == {"parent": None}
+        and entry.after == {"parent": "621100"}
+    )
+
+
+def test_seed_city_puts_the_county_under_its_city(region, unit_a, office_staff):
+    from demo.hierarchy import seed_city
+
+    out = seed_city(region, password="Bianzhi@2021")
+    region.refresh_from_db()
+    assert region.parent.name == "定西市" and region.parent.parent.name == "甘肃省"
+    assert out["accounts"] == ["city", "city_leader", "province"]
+    from django.contrib.auth import get_user_model
+
+    city = get_user_model().objects.get(username="city")
+    assert set(selectors.units_for(city).values_list("name", flat=True)) == {"漳县财政局"}
+    assert can(city, "review_reports", region=region.parent) and not can(city, "edit_registry", region=region)
+    assert region_ids(office_staff) == {region.pk}

@@ -107,3 +107,30 @@ def check_hierarchy(code: str, level: str, parent: Region) -> None:
             f"区划代码 {code} 不在上级区划{parent}之内：前{digits}位应为 {parent.code[:digits]}。",
             code="parent",
         )
+
+
+@transaction.atomic
+def region_move(region: Region, *, parent: Region | None, actor=None) -> Region:
+    """Put an existing region under ``parent`` (or at the top with None): a county that was installed on its
+    own joins its city when the city's office comes into the installation (issue 17). The hierarchy is
+    checked as for a new region; audited (区划.调整上级). The system administrator (or the system)."""
+    authorize(actor, "manage_users")
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    if parent is not None:
+        if parent.pk == region.pk:
+            raise ValidationError("上级区划不能是该区划本身。")
+        check_hierarchy(region.code, region.level, parent)
+    before = region.parent.code if region.parent_id else None
+    if region.parent_id == (parent.pk if parent else None):
+        return region
+    region.parent = parent
+    region.save(update_fields=["parent"])
+    audit.record(
+        actor=actor,
+        action="区划.调整上级",
+        target=region,
+        region=region,
+        before={"parent": before},
+        after={"parent": parent.code if parent else None},
+    )
+    return region
