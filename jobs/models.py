@@ -8,6 +8,8 @@ in-process fallback on SQLite (``jobs.fallback``, which reads 排队中 rows of 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from bianzhi.lib.fields import user_fk
 from bianzhi.models import Region
@@ -97,7 +99,8 @@ class JobSetting(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "后台任务设置"
         constraints = [
-            models.UniqueConstraint(fields=["region"], name="jobsetting_one_per_region", nulls_distinct=False)
+            # one site-wide row (region empty); a region's own row is unique by the one-to-one field
+            models.UniqueConstraint(Coalesce("region", Value(0)), name="jobsetting_one_per_region"),
         ]
 
     def __str__(self) -> str:

@@ -266,3 +266,11 @@ def test_a_user_without_region_sees_only_own(db, region):
     user = make_user("nobody", Role.OFFICE_STAFF, regions=[])
     services.job_submit("tests.count", actor=None, region=region, params={})
     assert not selectors.jobs_for(user).exists()
+
+
+def test_one_site_wide_setting(db):
+    from django.db import IntegrityError, transaction
+
+    JobSetting.objects.create(region=None, import_queue_kb=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JobSetting.objects.create(region=None, import_queue_kb=2)
