@@ -147,7 +147,7 @@ JOBS_BACKEND = os.environ.get("BIANZHI_JOBS_BACKEND") or (
 if DATABASE_IS_POSTGRES:
     INSTALLED_APPS.insert(INSTALLED_APPS.index("jobs"), "procrastinate.contrib.django")
 JOBS_EAGER = env_bool("BIANZHI_JOBS_EAGER", False)
-JOBS_THREADS = int(os.environ.get("BIANZHI_JOBS_THREADS", "2"))  # per web process, SQLite only
+JOBS_THREADS = int(os.environ.get("BIANZHI_JOBS_THREADS", "1"))  # per web process, SQLite only
 JOBS_MAX_ATTEMPTS = int(os.environ.get("BIANZHI_JOBS_MAX_ATTEMPTS", "2"))  # runs of one job (restarts)
 JOBS_STALLED_SECONDS = 30  # procrastinate: a worker silent this long is dead, its jobs are retried
 JOBS_STALE_SECONDS = 600  # fallback: a job of another host with no heartbeat this long is dead

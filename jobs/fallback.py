@@ -35,7 +35,7 @@ _state: dict = {"pid": None, "threads": [], "running": set(), "stop": threading.
 
 
 def threads() -> int:
-    return max(1, int(getattr(settings, "JOBS_THREADS", 2)))
+    return max(1, int(getattr(settings, "JOBS_THREADS", 1)))
 
 
 def start() -> None:
