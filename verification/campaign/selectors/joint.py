@@ -13,7 +13,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.http import Http404
 
-from bianzhi.models import Region
+from bianzhi.models import Region, RegionLevel
 from bianzhi.roles import can
 from units.selectors import regions_for
 from verification.campaign.models import CampaignStatus, CampaignWindow, JointCheckSchedule, JointRound
@@ -42,8 +42,9 @@ def alert_from(planned_on: dt.date) -> dt.date:
 
 
 def joint_regions(user):
-    """The regions whose joint checks the user sees (office roles: their regions)."""
-    return regions_for(user).order_by("code")
+    """The regions whose joint checks the user sees (office roles: their regions; for a city's or
+    province's office, the counties below it — a joint check is a county's, never a city's)."""
+    return regions_for(user).filter(level=RegionLevel.COUNTY).order_by("code")
 
 
 def joint_region_for(user, pk) -> Region:
