@@ -4,6 +4,7 @@ the token's regions; anonymous 401, a role without ``read_establishment`` 403, a
 the right scope 200 with its audit row; constant queries as the units grow."""
 
 import io
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
@@ -138,3 +139,35 @@ def test_queries_do_not_grow_with_the_units(client, region, partner_org, path):
         assert response.status_code == 200 and len(response.json()["items"]) >= n
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# ---- the office's own download of the same file -------------------------------------------------------
+
+
+def test_the_office_downloads_the_same_file_from_the_unit_list(
+    client, county, unit_a, office_staff, other_office_staff, liaison_a, partner_org
+):
+    from django.urls import reverse
+
+    url = reverse("units:export_budget")
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    for user in (liaison_a, partner_org):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.force_login(other_office_staff)  # another region's office: its own units only
+    grid = CalamineWorkbook.from_filelike(io.BytesIO(client.get(url).content)).get_sheet_by_name("单位编制")
+    assert [row[3] for row in grid.to_python()[1:]] == ["安定区财政局"]
+    client.force_login(office_staff)
+    assert "预算系统格式" in client.get(reverse("units:unit_list")).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and "单位编制数据" in unquote(response["Content-Disposition"])
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_name("单位编制").to_python()
+    )
+    assert rows[0] == [c.header for c in exports_budget.COLUMNS]
+    assert {row[3] for row in rows[1:]} == {
+        "漳县财政局",
+        "漳县疾病预防控制中心",
+    }  # no 保密局, no other county
+    assert AuditEntry.objects.filter(action="导出.单位编制数据", actor=office_staff, after__rows=2).exists()

@@ -100,12 +100,15 @@ def _columns() -> list[Column]:
 COLUMNS = _columns()
 
 
-def open_units(region_ids: Iterable[int]) -> QuerySet[Unit]:
-    """The live 法人 units of the regions that may leave the building: no internal division (counted in
-    its unit), no confidential unit. Ordered as the registry lists them."""
+def open_units(region_ids: Iterable[int] | None) -> QuerySet[Unit]:
+    """The live 法人 units of the regions (None: every region, ``bianzhi.roles.region_ids`` of a
+    superuser) that may leave the building: no internal division (counted in its unit), no confidential
+    unit. Ordered as the registry lists them."""
+    units = Unit.objects.filter(status=UnitStatus.ACTIVE, is_confidential=False)
+    if region_ids is not None:
+        units = units.filter(region_id__in=sorted(region_ids))
     return (
-        Unit.objects.filter(region_id__in=list(region_ids), status=UnitStatus.ACTIVE, is_confidential=False)
-        .exclude(nature=Nature.DIVISION)
+        units.exclude(nature=Nature.DIVISION)
         .select_related("region", "parent")
         .order_by("region__code", "sort_order", "id")
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from units.views import alerts, dashboard, people, reform, requests, slipcheck, units, workbooks
+from units.views import alerts, budget, dashboard, people, reform, requests, slipcheck, units, workbooks
 
 app_name = "units"
 urlpatterns: list = [
@@ -31,6 +31,7 @@ urlpatterns: list = [
     path("import/errors/<str:token>.xlsx", workbooks.import_errors, name="import_errors"),
     path("export/units.xlsx", workbooks.export_units, name="export_units"),
     path("export/staff.xlsx", workbooks.export_staff, name="export_staff"),
+    path("export/budget.xlsx", budget.export_budget, name="export_budget"),
     # 核编在先: 用编申请, 编制使用单, prints, 机构限额, late records
     path("requests/", requests.request_list, name="request_list"),
     path("requests/new/", requests.request_create, name="request_create"),
