@@ -14,7 +14,7 @@ from bianzhi.models import Region
 from bianzhi.roles import can
 from keytasks.choices import TaskStatus
 from keytasks.models import Attachment, KeyTask, ProgressEntry, Stage
-from units.selectors import regions_for
+from units.selectors import acting_regions, regions_for
 
 
 def tasks_for(user) -> QuerySet[KeyTask]:
@@ -62,7 +62,8 @@ def attachment_for(user, pk) -> Attachment:
 
 
 def office_regions(user) -> QuerySet[Region]:
-    return regions_for(user).order_by("code")
+    """The regions a task is created in: the user's own (never a county below a city's office)."""
+    return acting_regions(user).order_by("code")
 
 
 def stages_of(task: KeyTask) -> QuerySet[Stage]:
