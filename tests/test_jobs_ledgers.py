@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import time
 
 import openpyxl
 import pytest
@@ -217,3 +218,46 @@ def test_the_result_is_its_owners(client, county, office_staff, supervisor, othe
     assert response.status_code == 200 and b"".join(response.streaming_content) == result_bytes(job)
     download = AuditEntry.objects.get(action="下载")
     assert download.actor == office_staff and download.after["filename"] == job.result_name
+
+
+# ---- through the real queue (not JOBS_EAGER): the SQLite threads, or a procrastinate worker ----------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_table_job_through_the_real_queue(client, county, office_staff, settings, tmp_path):
+    """Submitted from the page and run off the request: by the web process's thread on SQLite, by a
+    procrastinate worker on PostgreSQL (the PostgreSQL run of the suite)."""
+    from django.db import connection
+
+    from jobs import fallback
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.JOBS_INLINE_MAX_ROWS = 2
+    settings.JOBS_EAGER = False
+    postgres = connection.vendor == "postgresql"
+    settings.JOBS_BACKEND = "procrastinate" if postgres else "thread"
+    settings.JOBS_THREADS = 1
+    client.force_login(office_staff)
+    if not postgres:
+        fallback.start()  # the web process's threads (started with gunicorn's workers or runserver)
+    try:
+        job = submit(client, "three", "pdf")
+        if postgres:
+            from procrastinate.contrib.django import app
+
+            with app.replace_connector(app.connector.get_worker_connector()):
+                app.run_worker(
+                    wait=False, queues=["bianzhi"], install_signal_handlers=False, listen_notify=False
+                )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.finished:
+                break
+            time.sleep(0.1)
+    finally:
+        fallback.stop()
+    assert job.status == JobStatus.DONE, job.error
+    assert job.stage == "绘制PDF" and job.done == job.total == 4
+    assert pdf_text(result_bytes(job), tmp_path).count("以上共 4 人") == 1
+    assert AuditEntry.objects.get(action="台账.打印").actor == office_staff
