@@ -79,6 +79,20 @@ def status_kib(pid: int, key: str) -> int:
     return 0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of the processes (clock ticks → seconds)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / tick
+
+
 @dataclass
 class MemorySampler:
     """Polls /proc every ``every`` s: the sum of VmRSS over a process and its children (peak kept) and
@@ -376,6 +390,9 @@ class Comparison:
     run_s: float = float("nan")
     attempts: int = 0
     page_says: str = ""
+    stages: dict[str, float] = field(default_factory=dict)  # stage → seconds after the submit, first seen
+    cpu_s: float = float("nan")  # the worker's CPU time over the job
+    worker_pid: int = 0
 
     @property
     def seconds(self) -> float:
@@ -425,6 +442,7 @@ def compare_from_page(
     end = time.monotonic() + timeout
     import psycopg
 
+    cpu_before = cpu_seconds(process_tree(result.worker_pid)) if result.worker_pid else 0.0
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         while time.monotonic() < end:
             row = conn.execute(
@@ -433,8 +451,12 @@ def compare_from_page(
                 [job_id],
             ).fetchone()
             result.polls += 1
+            if row and row[1] and row[1] not in result.stages:
+                result.stages[row[1]] = round(time.time() - result.submitted_at, 1)
             if row and row[0] in ("已完成", "失败", "已取消"):
                 result.finished_at = time.time()
+                if result.worker_pid:
+                    result.cpu_s = cpu_seconds(process_tree(result.worker_pid)) - cpu_before
                 status, stage, done, total, error, message, created, started, finished, attempts = row
                 result.outcome = status
                 result.detail = (message or error or "")[:200]
@@ -553,7 +575,7 @@ def run(args) -> None:
             facts["worker"] = " ".join(cmd[1:])
         web_mem = MemorySampler(web.pid).start()
         worker_mem = MemorySampler(worker.pid).start() if worker else None
-        comparison = Comparison()
+        comparison = Comparison(worker_pid=worker.pid if worker else 0)
         thread = None
         if compare:
             thread = threading.Thread(
@@ -574,6 +596,7 @@ def run(args) -> None:
         locust += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
         load_before = os.getloadavg()
         started = time.time()
+        (WORK_DIR / "requests.tsv").unlink(missing_ok=True)
         if args.users:
             log(f"locust: {args.users} users, spawn {args.spawn_rate}/s, {args.duration}")
             subprocess.run(
@@ -673,7 +696,7 @@ def report(
         out(
             f"  峰值内存：{who} RSS 合计峰值 {mem.peak_tree_kib / 1024:.0f} MiB，单进程 VmHWM {mem.peak_hwm_kib / 1024:.0f} MiB（目标 ≤ {TARGET_MEMORY_MIB:.0f} MiB）"
         )
-        if comparison.finished_at and requests_log.is_file():
+        if comparison.finished_at and args.users and requests_log.is_file():
             rows = read_requests(requests_log)
             during = [
                 r
