@@ -151,6 +151,7 @@ JOBS_THREADS = int(os.environ.get("BIANZHI_JOBS_THREADS", "1"))  # per web proce
 JOBS_MAX_ATTEMPTS = int(os.environ.get("BIANZHI_JOBS_MAX_ATTEMPTS", "2"))  # runs of one job (restarts)
 JOBS_STALLED_SECONDS = 30  # procrastinate: a worker silent this long is dead, its jobs are retried
 JOBS_STALE_SECONDS = 600  # fallback: a job of another host with no heartbeat this long is dead
+JOBS_KEEP_DAYS = int(os.environ.get("BIANZHI_JOBS_KEEP_DAYS", "30"))  # result files kept this long
 JOBS_IMPORT = [m.strip() for m in os.environ.get("BIANZHI_JOBS_IMPORT", "").split(",") if m.strip()]
 # --- end background jobs ---
 

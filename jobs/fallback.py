@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 JANITOR_SECONDS = 30.0
 HEARTBEAT_SECONDS = 10.0
+PURGE_SECONDS = 24 * 3600.0  # result files past JOBS_KEEP_DAYS: at start, then daily
 
 _lock = threading.Lock()
 _wake = threading.Event()
@@ -106,6 +107,7 @@ def _next_job() -> Job | None:
 
 def _loop(stop: threading.Event, janitor: bool) -> None:
     last_janitor = 0.0
+    last_purge = 0.0
     last_heartbeat = 0.0
     clock = threading.Event()  # only for its wait(): a sleep the stop event can cut short
     while not stop.is_set():
@@ -115,6 +117,11 @@ def _loop(stop: threading.Event, janitor: bool) -> None:
                 last_janitor = now
                 if recover():
                     _wake.set()
+            if janitor and now - last_purge >= PURGE_SECONDS:
+                last_purge = now
+                from jobs.services import job_results_purge
+
+                job_results_purge()
             if janitor and now - last_heartbeat >= HEARTBEAT_SECONDS and _state["running"]:
                 last_heartbeat = now
                 Job.objects.filter(pk__in=list(_state["running"]), status=JobStatus.RUNNING).update(

@@ -52,3 +52,16 @@ async def retry_stalled(procrastinate_app, *, seconds: float | None = None) -> l
         await procrastinate_app.job_manager.retry_job(job)
         retried.append(job.id)
     return retried
+
+
+@app.periodic(cron="30 2 * * *", periodic_id="purge_results")
+@app.task(name="jobs.purge_results", queue=QUEUE, queueing_lock="jobs.purge_results")
+def purge_results(timestamp: int) -> None:
+    """Every night: result files past JOBS_KEEP_DAYS are deleted (jobs.services.job_results_purge)."""
+    from jobs.services import job_results_purge
+
+    close_old_connections()
+    try:
+        job_results_purge()
+    finally:
+        connection.close()

@@ -274,3 +274,39 @@ def test_one_site_wide_setting(db):
     JobSetting.objects.create(region=None, import_queue_kb=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         JobSetting.objects.create(region=None, import_queue_kb=2)
+
+
+def test_old_result_files_are_purged(settings, office_staff, region):
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    settings.JOBS_KEEP_DAYS = 30
+    jobs = []
+    for days in (31, 5):
+        job = Job.objects.create(
+            kind="tests.count",
+            label="导出",
+            owner=office_staff,
+            region=region,
+            status=JobStatus.DONE,
+            finished_at=timezone.now() - dt.timedelta(days=days),
+            params={"stored": f"jobs/uploads/{days}.xlsx"},
+        )
+        job.result_file.save("名册.xlsx", ContentFile(b"x"))
+        default_storage.save(f"jobs/uploads/{days}.xlsx", ContentFile(b"y"))
+        jobs.append(job)
+    old, recent = jobs
+    old_name = old.result_file.name
+    assert services.job_results_purge() == 2
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.result_file and not default_storage.exists(old_name) and "保存期限" in old.message
+    assert not default_storage.exists("jobs/uploads/31.xlsx") and default_storage.exists(
+        "jobs/uploads/5.xlsx"
+    )
+    assert recent.result_file and default_storage.exists(recent.result_file.name)
+    assert AuditEntry.objects.get(action="任务.清理").after == {"files": 2, "days": 30}
+    assert services.job_results_purge() == 0
