@@ -20,6 +20,7 @@ from bianzhi.roles import Role
 from jobs.models import Job, JobStatus
 from jobs.runner import execute
 from ledgers.jobs import TABLE_KIND
+from tests.browser import login, needs_chromium, shot
 from tests.builders.registry import make_person
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +262,55 @@ def test_a_table_job_through_the_real_queue(client, county, office_staff, settin
     assert job.stage == "绘制PDF" and job.done == job.total == 4
     assert pdf_text(result_bytes(job), tmp_path).count("以上共 4 人") == 1
     assert AuditEntry.objects.get(action="台账.打印").actor == office_staff
+
+
+# ---- in a real browser ------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.django_db(transaction=True)
+def test_a_big_table_downloads_from_its_job_page_in_the_browser(
+    page, county, office_staff, settings, tmp_path
+):
+    """表三 over the size: the table page says so, 导出Excel offers 在后台生成, the job page refreshes
+    itself until the file is there (the SQLite fallback's thread), and the file downloads from it."""
+    from jobs import fallback
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.JOBS_INLINE_MAX_ROWS = 2
+    settings.JOBS_EAGER = False
+    settings.JOBS_BACKEND = "thread"
+    settings.JOBS_THREADS = 1
+    try:
+        login(page, "staff1")
+        page.goto(page.base + reverse("ledgers:table", args=["three"]))
+        assert "将在后台生成" in page.inner_text("body")
+        page.get_by_role("link", name="导出Excel").click()
+        page.wait_for_selector("text=本次共")
+        assert "本次共 4 行，超过 2 行" in page.inner_text("body")
+        shot(page, "jobs-ledger-offer")
+        page.get_by_role("button", name="在后台生成").click()
+        page.wait_for_selector("text=任务编号")
+        assert "电子台账表三 实有人员花名册（Excel）" in page.inner_text("h1")
+        fallback.start()
+        link = page.locator("a.btn", has_text="下载 电子台账表三")
+        link.wait_for(timeout=30000)  # the page refreshes itself every 2 s
+        body = page.inner_text("body")
+        assert "已完成" in body and "4 / 4 行" in body and "100%" in body
+        shot(page, "jobs-ledger-done")
+        with page.expect_download() as info:
+            link.click()
+        assert info.value.suggested_filename.startswith(
+            "电子台账表三"
+        ) and info.value.suggested_filename.endswith(".xlsx")
+        with open(info.value.path(), "rb") as handle:
+            sheet = openpyxl.load_workbook(io.BytesIO(handle.read())).worksheets[0]
+        assert {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+            "王五",
+            "钱七",
+            "孙八",
+            "赵六",
+        }
+    finally:
+        fallback.stop()
