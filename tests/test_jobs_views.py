@@ -169,3 +169,15 @@ def test_settings_page_is_the_system_administrators(client, office_admin, system
     assert JobSetting.objects.get(region=region).import_queue_kb == 64
     assert AuditEntry.objects.filter(action="任务.设置", actor=system_admin).exists()
     assert "后台任务" in client.get(reverse("jobs:job_list")).content.decode()
+
+
+def test_a_job_queued_for_long_says_so(client, job, office_staff):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client.force_login(office_staff)
+    assert "排队超过" not in client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    page = client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    assert "任务已排队超过 2 分钟仍未开始" in page

@@ -7,15 +7,18 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from bianzhi.downloads import stored_download
 from bianzhi.lib.http import paginate
 from bianzhi.roles import can, require
 from jobs import selectors, services
 from jobs.forms import JobCancelForm, JobSearchForm, JobSettingForm
+from jobs.models import JobStatus
 
 CRUMBS = [("后台任务", "jobs:job_list")]
 MISSING = "结果文件已丢失，请重新提交任务。"
+WAITING_LONG_SECONDS = 120
 
 
 def _crumbs():
@@ -38,9 +41,11 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_cancel = not job.finished and (
         job.owner_id == request.user.pk or can(request.user, "override", region=job.region_id)
     )
+    waited = (timezone.now() - job.created_at).total_seconds() if job.status == JobStatus.QUEUED else 0
     context = {
         "job": job,
         "may_cancel": may_cancel,
+        "waiting_long": waited > WAITING_LONG_SECONDS,
         "crumbs": _crumbs(),
         "title": job.label,
     }
