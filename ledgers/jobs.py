@@ -22,6 +22,7 @@ from jobs.registry import job
 from jobs.results import JobResult
 from ledgers import exports, prints, selectors
 from ledgers.forms import LedgerFilterForm
+from units.jobs import OWNER_ONLY
 from units.selectors import liaison_unit_ids
 
 TABLE_KIND = "ledgers.table"
@@ -107,4 +108,5 @@ def table_job(job, progress) -> JobResult:
     """The background download of one 电子台账 table (params: table, fmt, query)."""
     p = job.params
     data = table_file(job.owner, p["table"], p["fmt"], p.get("query", {}), progress=progress)
-    return JobResult(file=data, filename=stamped(table_title(p["table"]), p["fmt"]))
+    filename = stamped(table_title(p["table"]), p["fmt"])
+    return JobResult(file=data, filename=filename, message=f"共 {job.done} 行。{OWNER_ONLY}")

@@ -20,7 +20,7 @@ from jobs.runner import execute
 from tests.builders.campaign import compare, make_campaign
 from tests.builders.findings import run_finance
 from tests.builders.registry import make_person
-from units.jobs import EXPORT_KIND
+from units.jobs import EXPORT_KIND, OWNER_ONLY
 from verification.jobs import CAMPAIGN_KIND, FINDINGS_KIND
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_the_staff_workbook_below_and_above_the_size(client, county, office_staf
     assert "本次共 <strong>3</strong> 行" in offered(client, url)
     job = submit(client, url)
     assert job.kind == EXPORT_KIND and job.params == {"what": "staff", "query": {}} and job.region is None
-    assert job.stage == "写入Excel" and job.done == job.total == 3
+    assert job.stage == "写入Excel" and job.done == job.total == 3 and job.message == f"共 3 行。{OWNER_ONLY}"
     rows = rows_of(result(job), "实有人员")
     assert {r[2] for r in rows[1:]} == {"王五", "钱七", "赵六"}
     assert county[0].id_number in {r[3] for r in rows[1:]}  # office staff read ID numbers in full
@@ -153,7 +153,7 @@ def test_the_findings_export_job(client, findings, office_staff, queue):
     assert "本次共 <strong>2</strong> 条" in offered(client, url)
     job = submit(client, url)
     assert job.kind == FINDINGS_KIND and job.params == {"query": {"unit": "财政"}}
-    assert job.stage == "写入Excel" and job.done == job.total == 2
+    assert job.stage == "写入Excel" and job.done == job.total == 2 and job.message == f"共 2 条。{OWNER_ONLY}"
     assert sorted(r[4] for r in rows_of(result(job), "问题清单")[1:]) == ["王五", "钱七"]
     assert rows_of(result(job), "导出说明")[0] == ("导出人", "李编办")
     entry = AuditEntry.objects.get(action="比对问题.导出")
@@ -202,6 +202,7 @@ def test_the_county_report_as_a_job(client, campaign, office_staff, queue, tmp_p
     job = submit(client, url)
     assert job.kind == CAMPAIGN_KIND and job.params == {"campaign": campaign.pk, "what": "report"}
     assert job.stage == "汇总核查数据" and job.done == job.total == 2
+    assert job.message == f"共 2 个单位。{OWNER_ONLY}"
     assert job.result_name.startswith(f"{campaign.name}核查情况报告_") and job.result_name.endswith(".pdf")
     assert campaign.name in pdf_text(result(job), tmp_path)
     assert AuditEntry.objects.get(action="核查.打印县级报告").actor == office_staff

@@ -22,6 +22,7 @@ from jobs.runner import execute
 from ledgers.jobs import TABLE_KIND
 from tests.browser import login, needs_chromium, shot
 from tests.builders.registry import make_person
+from units.jobs import OWNER_ONLY
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,7 @@ def test_the_job_makes_the_workbook_with_progress_and_audit(client, county, offi
     assert job.owner == office_staff and job.region is None  # its owner's alone
     assert job.params == {"table": "three", "fmt": "xlsx", "query": {}}
     assert job.stage == "写入Excel" and job.done == job.total == 4 and job.percent == 100
+    assert job.message == f"共 4 行。{OWNER_ONLY}"
     assert re.fullmatch(r"电子台账表三 实有人员花名册_\d{12}\.xlsx", job.result_name)
     sheet = openpyxl.load_workbook(io.BytesIO(result_bytes(job))).worksheets[0]
     names = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}

@@ -19,6 +19,7 @@ from bianzhi.roles import Role
 from jobs.models import Job, JobStatus
 from jobs.runner import execute
 from tests.builders.registry import make_person
+from units.jobs import OWNER_ONLY
 from yearbook.jobs import FILE_KIND, GENERATE_KIND, report_size
 from yearbook.models import YearReport
 from yearbook.services import report_generate
@@ -158,6 +159,7 @@ def test_over_the_size_the_workbook_is_a_job(client, report, office_staff, queue
         and job.params == {"report": report.pk, "fmt": "xlsx"}
     )
     assert job.stage == "写入Excel" and job.done == job.total == report_size(report)
+    assert job.message == OWNER_ONLY
     with job.result_file.open("rb") as handle:
         book = openpyxl.load_workbook(io.BytesIO(handle.read()))
     assert book.sheetnames[0] == "表1 机构情况" and book.sheetnames[-1] == "导出说明"

@@ -20,6 +20,8 @@ from units.exports import filter_units, staff_workbook, units_workbook
 DEFAULT_INLINE_MAX_ROWS = 2000
 EXPORT_KIND = "units.export"
 EXPORTS = {"units": "机构", "staff": "实有人员"}
+# the result's note on the job page: a background download is its owner's (units.views.background)
+OWNER_ONLY = "文件按提交人的权限生成（数据范围、身份证号是否完整），仅提交人可以查看和下载。"
 
 
 def inline_max_rows() -> int:
@@ -64,4 +66,5 @@ def export_job(job, progress) -> JobResult:
     """The background units or staff workbook (params: what, query)."""
     what = job.params["what"]
     data = export_file(job.owner, what, job.params.get("query", {}), progress=progress)
-    return JobResult(file=data, filename=f"{EXPORTS[what]}_{timezone.localtime():%Y%m%d%H%M}.xlsx")
+    filename = f"{EXPORTS[what]}_{timezone.localtime():%Y%m%d%H%M}.xlsx"
+    return JobResult(file=data, filename=filename, message=f"共 {job.done} 行。{OWNER_ONLY}")

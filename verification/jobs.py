@@ -20,6 +20,7 @@ from django.utils import timezone
 from bianzhi.roles import require
 from jobs.registry import job
 from jobs.results import JobResult
+from units.jobs import OWNER_ONLY
 from verification.campaign import prints
 from verification.campaign import selectors as campaign_selectors
 from verification.findings import exports, selectors
@@ -84,7 +85,9 @@ def findings_file(user, query: dict[str, str], *, progress=None) -> bytes:
 def findings_job(job, progress) -> JobResult:
     """The background 问题清单 (params: query)."""
     data = findings_file(job.owner, job.params.get("query", {}), progress=progress)
-    return JobResult(file=data, filename=stamped("比对问题清单", "xlsx"))
+    return JobResult(
+        file=data, filename=stamped("比对问题清单", "xlsx"), message=f"共 {job.done} 条。{OWNER_ONLY}"
+    )
 
 
 # ---- the campaign's county report and 附件2–5 ------------------------------------------------------------
@@ -129,4 +132,4 @@ def campaign_job(job, progress) -> JobResult:
     except Http404 as exc:
         raise ValidationError(str(exc)) from None
     stem, _dot, fmt = filename.rpartition(".")
-    return JobResult(file=data, filename=stamped(stem, fmt))
+    return JobResult(file=data, filename=stamped(stem, fmt), message=f"共 {job.done} 个单位。{OWNER_ONLY}")

@@ -19,6 +19,7 @@ from bianzhi.roles import authorize, require
 from jobs.registry import job
 from jobs.results import JobResult
 from jobs.services import job_submit
+from units.jobs import OWNER_ONLY
 from yearbook import exports, prints, selectors, services
 from yearbook.models import YearReport
 from yearbook.services.reports import check_year
@@ -88,4 +89,5 @@ def file_job(job, progress) -> JobResult:
         raise ValidationError(GONE) from None
     data = report_file(job.owner, report, fmt, progress=progress)
     stem = report_filename(report, fmt).rpartition(".")[0]
-    return JobResult(file=data, filename=f"{stem}_{timezone.localtime():%Y%m%d%H%M}.{fmt}")
+    filename = f"{stem}_{timezone.localtime():%Y%m%d%H%M}.{fmt}"
+    return JobResult(file=data, filename=filename, message=OWNER_ONLY)
