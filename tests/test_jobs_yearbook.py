@@ -211,3 +211,46 @@ def test_the_file_is_its_owners(
     client.force_login(office_staff)
     assert client.get(url).status_code == 200
     assert AuditEntry.objects.get(action="下载").actor == office_staff
+
+
+# ---- the stages a generation job shows ------------------------------------------------------------------
+
+
+class Stages:
+    """A stand-in for the job's Progress that keeps every stage told (name, rows done of the total)."""
+
+    def __init__(self):
+        self.seen: list[tuple[str, int | None]] = []
+        self.done = 0
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.seen.append((name, total))
+        self.done = 0
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+
+
+def test_a_countys_generation_has_a_stage_per_table(county, office_staff):
+    progress = Stages()
+    report = report_generate(region=county, year=2021, actor=office_staff, progress=progress)
+    names = [name for name, _total in progress.seen]
+    assert names == [
+        "读取上年末和本年末的登记数据",
+        *[f"计算第{i}张表（共10张）" for i in range(1, 11)],
+        "保存新版本",
+    ]
+    assert len(report.tables["tables"]) == 10 and ("计算第10张表（共10张）", 10) in progress.seen
+
+
+def test_a_citys_generation_has_a_stage_per_region(region):
+    from tests.builders.hierarchy import make_tree, office_user
+
+    tree = make_tree(region)
+    progress = Stages()
+    report_generate(
+        region=tree.city, year=2021, actor=office_user("city_staff", tree.city), progress=progress
+    )
+    names = [name for name, _total in progress.seen]
+    assert names[0].startswith("汇总定西市（第1个，共") and "汇总漳县" in "".join(names)
+    assert names[-2:] == ["合计各区划", "保存新版本"]

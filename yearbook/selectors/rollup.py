@@ -13,7 +13,7 @@ from bianzhi.models import Region, RegionLevel
 from units.models import Unit
 from yearbook.choices import ReportStatus
 from yearbook.models import YearReport
-from yearbook.selectors.tables import TOTAL, build_tables
+from yearbook.selectors.tables import TOTAL, build_tables, step
 
 KEPT = "已报送"
 LATEST = "最新版本（未报送）"
@@ -46,16 +46,18 @@ def kept_versions(region_ids: list[int], year: int) -> dict[int, YearReport]:
     return out
 
 
-def parts_of(region: Region, year: int) -> list[dict]:
+def parts_of(region: Region, year: int, progress=None) -> list[dict]:
     """What the upper region's report sums: one part per county (kept or live) and per upper region with
-    units of its own (live). Each part: region, source label, version (or None), tables."""
+    units of its own (live). Each part: region, source label, version (or None), tables. ``progress``:
+    a background job's, told a stage per region."""
     below = regions_below(region)
     counties = [r for r in below if r.level == RegionLevel.COUNTY]
     uppers = [r for r in below if r.level != RegionLevel.COUNTY]
     kept = kept_versions([c.pk for c in counties], year)
     with_units = set(Unit.objects.filter(region__in=uppers).values_list("region_id", flat=True).distinct())
     parts = []
-    for r in below:
+    for i, r in enumerate(below, start=1):
+        step(progress, f"汇总{r.name}（第{i}个，共{len(below)}个区划）", i, len(below))
         if r.level == RegionLevel.COUNTY:
             report = kept.get(r.pk)
             if report is not None:
@@ -139,7 +141,9 @@ def sum_tables(parts: list[dict], year: int) -> dict:
     }
 
 
-def rollup_tables(region: Region, year: int) -> dict:
+def rollup_tables(region: Region, year: int, progress=None) -> dict:
     """The upper region's 统计年报 tables for ``year`` (what ``report_generate`` keeps for a city or
-    province)."""
-    return sum_tables(parts_of(region, year), year)
+    province); ``progress``: a background job's, told a stage per region summed."""
+    parts = parts_of(region, year, progress)
+    step(progress, "合计各区划", 1, 1)
+    return sum_tables(parts, year)

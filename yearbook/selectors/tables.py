@@ -420,23 +420,37 @@ def quota_events_list(region, start: dt.date, end: dt.date) -> dict:
     )
 
 
-def build_tables(region, year: int) -> dict:
+def step(progress, name: str, i: int, n: int) -> None:
+    """Tell a background job (``yearbook.jobs``) its stage: ``name``, ``i - 1`` of ``n`` steps done."""
+    if progress is not None:
+        progress.stage(name, total=n)
+        if i > 1:
+            progress.advance(i - 1)
+
+
+def build_tables(region, year: int, progress=None) -> dict:
     """Every table of the region's 统计年报 for ``year`` (as of 12-31), with a summary of the headline
-    figures (``summary``) that the reconciliation test and the comparison read."""
+    figures (``summary``) that the reconciliation test and the comparison read. ``progress``: a
+    background job's, told a stage per table."""
     end = dt.date(year, 12, 31)
+    step(progress, "读取上年末和本年末的登记数据", 1, 1)
     start_reg, end_reg = register_at(region, dt.date(year - 1, 12, 31)), register_at(region, end)
-    tables = [
-        units_table(end_reg),
-        institutions_table(end_reg),
-        quotas_table(end_reg),
-        posts_table(end_reg),
-        staff_table(end_reg),
-        staff_kinds_table(end_reg),
-        changes_table(region, start_reg, end_reg),
-        quota_changes_table(region, start_reg, end_reg),
-        unit_changes_list(region, dt.date(year, 1, 1), end),
-        quota_events_list(region, dt.date(year, 1, 1), end),
+    makers = [
+        lambda: units_table(end_reg),
+        lambda: institutions_table(end_reg),
+        lambda: quotas_table(end_reg),
+        lambda: posts_table(end_reg),
+        lambda: staff_table(end_reg),
+        lambda: staff_kinds_table(end_reg),
+        lambda: changes_table(region, start_reg, end_reg),
+        lambda: quota_changes_table(region, start_reg, end_reg),
+        lambda: unit_changes_list(region, dt.date(year, 1, 1), end),
+        lambda: quota_events_list(region, dt.date(year, 1, 1), end),
     ]
+    tables = []
+    for i, make in enumerate(makers, start=1):
+        step(progress, f"计算第{i}张表（共{len(makers)}张）", i, len(makers))
+        tables.append(make())
     return {"year": year, "as_of": end.isoformat(), "tables": tables, "summary": summary(end_reg)}
 
 

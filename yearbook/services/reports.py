@@ -42,10 +42,12 @@ def report_generate(
     ``progress``: the background job's (``yearbook.jobs``), told each stage."""
     authorize(actor, "edit_registry", region=region)
     check_year(year, today)
-    if progress is not None:
-        progress.stage("计算统计表（按12月31日的登记数据）")
-    # a city or province keeps the sum of its counties (issue 17, yearbook.selectors.rollup)
-    tables = build_tables(region, year) if region.level == RegionLevel.COUNTY else rollup_tables(region, year)
+    # a city or province keeps the sum of its counties (issue 17, yearbook.selectors.rollup); a job's
+    # progress is told a stage per table (a county) or per region summed (a city or province)
+    if region.level == RegionLevel.COUNTY:
+        tables = build_tables(region, year, progress)
+    else:
+        tables = rollup_tables(region, year, progress)
     if progress is not None:
         progress.stage("保存新版本")
     previous = (
