@@ -657,7 +657,7 @@ def report(
     out = lines.append
     stats = read_stats(prefix) if args.users else []
     out(
-        f"\n== 省级压测 {dt.datetime.now():%Y-%m-%d %H:%M} · {args.users} 个并发用户 · {args.duration} · {os.cpu_count()} 核 =="
+        f"\n== 省级压测 {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {args.users} 个并发用户 · {args.duration} · {os.cpu_count()} 核 =="
     )
     out(
         f"负载（1 分钟平均）开始 {load[0][0]:.2f}，结束 {load[1][0]:.2f}；"
@@ -696,6 +696,15 @@ def report(
         out(
             f"  峰值内存：{who} RSS 合计峰值 {mem.peak_tree_kib / 1024:.0f} MiB，单进程 VmHWM {mem.peak_hwm_kib / 1024:.0f} MiB（目标 ≤ {TARGET_MEMORY_MIB:.0f} MiB）"
         )
+        if comparison.job_url:
+            out(
+                f"  其中排队 {comparison.queue_wait_s:.1f} s，执行 {comparison.run_s:.1f} s，执行次数 {comparison.attempts}；"
+                f"任务页面显示：{comparison.page_says}；worker CPU 时间 {comparison.cpu_s:.0f} s"
+            )
+            out(
+                "  各阶段首次出现（提交后秒数）："
+                + "，".join(f"{k} {v}" for k, v in comparison.stages.items())
+            )
         if comparison.finished_at and args.users and requests_log.is_file():
             rows = read_requests(requests_log)
             during = [
