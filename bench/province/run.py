@@ -334,16 +334,23 @@ def query_counts_main() -> None:
 QUERY_USERS = {"县(500单位)": "cty0121_staff", "市(5,000)": "city01_staff", "省(50,000)": "prov_staff1"}
 
 
-def print_queries(rows) -> None:
+def print_queries(rows) -> str:
+    """The counts side by side. Constant means the same count for the city and the province (10× the
+    units and people, the same kind of scope); a county's scope is one query less (no region below it
+    to walk, ``bianzhi.roles._scope``)."""
     labels = list(rows[0][2]) if rows else []
-    print(
-        "\n列表页查询数（Django 测试客户端，第二次请求；单位/人员：县 500/10,000，市 5,000/100,000，省 50,000/1,000,000）"
-    )
-    print(f"{'页面':<14}" + "".join(f"{label:>22}" for label in labels) + "   查询数不变")
+    lines = [
+        "\n列表页查询数（Django 测试客户端，第二次请求；单位/人员：县 500/10,000，市 5,000/100,000，省 50,000/1,000,000；"
+        "“不变”比较市与省）",
+        f"{'页面':<14}" + "".join(f"{label:>22}" for label in labels) + "   不变",
+    ]
     for title, _url, cells in rows:
         counts = [cells[k][0] for k in labels]
         line = "".join(f"{cells[k][0]:>8}q {cells[k][1] * 1000:>8.0f}ms {cells[k][2]:>3}" for k in labels)
-        print(f"{title:<14}{line}   {'是' if len(set(counts)) == 1 else '否 ←'}")
+        lines.append(f"{title:<14}{line}   {'是' if len(set(counts[-2:])) == 1 else '否 ←'}")
+    text = "\n".join(lines)
+    print(text)
+    return text
 
 
 # ---- baselines ----------------------------------------------------------------------------------------
@@ -734,5 +741,5 @@ def report(
     text = "\n".join(lines)
     print(text)
     if queries:
-        print_queries(queries)
+        text += print_queries(queries)
     (WORK_DIR / "result.txt").write_text(text + "\n")
