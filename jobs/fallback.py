@@ -119,7 +119,7 @@ def _loop(stop: threading.Event, janitor: bool) -> None:
                     _wake.set()
             if janitor and now - last_purge >= PURGE_SECONDS:
                 last_purge = now
-                from jobs.services import job_results_purge
+                from jobs.services.purge import job_results_purge
 
                 job_results_purge()
             if janitor and now - last_heartbeat >= HEARTBEAT_SECONDS and _state["running"]:

@@ -58,7 +58,7 @@ async def retry_stalled(procrastinate_app, *, seconds: float | None = None) -> l
 @app.task(name="jobs.purge_results", queue=QUEUE, queueing_lock="jobs.purge_results")
 def purge_results(timestamp: int) -> None:
     """Every night: result files past JOBS_KEEP_DAYS are deleted (jobs.services.job_results_purge)."""
-    from jobs.services import job_results_purge
+    from jobs.services.purge import job_results_purge
 
     close_old_connections()
     try:
