@@ -5,6 +5,7 @@ owner's rights are checked at submit and again when the job runs; the result is 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import subprocess
@@ -316,3 +317,69 @@ def test_a_big_table_downloads_from_its_job_page_in_the_browser(
         }
     finally:
         fallback.stop()
+
+
+# ---- 限额台账 and 单位台账 -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def limits(region, office_staff):
+    from tests.builders.registry import make_document
+    from units import services as unit_services
+
+    doc = make_document(region)
+    for i, limit_type in enumerate(("行政编制", "事业编制", "行政编制")):
+        unit_services.limit_entry_add(
+            region=region,
+            limit_type=limit_type,
+            delta=100 + i,
+            document=doc,
+            occurred_on=dt.date(2020, 1, 1 + i),
+            actor=office_staff,
+        )
+    return region
+
+
+def test_the_limit_ledger_as_a_job(client, limits, office_staff, queue, tmp_path):
+    client.force_login(office_staff)
+    url = reverse("ledgers:limit_export", args=["xlsx"])
+    assert "本次共 <strong>3</strong> 行" in client.get(url).content.decode() and not Job.objects.exists()
+    response = client.post(url)
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == JobStatus.DONE and job.kind == "ledgers.limit" and job.done == job.total == 3
+    book = openpyxl.load_workbook(io.BytesIO(result_bytes(job)))
+    assert len(list(book["总账"].iter_rows(min_row=2, values_only=True))) == 3
+    assert AuditEntry.objects.get(action="台账.导出").actor == office_staff
+    client.post(reverse("ledgers:limit_export", args=["pdf"]))
+    printed = Job.objects.latest("id")
+    assert printed.status == JobStatus.DONE and "机构编制限额台账" in pdf_text(
+        result_bytes(printed), tmp_path
+    )
+    assert AuditEntry.objects.get(action="台账.打印").actor == office_staff
+
+
+def test_a_units_ledger_as_a_job(
+    client, county, office_staff, other_office_staff, liaison_a, queue, tmp_path
+):
+    unit = county[0]
+    queue.JOBS_INLINE_MAX_ROWS = 1
+    url = reverse("ledgers:unit_ledger_export", args=[unit.pk, "pdf"])
+    client.force_login(liaison_a)  # reads their unit's ledger, may not export
+    assert client.post(url).status_code == 403
+    client.force_login(other_office_staff)
+    assert client.post(url).status_code == 404
+    client.force_login(office_staff)
+    assert "在后台生成" in client.get(url).content.decode() and not Job.objects.exists()
+    client.post(url)
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE and job.params == {"unit": unit.pk, "fmt": "pdf", "query": {}}
+    assert job.done == job.total > 1 and "漳县财政局" in pdf_text(result_bytes(job), tmp_path)
+    assert AuditEntry.objects.get(action="台账.打印").actor == office_staff
+    # the unit read again in the owner's scope when the job runs
+    again = Job.objects.create(
+        kind="ledgers.unit", label="单位台账", owner=other_office_staff, params=job.params
+    )
+    execute(again.pk)
+    again.refresh_from_db()
+    assert again.status == JobStatus.FAILED and again.error == "该单位已不在您的查看范围内，任务未执行。"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from bianzhi.lib.http import download, paginate
 from bianzhi.roles import can, require
-from ledgers import exports, prints, selectors
+from ledgers import exports, jobs, selectors
 from ledgers.views.common import check_fmt, filters, require_reader
+from units.views import background
 
-LIMIT_TITLE = "机构编制限额台账"
+LIMIT_TITLE = jobs.LIMIT_TITLE
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -41,15 +45,22 @@ def limit_ledger(request: HttpRequest) -> HttpResponse:
 
 
 def limit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The limit ledger as xlsx or PDF: at once, or over ``JOBS_INLINE_MAX_ROWS`` rows (and on POST) as a
+    background job (``ledgers.jobs``), offered first by a page (a GET writes nothing)."""
     check_fmt(fmt)
     require(request.user, "view_registry")
     require(request.user, "export")
-    f = filters(request)
-    qs = selectors.limit_list(request.user, f)
-    region_ids = selectors.region_ids(request.user)
-    if fmt == "xlsx":
-        sheets = exports.limit_sheets(qs, region_ids)
-        data = exports.download_bytes(sheets, LIMIT_TITLE, actor=request.user, filters=f)
-    else:
-        data = prints.limit_pdf(qs, region_ids, LIMIT_TITLE, actor=request.user)
-    return download(data, f"{LIMIT_TITLE}.{fmt}", stamp=True)
+    query = jobs.query_of(request.GET)
+    rows = jobs.limit_size(request.user, query)
+    if request.method == "POST" or background.too_big(rows):
+        back = reverse("ledgers:limit_ledger") + (f"?{urlencode(query)}" if query else "")
+        return background.offer(
+            request,
+            kind=jobs.LIMIT_KIND,
+            params={"fmt": fmt, "query": query},
+            label=f"{LIMIT_TITLE}（{jobs.FORMAT_LABEL[fmt]}）",
+            rows=rows,
+            crumbs=[("台账", reverse("ledgers:index")), (LIMIT_TITLE, back)],
+            back=back,
+        )
+    return download(jobs.limit_file(request.user, fmt, query), f"{LIMIT_TITLE}.{fmt}", stamp=True)
