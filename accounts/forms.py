@@ -208,3 +208,25 @@ class AuditFilterForm(forms.Form):
         """The search as plain text (for the export's audit row)."""
         data = self.cleaned_data
         return {k: str(v) for k, v in data.items() if v not in (None, "")}
+
+
+class RegionAddForm(forms.Form):
+    """登记行政区划 on the regions page: code, name, the parent among the administrator's regions (or none)
+    and the level (default: the code's)."""
+
+    code = forms.CharField(
+        label="区划代码", max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    name = forms.CharField(label="区划名称", max_length=50)
+    parent = forms.ModelChoiceField(label="上级区划", queryset=None, required=False, empty_label="（无上级）")
+    level = forms.ChoiceField(
+        label="层级",
+        required=False,
+        choices=[("", "按代码判断"), ("省级", "省级"), ("市级", "市级"), ("县级", "县级")],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (
+            selectors.manageable_regions(user).exclude(level="县级").order_by("code")
+        )

@@ -187,3 +187,24 @@ def login_locks(user) -> dict:
         ]
 
     return {"users": grouped("username"), "addresses": grouped("ip_address"), "limit": limit}
+
+
+def region_tree(user) -> list[tuple[Region, int]]:
+    """The regions the system administrator keeps (their own and every one below), each with its depth
+    under the highest of them, in tree order (a province, its cities, each city's counties)."""
+    if not can(user, "manage_users"):
+        return []
+    regions = list(manageable_regions(user).select_related("parent").order_by("code"))
+    ids = {r.pk for r in regions}
+    children: dict[int | None, list[Region]] = {}
+    for r in regions:
+        children.setdefault(r.parent_id if r.parent_id in ids else None, []).append(r)
+    out: list[tuple[Region, int]] = []
+
+    def walk(parent_id, depth):
+        for r in children.get(parent_id, []):
+            out.append((r, depth))
+            walk(r.pk, depth + 1)
+
+    walk(None, 0)
+    return out

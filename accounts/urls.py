@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import audit, liaisons, locks, password, setup, users
+from accounts.views import audit, liaisons, locks, password, regions, setup, users
 
 app_name = "accounts"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     path("users/liaisons/issued/<str:token>/pdf/", liaisons.issued_pdf, name="issued_pdf"),
     path("users/liaisons/issued/<str:token>/xlsx/", liaisons.issued_xlsx, name="issued_xlsx"),
     path("users/liaisons/issued/<str:token>/clear/", liaisons.issued_clear, name="issued_clear"),
+    path("regions/", regions.region_list, name="region_list"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     path("units/<int:unit_id>/liaisons/", liaisons.unit_liaisons, name="unit_liaisons"),
