@@ -170,6 +170,18 @@ def require(user, capability: str, *, region=None) -> None:
     raise PermissionDenied(REFUSE_REGION)
 
 
+def capabilities(user, *, region=None) -> dict[str, bool]:
+    """``{capability: can(user, capability, region=…)}`` — the ``can`` dict of every page
+    (``bianzhi.context_processors``); a page about one region's record (a unit, a person) passes its
+    region, so a city's office reading a county's unit is offered no button that would change it."""
+    out = {cap: can(user, cap) for cap in CAPABILITIES}
+    if region is not None and user_roles(user) & OFFICE_ROLES:  # an office user's, in this region
+        for cap, holders in CAPABILITIES.items():
+            if out[cap] and holders & OFFICE_ROLES:
+                out[cap] = works_in(user, region, acting=cap not in REACH_BELOW)
+    return out
+
+
 def refuse_below(region) -> str:
     """The refusal for acting in a region below the user's own: it is kept by its own office."""
     from bianzhi.models import Region

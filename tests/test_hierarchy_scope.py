@@ -225,3 +225,15 @@ def test_seed_city_puts_the_county_under_its_city(region, unit_a, office_staff):
     assert set(selectors.units_for(city).values_list("name", flat=True)) == {"漳县财政局"}
     assert can(city, "review_reports", region=region.parent) and not can(city, "edit_registry", region=region)
     assert region_ids(office_staff) == {region.pk}
+
+
+def test_a_countys_unit_page_offers_the_city_no_change(client, city_staff, units, office_staff):
+    client.force_login(city_staff)
+    response = client.get(reverse("units:unit_detail", args=[units["county"].pk]))
+    assert response.context["can"]["view_registry"] and not response.context["can"]["edit_registry"]
+    assert reverse("units:quota_change", args=[units["county"].pk]) not in response.content.decode()
+    own = client.get(reverse("units:unit_detail", args=[units["city"].pk]))
+    assert own.context["can"]["edit_registry"]
+    client.force_login(office_staff)
+    page = client.get(reverse("units:unit_detail", args=[units["county"].pk]))
+    assert reverse("units:quota_change", args=[units["county"].pk]) in page.content.decode()

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bianzhi.lib.http import paginate
-from bianzhi.roles import can, require
+from bianzhi.roles import can, capabilities, require
 from units import selectors, services
 from units.forms.registry import (
     PersonEditForm,
@@ -41,7 +41,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     movements = selectors.person_movements(person)
     for m in movements:  # a correction lists the changed fields by their Chinese labels
         m.changed_labels = [_PERSON_LABELS.get(k, k) for k in ((m.changes or {}).get("after") or {})]
-    return render(request, "units/person_detail.html", {"person": person, "movements": movements})
+    return render(
+        request,
+        "units/person_detail.html",
+        {
+            "person": person,
+            "movements": movements,
+            "can": capabilities(request.user, region=person.unit.region_id),
+        },
+    )
 
 
 def person_enter(request: HttpRequest, pk: int) -> HttpResponse:

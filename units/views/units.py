@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bianzhi.lib.http import paginate
-from bianzhi.roles import can, require
+from bianzhi.roles import can, capabilities, require
 from units import selectors, services
 from units.forms.registry import (
     UNIT_CREATE_FIELDS,
@@ -51,7 +51,12 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # the unit is in the user's scope already: office staff of its region, or its liaison
             "can_request": unit.is_live
             and not unit.is_division
-            and (can(request.user, "edit_registry") or unit.pk in selectors.liaison_unit_ids(request.user)),
+            and (
+                can(request.user, "edit_registry", region=unit.region_id)
+                or unit.pk in selectors.liaison_unit_ids(request.user)
+            ),
+            # a city's office reads its counties' units: no button that would change them (issue 17)
+            "can": capabilities(request.user, region=unit.region_id),
             "roster": paginate(request, selectors.roster(request.user, unit)),
             **selectors.unit_page(unit),
         },
