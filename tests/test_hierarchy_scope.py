@@ -127,10 +127,16 @@ def test_county_user_cannot_open_the_citys_unit(client, office_staff, units):
     assert client.get(reverse("units:unit_detail", args=[units["city"].pk])).status_code == 404
 
 
-def test_unit_list_of_the_city_lists_its_counties_units(client, city_staff, units):
+def test_unit_list_of_the_city_lists_its_counties_units(client, city_staff, units, tree, office_staff):
     client.force_login(city_staff)
-    html = client.get(reverse("units:unit_list")).content.decode()
+    response = client.get(reverse("units:unit_list"))
+    html = response.content.decode()
     assert "漳县水务局" in html and "渭源县水务局" in html and "甘谷县水务局" not in html
+    assert [r.name for r in response.context["regions"]] == ["定西市", "渭源县", "漳县"]
+    one = client.get(reverse("units:unit_list"), {"region": tree.sibling.pk})
+    assert [u.name for u, _, _ in one.context["rows"]] == ["渭源县水务局"]
+    client.force_login(office_staff)
+    assert client.get(reverse("units:unit_list")).context["regions"] == []
 
 
 def test_create_form_offers_only_the_users_own_region(client, city_staff, units, tree):

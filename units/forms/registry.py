@@ -155,6 +155,8 @@ class UnitFilterForm(forms.Form):
     funding = forms.ChoiceField(label="经费形式", required=False, choices=ALL + choices.Funding.choices)
     status = forms.ChoiceField(label="状态", required=False, choices=[*UnitStatus.choices, ("全部", "全部")])
     over = forms.BooleanField(label="仅看超编", required=False)
+    # a city's or province's office: one region below it (its id; the list is scoped anyway), or all
+    region = forms.IntegerField(label="区划", required=False, min_value=1)
 
 
 class PersonFilterForm(forms.Form):

@@ -15,6 +15,7 @@ from units.selectors.pages import (  # noqa: F401
     people_filtered,
     person_movements,
     region_type_totals,
+    regions_below,
     roster,
     slips_of,
     sorted_units,

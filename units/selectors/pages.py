@@ -252,7 +252,20 @@ def units_filtered(user, data: dict[str, Any]) -> QuerySet[Unit]:
         qs = qs.filter(township="") if township == "县直" else qs.filter(township__icontains=township)
     if data.get("over"):
         qs = qs.filter(pk__in=over_quota_unit_ids(qs))
-    return qs.order_by("sort_order", "id")
+    if data.get("region"):
+        qs = qs.filter(region_id=data["region"])
+    return qs.select_related("region").order_by("sort_order", "id")
+
+
+def regions_below(user) -> list:
+    """For a city's or province's office, the regions it reads (its own and every one below), to pick
+    from and to name on lists; nothing for anyone else (a county's office reads one region)."""
+    from bianzhi.models import Region
+
+    ids, own = region_ids(user), acting_region_ids(user)
+    if ids is None or ids == own or not can(user, "view_registry"):
+        return []
+    return list(Region.objects.filter(pk__in=ids).order_by("code"))
 
 
 def unit_townships(user) -> QuerySet:

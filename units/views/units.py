@@ -34,8 +34,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     est = selectors.establishment_for(page.object_list)
     rows = [(u, est[u.pk], est[u.pk].approved_total - est[u.pk].occupied_total) for u in page.object_list]
     townships = selectors.unit_townships(request.user)
+    regions = selectors.regions_below(request.user)  # a city's office: a 区划 column and picker
     return render(
-        request, "units/unit_list.html", {"form": form, "page": page, "rows": rows, "townships": townships}
+        request,
+        "units/unit_list.html",
+        {"form": form, "page": page, "rows": rows, "townships": townships, "regions": regions},
     )
 
 
