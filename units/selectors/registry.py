@@ -14,7 +14,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
-from bianzhi.roles import can
+from bianzhi.roles import can, region_ids
 from units.choices import (
     ALLOWED_TYPES,
     ESTABLISHMENT_ORDER,
@@ -30,16 +30,14 @@ from units.models import LeaderPostQuota, Person, Quota, Unit, UnitEvent, UseSli
 
 def regions_for(user) -> QuerySet[Region]:
     """Regions whose whole registry the user sees (office roles only): the regions of their profile and
-    every region below them (a city's counties, a province's cities and counties; issue 17) — the same
-    set as ``bianzhi.roles.region_ids``, as a subquery (no query of its own: the hierarchy is at most
-    three levels deep, ``bianzhi.models.PARENT_LEVELS``, so three joins reach every region below)."""
+    every region below them (a city's counties, a province's cities and counties; issue 17), as the id
+    list ``bianzhi.roles.region_ids`` reads once per request (decision #13). Not a subquery: with the
+    three ORed profile joins PostgreSQL re-ran it for every row of an ordered page — a county's 表一 took
+    40–60 s over a province of 50,000 units (bench/bench_province.py) instead of 50 ms."""
     if not can(user, "view_registry"):
         return Region.objects.none()
-    if user.is_superuser:
-        return Region.objects.all()
-    return Region.objects.filter(
-        Q(profile__user=user) | Q(parent__profile__user=user) | Q(parent__parent__profile__user=user)
-    ).distinct()
+    ids = region_ids(user)
+    return Region.objects.all() if ids is None else Region.objects.filter(pk__in=sorted(ids))
 
 
 def acting_regions(user) -> QuerySet[Region]:
