@@ -515,9 +515,14 @@ def worker_command() -> list[str] | None:
     """The task queue's worker when the code has one (issue 17: procrastinate on PostgreSQL)."""
     from django.core.management import get_commands
 
-    if "procrastinate" in get_commands():
-        return [PYTHON, "manage.py", "procrastinate", "worker"]
-    return None
+    if "procrastinate" not in get_commands():
+        return None
+    cmd = [PYTHON, "manage.py", "procrastinate", "worker", "--delete-jobs", "successful"]
+    try:  # as scripts/run starts it
+        from jobs.tasks import QUEUE
+    except ImportError:
+        return cmd
+    return [*cmd, "--queues", QUEUE]
 
 
 def run(args) -> None:
