@@ -39,7 +39,7 @@ def test_comparison_runs_as_a_job_in_the_browser(page, region, unit_a, unit_b, o
     assert "比对已提交" in page.inner_text("body")
     shot(page, "jobs-compare-queued")
     fallback.start()  # the web process's job threads
-    page.wait_for_selector("#job-message", timeout=30000)  # the page refreshes itself every 2 s
+    page.wait_for_selector("#job-message", timeout=60000)  # the page refreshes itself every 2 s
     body = page.inner_text("body")
     assert "已完成" in body and "比对完成：共" in body and "100%" in body
     shot(page, "jobs-compare-done")
@@ -60,7 +60,7 @@ def test_a_large_import_that_fails_shows_why(page, region, unit_a, office_staff,
     page.goto(page.base + "/import/staff/")
     page.set_input_files("input[type=file]", str(path))
     page.get_by_role("button", name="上传并校验").click()
-    page.wait_for_selector("text=失败原因", timeout=30000)
+    page.wait_for_selector("text=失败原因", timeout=60000)
     body = page.inner_text("body")
     assert "发现 1 个错误，未写入任何数据" in body and "下载 staff.errors.xlsx" in body
     shot(page, "jobs-import-failed")

@@ -28,7 +28,7 @@ def _threads(settings, tmp_path):
     fallback.stop()
 
 
-def wait_for(job, statuses, seconds=30):
+def wait_for(job, statuses, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         job.refresh_from_db()
@@ -44,7 +44,7 @@ def test_the_threads_run_a_submitted_job(office_staff, region):
         "tests.count", actor=office_staff, region=region, params={"rows": 20, "sleep": 0.05}
     )
     seen = set()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         job.refresh_from_db()
         seen.add((job.status, job.stage))
