@@ -568,6 +568,9 @@ def run(args) -> None:
     base = f"http://127.0.0.1:{args.port}"
     gunicorn = [str(VENV_BIN / "gunicorn"), "bianzhi.wsgi:application", "--bind", f"127.0.0.1:{args.port}"]
     gunicorn += ["--workers", str(args.workers), "--timeout", "300", "--log-level", "warning"]
+    # gthread keeps connections alive 2 s by default: a client thinking 1-3 s between pages then reuses a
+    # connection the server is closing and gets a reset (status 0). 30 s outlasts the think time.
+    gunicorn += ["--keep-alive", "30"]
     if (ROOT / "jobs" / "gunicorn.py").is_file():
         gunicorn += ["-c", "python:jobs.gunicorn"]  # the queue's hooks (nothing on PostgreSQL)
     if args.threads > 1:
@@ -684,8 +687,8 @@ def report(
             worst = max(worst, p95)
         flag = " ←" if p95 > TARGET_P95_MS and name != "Aggregated" else ""
         out(
-            f"{name[:44]:<44}{row['Request Count']:>7}{row['Failure Count']:>6}{row['Median Response Time']:>7}"
-            f"{row['95%']:>7}{row['99%']:>7}{flag}"
+            f"{name[:44]:<44}{row['Request Count']:>7}{row['Failure Count']:>6}"
+            f"{float(row['Median Response Time'] or 0):>7.0f}{p95:>7.0f}{float(row['99%'] or 0):>7.0f}{flag}"
         )
     total = next((r for r in stats if r["Name"] == "Aggregated"), None)
     if total:
