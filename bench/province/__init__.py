@@ -42,12 +42,14 @@ Parts:
   clerks (the page's service; ~12 s each); counts the queries of every list page for a county, a city
   and the province user with the Django test client; measures the baselines (``SELECT 1`` through
   psycopg, median of 1,000; a static file through gunicorn and whitenoise, and the login page, medians
-  of 200); starts gunicorn (4 gthread workers × 4 threads by default: an upper office's
-  dashboard spends seconds waiting on PostgreSQL, and a sync worker held that long leaves the fast pages
-  queueing behind it; ``--threads 1`` gives sync workers) and ``manage.py procrastinate worker``; runs locust headless; 60 s into the
-  load the province's 编办管理员 logs in, opens 数据比对 and submits 运行比对 for the province; the job's
-  row is polled until 已完成 (queue wait, run time, stages) while /proc is sampled for the worker's
-  RSS (process tree) and VmHWM and its CPU time; then one table: each page's requests, failures,
-  median, p95, p99 (locust's CSV), all pages during the comparison and outside it, the comparison's
-  time and peak memory, the baselines and the query counts. Also written to /tmp/bench_province/result.txt.
+  of 200); starts gunicorn (4 gthread workers × 4 threads, keep-alive 30 s, by default: an upper
+  office's dashboard spends seconds waiting on PostgreSQL, and a sync worker held that long leaves the
+  fast pages queueing behind it; ``--threads 1`` gives sync workers) and the queue's worker as
+  ``scripts/run`` starts it (``manage.py procrastinate worker --queues bianzhi``); runs locust
+  headless; 60 s into the load the province's 编办管理员 logs in, opens 数据比对 and submits 运行比对 for
+  the province; the job's row is polled until 已完成 (queue wait, run time, stages) while /proc is
+  sampled for the worker's RSS (process tree), VmHWM and CPU time; then one table: each page's
+  requests, failures, median, p95, p99 (locust's CSV), all pages during the comparison and outside it,
+  the comparison's time and peak memory, the baselines and the query counts (also written to
+  /tmp/bench_province/result.txt).
 """
