@@ -80,6 +80,7 @@ class BianzhiUser(HttpUser):
     abstract = True
     wait_time = between(1, 3)
     kind = ""
+    level = ""  # added to each page's name: the same page reads 500, 5,000 or 50,000 units
 
     def on_start(self) -> None:
         self.account = next_account(self.kind)
@@ -133,13 +134,14 @@ class BianzhiUser(HttpUser):
 
 
 class OfficeUser(BianzhiUser):
-    """An office user (编办): the whole registry of their region and every region below."""
+    """An office user (编办): the whole registry of their region and every region below; pages named with
+    the level (县/市/省)."""
 
     abstract = True
 
     @task(4)
     def dashboard(self) -> None:
-        self.page("/", "/ (首页)")
+        self.page("/", "/ 首页")
 
     @task(4)
     def unit_list(self) -> None:
@@ -221,6 +223,7 @@ class OfficeUser(BianzhiUser):
 class ProvinceOffice(OfficeUser):
     weight = 5
     kind = "province"
+    level = "省"
 
     @task(1)
     def export_units(self) -> None:  # 50,000 units: a big export (the task queue's, issue 17)
@@ -230,6 +233,7 @@ class ProvinceOffice(OfficeUser):
 class CityOffice(OfficeUser):
     weight = 10
     kind = "city"
+    level = "市"
     submitted = False
 
     @task(1)
@@ -261,6 +265,7 @@ class CityOffice(OfficeUser):
 class CountyOffice(OfficeUser):
     weight = 20
     kind = "county"
+    level = "县"
 
     @task(1)
     def export_units(self) -> None:  # 500 units
@@ -286,10 +291,11 @@ class Liaison(BianzhiUser):
 
     weight = 10
     kind = "liaison"
+    level = "联络员"
 
     @task(3)
     def dashboard(self) -> None:
-        self.page("/", "/ (首页)")
+        self.page("/", "/ 首页")
 
     @task(4)
     def unit_detail(self) -> None:
@@ -317,6 +323,7 @@ class PartnerClerk(BianzhiUser):
 
     weight = 5
     kind = "partner"
+    level = "协作部门"
 
     @task(3)
     def comparison_home(self) -> None:

@@ -508,6 +508,26 @@ def percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
+def by_role(rows) -> list[str]:
+    """p50/p95/p99 per role (the name's last parenthesis), pages apart from downloads (.xlsx, 在后台生成)."""
+    groups: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for _start, ms, ok, name in rows:
+        if name.startswith("/accounts/login/"):
+            continue
+        role = name.rsplit("(", 1)[-1].rstrip(")") if name.endswith(")") else "?"
+        kind = "下载" if ".xlsx" in name or "/jobs/" in name else "页面"
+        groups.setdefault((role, kind), []).append((ms, ok))
+    out = ["按角色（不含登录）："]
+    for (role, kind), items in sorted(groups.items()):
+        ms = [m for m, _ in items]
+        fails = sum(1 for _, ok in items if not ok)
+        out.append(
+            f"  {role:<5} {kind}：{len(ms)} 个请求，失败 {fails}，中位 {percentile(ms, 50):.0f} ms，"
+            f"p95 {percentile(ms, 95):.0f} ms，p99 {percentile(ms, 99):.0f} ms"
+        )
+    return out
+
+
 # ---- the whole run ------------------------------------------------------------------------------------
 
 
@@ -697,6 +717,10 @@ def report(
             f"合计 {int(total['Request Count']):,} 个请求，{int(total['Request Count']) / seconds:.1f} 个/秒，失败 {total['Failure Count']}"
         )
     out(f"目标：页面 p95 ≤ {TARGET_P95_MS} ms 且无失败 —— 最慢页面 p95 {worst:.0f} ms")
+    if args.users and requests_log.is_file():
+        for line in by_role(read_requests(requests_log)):
+            out(line)
+
     if comparison is not None:
         where = (
             "任务队列（procrastinate worker）"
