@@ -111,7 +111,10 @@ class BianzhiUser(HttpUser):
         """GET a page (or a download whose Content-Type must contain ``download``). A redirect to the
         login page is a failure (the session was lost); a background job offered instead of the
         download (issue 17: big exports run in the queue) is a success, named as such."""
-        with self.client.get(url, name=name or url, catch_response=True, allow_redirects=False) as response:
+        name = name or url
+        if self.level and not name.endswith(")"):
+            name = f"{name} ({self.level})"
+        with self.client.get(url, name=name, catch_response=True, allow_redirects=False) as response:
             code = response.status_code
             location = response.headers.get("Location", "")
             if code == 200:
