@@ -243,3 +243,19 @@ def test_a_countys_unit_page_offers_the_city_no_change(client, city_staff, units
     client.force_login(office_staff)
     page = client.get(reverse("units:unit_detail", args=[units["county"].pk]))
     assert reverse("units:quota_change", args=[units["county"].pk]) in page.content.decode()
+
+
+def test_people_list_of_the_city_names_the_county(client, city_staff, units, tree, office_staff):
+    from tests.builders.registry import make_person
+
+    make_person(units["county"], name="张三")
+    make_person(units["sibling"], name="李四")
+    make_person(units["other"], name="王五")
+    client.force_login(city_staff)
+    response = client.get(reverse("units:person_list"))
+    assert {p.name for p in response.context["page"]} == {"张三", "李四"}
+    assert "渭源县" in response.content.decode()
+    one = client.get(reverse("units:person_list"), {"region": tree.sibling.pk})
+    assert [p.name for p in one.context["page"]] == ["李四"]
+    client.force_login(office_staff)
+    assert client.get(reverse("units:person_list")).context["regions"] == []

@@ -173,6 +173,8 @@ class PersonFilterForm(forms.Form):
     state = forms.ChoiceField(
         label="在编状态", required=False, choices=[("在编", "在编"), ("已出编", "已出编"), ("全部", "全部")]
     )
+    # a city's or province's office: one region below it (its id; the list is scoped anyway), or all
+    region = forms.IntegerField(label="区划", required=False, min_value=1)
 
     def __init__(self, *args, units: QuerySet[Unit], **kwargs):
         super().__init__(*args, **kwargs)

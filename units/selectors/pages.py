@@ -356,7 +356,9 @@ def people_filtered(user, data: dict[str, Any]) -> QuerySet[Person]:
     for field in ("unit", "establishment_type", "category"):
         if data.get(field):
             qs = qs.filter(**{field: data[field]})
-    return qs.select_related("unit", "division").order_by("unit__sort_order", "unit_id", "id")
+    if data.get("region"):
+        qs = qs.filter(unit__region_id=data["region"])
+    return qs.select_related("unit", "division", "unit__region").order_by("unit__sort_order", "unit_id", "id")
 
 
 def person_movements(person: Person) -> list:

@@ -33,7 +33,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonFilterForm(request.GET or None, units=selectors.choosable_units(request.user))
     data = form.cleaned_data if form.is_valid() else {}
     page = paginate(request, selectors.people_filtered(request.user, data))
-    return render(request, "units/person_list.html", {"form": form, "page": page})
+    regions = selectors.regions_below(request.user)  # a city's office: a 区划 column and picker
+    return render(request, "units/person_list.html", {"form": form, "page": page, "regions": regions})
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
