@@ -202,3 +202,13 @@ def test_city_reads_its_counties_reports_not_the_next_citys(client, figures, off
 def test_live_units_of_a_city_user_reach_below(figures, city_staff):
     names = set(selectors.live_legal_units(city_staff).values_list("name", flat=True))
     assert names == {"漳县发改局", "漳县商务局", "渭源县发改局"}
+
+
+def test_city_report_page_names_its_parts(client, figures, office_staff, city_staff):
+    report_generate(region=figures.county, year=2025, actor=office_staff)
+    city_report = report_generate(region=figures.city, year=2025, actor=city_staff)
+    client.force_login(city_staff)
+    html = client.get(reverse("yearbook:report_detail", args=[city_report.pk])).content.decode()
+    assert "汇总范围：2 个区划" in html and "最新版本（未报送）" in html and "实时计算（未生成年报）" in html
+    client.force_login(office_staff)  # the county does not read the city's report
+    assert client.get(reverse("yearbook:report_detail", args=[city_report.pk])).status_code == 404
