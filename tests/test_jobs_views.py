@@ -72,22 +72,26 @@ def test_a_liaison_sees_only_their_own_jobs(client, done, liaison_a):
     assert client.get(reverse("jobs:job_download", args=[done.pk])).status_code == 404
 
 
-def test_the_regions_office_sees_the_job_and_downloads_it_audited(client, done, supervisor):
-    client.force_login(supervisor)  # a read-only role of the region: sees and downloads, cannot cancel
+def test_the_regions_office_sees_the_job_but_only_the_owner_downloads(client, done, supervisor, office_staff):
+    client.force_login(
+        supervisor
+    )  # a read-only role of the region: sees the job, not its file, cannot cancel
     page = client.get(reverse("jobs:job_list")).content.decode()
     assert "导出实有人员" in page and "李编办" in page
     detail = client.get(reverse("jobs:job_detail", args=[done.pk])).content.decode()
-    assert "已完成" in detail and "共 10 行" in detail and "下载 名册.xlsx" in detail
+    assert "已完成" in detail and "共 10 行" in detail and "只有提交人可以下载" in detail
     assert 'http-equiv="refresh"' not in detail  # finished: no more refreshing
+    refused = client.get(reverse("jobs:job_download", args=[done.pk]))
+    assert refused.status_code == 403 and "只有提交人可以下载" in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="下载").exists()
+    client.force_login(office_staff)  # the owner
+    assert "下载 名册.xlsx" in client.get(reverse("jobs:job_detail", args=[done.pk])).content.decode()
     response = client.get(reverse("jobs:job_download", args=[done.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"PK-data"
     assert "attachment" in response["Content-Disposition"]
     entry = AuditEntry.objects.get(action="下载")
-    assert (
-        entry.actor == supervisor
-        and entry.target_id == str(done.pk)
-        and entry.after == {"filename": "名册.xlsx"}
-    )
+    assert entry.actor == office_staff and entry.target_id == str(done.pk)
+    assert entry.after == {"filename": "名册.xlsx"}
 
 
 def test_a_running_job_shows_stage_rows_and_percentage_and_refreshes(client, job, office_staff):

@@ -19,6 +19,7 @@ from jobs.models import JobStatus
 CRUMBS = [("后台任务", "jobs:job_list")]
 MISSING = "结果文件已丢失，请重新提交任务。"
 WAITING_LONG_SECONDS = 120
+OWNER_ONLY = "结果文件按提交人的权限生成，只有提交人可以下载。"
 
 
 def _crumbs():
@@ -53,10 +54,13 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def job_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The job's result file: the same scope as its page, audited (下载); never a public media URL."""
+    """The job's result file: its owner's only (made with the owner's rights: full ID numbers, the owner's
+    scope), audited (下载); never a public media URL. Colleagues of the region see the job, not the file."""
     job = selectors.job_for(request.user, pk)
     if not job.result_file:
         raise Http404("该任务没有结果文件。")
+    if job.owner_id != request.user.pk:  # the file was made with its owner's rights (full ID numbers …)
+        return render(request, "403.html", {"exception": OWNER_ONLY}, status=403)
     return stored_download(
         job.result_file,
         actor=request.user,
