@@ -51,5 +51,13 @@ def test_seed_demo(tmp_path, settings, capsys):
     assert (
         windows[Stage.SELF_CHECK].ends_on < windows[Stage.COMPARISON].ends_on
     )  # the plan's windows, in order
+    # the county under its city and province (issue 17): the city's office reads the county, not above
+    from bianzhi.roles import region_ids
+
+    county = Unit.objects.first().region
+    city = get_user_model().objects.get(username="city")
+    assert county.pk in region_ids(city) and county.parent.code == "621100"
+    assert county.parent.pk not in region_ids(get_user_model().objects.get(username="staff"))
+    assert "city" in out and "province" in out
     call_command("seed_demo")  # a second run leaves the county as it is
     assert "已有机构数据" in capsys.readouterr().out

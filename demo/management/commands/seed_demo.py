@@ -17,6 +17,7 @@ from bianzhi.lib.xlsx import SheetSpec, write_workbook
 from bianzhi.models import Profile, Region
 from bianzhi.roles import Role
 from demo import county as demo
+from demo import hierarchy as demo_hierarchy
 from demo import keytasks as demo_keytasks
 from demo import registration as demo_registration
 from demo import supervision as demo_supervision
@@ -121,6 +122,11 @@ that already holds units (use a fresh database)."""
                 "统计年报": demo_yearbook.seed(region, today=today, actor=staff),
                 "重点工作台账": demo_keytasks.seed(region, today=today, actor=staff),
             }
+        with transaction.atomic():  # the county under its city and province, with their offices' accounts
+            upper = demo_hierarchy.seed_city(
+                Region.objects.get(code=demo.REGION_CODE), password=DEMO_PASSWORD
+            )
+        self.stdout.write(f"上级区划：{upper['province'].name} → {upper['city'].name} → {demo.REGION_NAME}。")
         r, v = made["事业单位登记"], made["监督检查"]
         self.stdout.write(
             f"事业单位登记 {r.get('registered', 0)} 个（事业单位 {r.get('institutions', 0)} 个），"
@@ -242,10 +248,16 @@ def _real_database() -> str:
 
     from bianzhi.models import Region
 
-    other = Region.objects.exclude(code=demo.REGION_CODE).order_by("code").first()
+    demo_codes = {
+        demo.REGION_CODE,
+        demo_hierarchy.PROVINCE[0],
+        demo_hierarchy.CITY[0],
+        demo_hierarchy.SIBLING[0],
+    }
+    other = Region.objects.exclude(code__in=demo_codes).order_by("code").first()
     if other is not None:
         return f"数据库中已有行政区划 {other}，这是正式使用的数据库，拒绝载入演示数据（演示县只能载入空数据库）。"
-    names = [a[0] for a in DEMO_ACCOUNTS]
+    names = [a[0] for a in DEMO_ACCOUNTS] + [a[0] for a in demo_hierarchy.CITY_ACCOUNTS]
     taken = get_user_model().objects.filter(username__in=names).values_list("username", flat=True)
     if taken:
         return f"数据库中已有账号 {'、'.join(sorted(taken))}，拒绝载入演示数据（演示县只能载入空数据库）。"
@@ -258,3 +270,5 @@ def print_accounts(stdout) -> None:
         stdout.write(f"  {username:<8} {role.value}（{full_name}，{dept}）")
     for unit, full_name, username, _phone in demo_year.LIAISONS:
         stdout.write(f"  {username:<8} {Role.LIAISON.value}（{full_name}，{unit}）")
+    for username, role, full_name, dept, _code in demo_hierarchy.CITY_ACCOUNTS:
+        stdout.write(f"  {username:<11} {role.value}（{full_name}，{dept}）")
