@@ -27,6 +27,7 @@ INTERRUPTED = "任务执行中被中断（服务或工作进程重启），已�
 CRASHED = "任务执行出错（内部错误），未写入任何数据。请联系系统管理员并告知任务编号 {pk}。"
 DATABASE = "数据库暂时不可用，任务未完成，未写入任何数据。请稍后重新提交。"
 CANCELLED = "已按提交人的要求取消，未写入任何数据。"
+TOO_LATE = "取消请求到达时任务已写入完成，任务照常完成。"
 
 
 def worker_name() -> str:
@@ -107,7 +108,6 @@ def execute(job_id: int, *, worker: str | None = None, claimed: Job | None = Non
     progress = Progress(job)
     try:
         result = handler.func(job, progress)
-        progress.flush()
     except JobCancelled:
         finish(job, JobStatus.CANCELLED, error=CANCELLED)
     except JobFailed as exc:
@@ -125,6 +125,15 @@ def execute(job_id: int, *, worker: str | None = None, claimed: Job | None = Non
     else:
         if result is not None and not isinstance(result, JobResult):
             raise TypeError(f"handler {job.kind} returned {type(result).__name__}, not JobResult")
+        try:
+            progress.flush()
+        except JobCancelled:
+            pass
+        if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            # asked while the handler's transaction ran (SQLite sees it only now): too late, its writes are
+            # committed, so the job is done and says so
+            result = result or JobResult()
+            result.message = "；".join(x for x in (result.message, TOO_LATE) if x)
         finish(job, JobStatus.DONE, result=result)
     finally:
         progress.close()

@@ -150,6 +150,16 @@ def test_cancel_a_running_job_rolls_it_back(office_staff, region):
     assert job.status == JobStatus.CANCELLED and job.error == runner.CANCELLED and written(region) == 0
 
 
+def test_a_cancel_asked_after_the_last_progress_is_too_late(office_staff, region):
+    """The writes are committed: the job is 已完成 (never 已取消 “未写入任何数据” with rows written)."""
+    job = services.job_submit("tests.cancel_inside", actor=office_staff, region=region, params={})
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert written(region) == 1
+    assert job.status == JobStatus.DONE and not job.error, job.error
+    assert runner.TOO_LATE in job.message, job.message
+
+
 def test_only_the_owner_or_an_office_admin_cancels(office_staff, supervisor, office_admin, region):
     from django.core.exceptions import PermissionDenied
 

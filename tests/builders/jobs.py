@@ -49,6 +49,16 @@ def count(job, progress):
     )
 
 
+@job("tests.cancel_inside", label="测试迟到的取消")
+def cancel_inside(job, progress):
+    """Writes one row; the owner asks to cancel while its transaction is open, after its last progress."""
+    progress.stage("写入结果", total=1)
+    with transaction.atomic():
+        audit.record(actor=job.owner, action="测试.写入", region=job.region, target_repr="行0")
+        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+    return JobResult(message="共写入 1 行")
+
+
 @job("tests.authorized", label="测试权限")
 def authorized(job, progress):
     from bianzhi.roles import authorize
