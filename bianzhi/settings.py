@@ -152,6 +152,8 @@ JOBS_MAX_ATTEMPTS = int(os.environ.get("BIANZHI_JOBS_MAX_ATTEMPTS", "2"))  # run
 JOBS_STALLED_SECONDS = 30  # procrastinate: a worker silent this long is dead, its jobs are retried
 JOBS_STALE_SECONDS = 600  # fallback: a job of another host with no heartbeat this long is dead
 JOBS_KEEP_DAYS = int(os.environ.get("BIANZHI_JOBS_KEEP_DAYS", "30"))  # result files kept this long
+# ledger prints, exports and campaign files above this many rows are made in the background (units.jobs)
+JOBS_INLINE_MAX_ROWS = int(os.environ.get("BIANZHI_JOBS_INLINE_MAX_ROWS", "2000"))
 JOBS_IMPORT = [m.strip() for m in os.environ.get("BIANZHI_JOBS_IMPORT", "").split(",") if m.strip()]
 # --- end background jobs ---
 
@@ -240,6 +242,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # minute ends); counted in the database (api.models.RateWindow), so they hold across gunicorn processes.
 API_RATE_PER_MINUTE = int(os.environ.get("BIANZHI_API_RATE_PER_MINUTE", "120"))
 API_FAILED_PER_MINUTE = int(os.environ.get("BIANZHI_API_FAILED_PER_MINUTE", "30"))
+API_SUBMIT_MAX_ROWS = int(os.environ.get("BIANZHI_API_SUBMIT_MAX_ROWS", "20000"))  # rows per API submission
 API_TOKEN_MAX_DAYS = int(os.environ.get("BIANZHI_API_TOKEN_MAX_DAYS", "366"))  # longest validity at issue
 # --- end API ---
 # The address users reach the server at, printed in the QR codes of the 编制使用单 and 人员编制管理卡

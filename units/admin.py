@@ -2,7 +2,16 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdminMixin
 
 from bianzhi.admin import ReadOnlyAdmin
-from units.models import LeaderPostQuota, Movement, Person, Quota, QuotaLimitEntry, Unit, UnitEvent
+from units.models import (
+    LeaderPostQuota,
+    Movement,
+    Person,
+    Quota,
+    QuotaLimitEntry,
+    SlipActRecord,
+    Unit,
+    UnitEvent,
+)
 
 
 @admin.register(Unit)
@@ -15,7 +24,7 @@ class UnitAdmin(GuardedModelAdminMixin, ReadOnlyAdmin):
     search_fields = ("name", "credit_code")
 
 
-for model in (Quota, LeaderPostQuota, QuotaLimitEntry, UnitEvent, Movement):
+for model in (Quota, LeaderPostQuota, QuotaLimitEntry, UnitEvent, Movement, SlipActRecord):
     admin.site.register(model, ReadOnlyAdmin)
 
 
