@@ -66,10 +66,12 @@ def regions():
     return Region.objects.order_by("code")
 
 
-def active_job(kind: str, region) -> Job | None:
-    """The queued or running job of ``kind`` for ``region``, if any (one comparison of a region at a time)."""
+def active_job(kind: str | tuple[str, ...], region) -> Job | None:
+    """The queued or running job of ``kind`` (or of any of several kinds) for ``region``, if any (one
+    comparison of a region at a time)."""
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
     return (
-        Job.objects.filter(kind=kind, region=region, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        Job.objects.filter(kind__in=kinds, region=region, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
         .order_by("pk")
         .first()
     )

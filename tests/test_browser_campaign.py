@@ -33,6 +33,8 @@ TODAY = dt.date.today()
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # the comparison is a job: here it runs in the live server's request (the queue: tests/test_jobs_*)
+    settings.JOBS_EAGER = True
 
 
 def _prepare(unit_a, office_staff):
@@ -158,7 +160,12 @@ def test_one_unit_through_six_stages(page, unit_a, liaison_a, office_staff, tmp_
 
     # 3 数据比对: run from the campaign page; the unit's findings (if any) get an owner
     page.goto(campaign_url)
-    assert "已完成数据比对" in submit(page, "compare")
+    assert "数据比对已提交" in submit(page, "compare")
+    assert "数据比对完成" in page.locator("#job-message").inner_text()
+    shot(page, "campaign-04-compare-job")
+    page.get_by_role("link", name="查看结果").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.rstrip("/").endswith(f"/verification/campaigns/{campaign.pk}")
     shot(page, "campaign-04-dashboard-compared")
     page.goto(cu_url)
     for _ in range(form(page, "followup").count()):

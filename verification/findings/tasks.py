@@ -12,6 +12,8 @@ from jobs.results import JobResult
 from verification.findings.services.runs import comparison_run
 
 KIND = "verification.compare"
+CAMPAIGN_KIND = "verification.campaign_compare"  # verification.campaign.tasks: a campaign's comparison
+REGION_COMPARISONS = (KIND, CAMPAIGN_KIND)  # both record the region's findings: one at a time
 
 
 @job(KIND, label="数据比对")

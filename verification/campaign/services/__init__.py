@@ -25,7 +25,12 @@ from verification.campaign.services.cityreview import (
     review_return,
     review_submit,
 )
-from verification.campaign.services.comparison import campaign_compare, comparison_finish, followup_set
+from verification.campaign.services.comparison import (
+    campaign_compare,
+    campaign_compare_precheck,
+    comparison_finish,
+    followup_set,
+)
 from verification.campaign.services.flow import ADVANCE, campaign_close, stage_advance, stage_return
 from verification.campaign.services.notices import (
     feedback_add,
@@ -72,6 +77,7 @@ __all__ = [
     "attachment_add",
     "campaign_close",
     "campaign_compare",
+    "campaign_compare_precheck",
     "campaign_create",
     "comparison_finish",
     "county_report_file",

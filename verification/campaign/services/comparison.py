@@ -12,36 +12,58 @@ from verification.campaign.models import Campaign, CampaignStatus, CampaignUnit,
 from verification.campaign.selectors import annex_units, next_stage, unit_findings
 from verification.campaign.services.common import _check_window, _fail, _in_stage, _lock, _move, _name
 from verification.findings.models import Finding, FindingStatus
-from verification.findings.services import comparison_run
+from verification.findings.services import comparison_precheck, comparison_run
 
 
-@transaction.atomic
-def campaign_compare(*, campaign: Campaign, actor, rows: dict | None = None):
-    """Run the comparison for the campaign's cut-off (``comparison_run``: the region's uploads, or the
-    partner ``rows`` the compare command read) and keep the run as the campaign's; its result workbook's
-    附件2–5 are the campaign's snapshots (``selectors.annex_units``). The page and
-    ``compare --campaign`` share this path."""
-    campaign = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
+def _compare_allowed(campaign: Campaign, actor) -> None:
     authorize(actor, "run_campaign", region=campaign.region)
     if campaign.status != CampaignStatus.ACTIVE:
         _fail("该核查工作已结束。")
     _check_window(campaign, Stage.COMPARISON)
-    run = comparison_run(
+
+
+def campaign_compare_precheck(*, campaign: Campaign, actor) -> None:
+    """Refuse at once what ``campaign_compare`` would refuse (the page checks before queueing the job):
+    an office writer of the region, an active campaign, the 数据比对 window open and a valid upload of
+    the region (Chinese ValidationError; PermissionDenied for a wrong role). Writes nothing."""
+    _compare_allowed(campaign, actor)
+    comparison_precheck(region=campaign.region, actor=actor)
+
+
+def campaign_compare(*, campaign: Campaign, actor, rows: dict | None = None, progress=None):
+    """Run the comparison for the campaign's cut-off (``comparison_run``: the region's uploads, or the
+    partner ``rows`` the compare command read) and keep the run as the campaign's; its result workbook's
+    附件2–5 are the campaign's snapshots (``selectors.annex_units``). The page (through the job
+    ``verification.campaign_compare``, ``progress`` its Progress) and ``compare --campaign`` share this
+    path.
+
+    Reading and comparing write nothing; the run, its findings and the campaign's link to it are written
+    in one transaction at the end (all-or-nothing), where the campaign is locked and checked again (it
+    may have been closed, or its window moved, while the comparison ran)."""
+    campaign = Campaign.objects.select_related("region").get(pk=campaign.pk)
+    _compare_allowed(campaign, actor)
+
+    def keep(run) -> None:  # inside comparison_run's write transaction
+        locked = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
+        _compare_allowed(locked, actor)
+        locked.comparison_run = run
+        locked.save(update_fields=["comparison_run"])
+        audit.record(
+            actor=actor,
+            action="核查.数据比对",
+            target=locked,
+            after={"run": run.pk, "findings": run.finding_count},
+        )
+
+    return comparison_run(
         region=campaign.region,
         actor=actor,
         cutoff=campaign.cutoff,
         rows=rows,
         annex=lambda run: annex_units(campaign, run),
+        progress=progress,
+        on_record=keep,
     )
-    campaign.comparison_run = run
-    campaign.save(update_fields=["comparison_run"])
-    audit.record(
-        actor=actor,
-        action="核查.数据比对",
-        target=campaign,
-        after={"run": run.pk, "findings": run.finding_count},
-    )
-    return run
 
 
 @transaction.atomic

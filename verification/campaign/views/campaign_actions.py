@@ -6,16 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from bianzhi.lib.http import add_errors
 from bianzhi.roles import require
+from jobs import selectors as job_selectors
+from jobs.services import job_submit
 from verification.campaign import selectors as sel
 from verification.campaign import services as cs
 from verification.campaign.fields import Confirm
 from verification.campaign.forms import DrawForm, OnsiteSetForm, WindowForm
 from verification.campaign.views._common import act, post_only
 from verification.campaign.views.campaigns import detail_page
+from verification.findings.tasks import CAMPAIGN_KIND as COMPARE_KIND
+from verification.findings.tasks import REGION_COMPARISONS
 
 
 def _campaign(request: HttpRequest, pk: int):
@@ -44,14 +51,34 @@ def _on_page(
 
 
 def campaign_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    return _on_page(
-        request,
-        pk,
-        "compare_form",
-        lambda campaign: Confirm({"confirm": True}),
-        lambda campaign, d: cs.campaign_compare(campaign=campaign, actor=request.user),
-        "已完成数据比对。",
+    """Queue the campaign's comparison (a background job, like the comparison page's: reading, comparing
+    and recording a region's findings outlasts a request); refused at once without data or outside the
+    stage's window (the campaign page with the reason), one comparison of a region at a time; the job's
+    page shows its progress and links back to the campaign."""
+    campaign = _campaign(request, pk)
+    if refused := post_only(request):
+        return refused
+    require(request.user, "run_campaign", region=campaign.region)
+    running = job_selectors.active_job(REGION_COMPARISONS, campaign.region)
+    if running is not None:
+        messages.info(request, f"{campaign.region.name}的数据比对已在进行，请等待其完成。")
+        return redirect("jobs:job_detail", pk=running.pk)
+    form = Confirm({"confirm": True})
+    form.is_valid()
+    try:
+        cs.campaign_compare_precheck(campaign=campaign, actor=request.user)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return detail_page(request, campaign, compare_form=form)
+    job = job_submit(
+        COMPARE_KIND,
+        actor=request.user,
+        region=campaign.region,
+        params={"campaign": campaign.pk},
+        label=f"核查数据比对（{campaign.name}）",
     )
+    messages.success(request, "数据比对已提交，在后台执行：本页显示进度，完成后链接回核查工作。")
+    return redirect("jobs:job_detail", pk=job.pk)
 
 
 def campaign_onsite(request: HttpRequest, pk: int) -> HttpResponse:

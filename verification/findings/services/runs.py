@@ -169,20 +169,28 @@ NO_UPLOADS = "尚无有效的部门数据，请先上传组织、财政或人社
 
 
 def comparison_run(
-    *, region, actor, cutoff: dt.date | None = None, rows: dict | None = None, annex=None, progress=None
+    *,
+    region,
+    actor,
+    cutoff: dt.date | None = None,
+    rows: dict | None = None,
+    annex=None,
+    progress=None,
+    on_record=None,
 ) -> ComparisonRun:
     """Compare the register (now, or at ``cutoff``) with the region's latest valid upload of each source
-    (or with ``rows``, partner rows already read, as the compare command does).
+        (or with ``rows``, partner rows already read, as the compare command does).
 
-    Records the run with ``comparison_record`` (new / still open / gone findings), keeps the unmatched
-    partner units with their closest register units and the partner head counts per unit, and stores the
-    result workbook (问题清单, 比对概况, 附件2–5; ``annex(run)`` gives the 附件2–5 sheets when a campaign's
-    snapshots are the figures). Office administrators and staff only (``actor=None``: the system, a
-    command). Audited (by comparison_record).
+        Records the run with ``comparison_record`` (new / still open / gone findings), keeps the unmatched
+        partner units with their closest register units and the partner head counts per unit, and stores the
+        result workbook (问题清单, 比对概况, 附件2–5; ``annex(run)`` gives the 附件2–5 sheets when a campaign's
+        snapshots are the figures; ``on_record(run)`` is called last in the write transaction — a campaign
+    keeps the run as its own there). Office administrators and staff only (``actor=None``: the system, a
+        command). Audited (by comparison_record).
 
-    Reading and comparing write nothing; everything written is written in one transaction at the end
-    (all-or-nothing). ``progress`` (the comparison job's ``jobs.progress.Progress``) is told the stages
-    读取部门数据, 读取实名制名册, 比对 and 写入结果 with their counts."""
+        Reading and comparing write nothing; everything written is written in one transaction at the end
+        (all-or-nothing). ``progress`` (the comparison job's ``jobs.progress.Progress``) is told the stages
+        读取部门数据, 读取实名制名册, 比对 and 写入结果 with their counts."""
     authorize(actor, "run_comparison", region=region)
     progress = progress or _Silent()
     uploads = []
@@ -234,4 +242,6 @@ def comparison_run(
             f"比对结果{region.code}_{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False
         )
         run.save(update_fields=["unmatched", "counts", "result_file"])
+        if on_record is not None:
+            on_record(run)
     return run

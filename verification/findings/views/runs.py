@@ -21,6 +21,7 @@ from verification.compare.engine import CODES
 from verification.findings import exports, selectors, services
 from verification.findings.forms import RunForm
 from verification.findings.tasks import KIND as COMPARE_KIND
+from verification.findings.tasks import REGION_COMPARISONS
 
 
 @require_POST
@@ -33,7 +34,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请选择区划并填写有效的数据采集时间节点。")
         return redirect("verification:index")
     region, cutoff = form.cleaned_data["region"], form.cleaned_data["cutoff"]
-    running = job_selectors.active_job(COMPARE_KIND, region)
+    running = job_selectors.active_job(REGION_COMPARISONS, region)
     if running is not None:
         messages.info(request, f"{region.name}的数据比对已在进行，请等待其完成。")
         return redirect("jobs:job_detail", pk=running.pk)
