@@ -157,6 +157,19 @@ class ImportReport(FileReport):
         return self._summary(head, checked + self.notes)
 
 
+class Quiet:
+    """The progress of an import run outside a job (the page, a command): reports nothing."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+READ, CHECK, WRITE = "读取文件", "校验", "写入"  # the stages a job's page shows, with rows counted
+
+
 def _too_many_errors(report: ImportReport) -> bool:
     return len(report.errors) > 5000
 

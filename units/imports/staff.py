@@ -213,14 +213,19 @@ def import_staff_file(
     baseline: bool = False,
     document: str = "",
     reason: str = "",
+    progress=None,
 ) -> ImportReport:
     """Validate the staff workbook and, when clean, upsert it by 公民身份号码 in one transaction.
 
     The region's first load (nobody in establishment yet) is its 建账 and records reality as it is; after
     that every new ID number is an everyday 入编 that consumes the 编制使用单 named in its 入编文号, with
     the vacancy and post checks of the 入编 form (FORMATS §2). ``baseline`` is the administrator's annual
-    data update that records reality again without slips (``document`` and ``reason`` required)."""
+    data update that records reality again without slips (``document`` and ``reason`` required).
+
+    ``progress`` (an import job's ``jobs.progress.Progress``) counts the rows of the stages 读取文件 (rows
+    read), 校验 (rows checked against the register) and 写入 (people written)."""
     authorize(actor, "import", region=region)
+    progress = progress or common.Quiet()
     basis = check_baseline(region, actor, document=document, reason=reason) if baseline else None
     report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
     opened = common.open_sheet(source, filename, STAFF_SHEET, report)
@@ -233,8 +238,10 @@ def import_staff_file(
     units = _StaffIndex(region)
     rows: list[_PersonRow] = []
     first_row: dict[str, int] = {}
+    progress.stage(common.READ, total=len(sheet.rows))
     for row, values in sheet.rows:
         report.rows_read += 1
+        progress.advance()
         r = RowReader(sheet.name, row, values, index, report.errors)
         parsed = _parse_person_row(r, units)
         if parsed.id_number in first_row:
@@ -248,7 +255,9 @@ def import_staff_file(
         if common._too_many_errors(report):
             break
     new_rows: list[_PersonRow] = []
-    plan = _staff_plan(rows, _stored_people(list(first_row)), units, sheet.name, report, new_rows)
+    progress.stage(common.CHECK, total=len(rows))
+    stored = _stored_people(list(first_row))
+    plan = _staff_plan(rows, stored, units, sheet.name, report, new_rows, progress)
     if basis is not None:
         mode = bulk.StaffLoadMode.BASELINE
     elif not Person.objects.filter(unit__region=region, in_establishment=True).exists():
@@ -271,14 +280,17 @@ def import_staff_file(
     if mode != bulk.StaffLoadMode.EVERYDAY:
         report.notes += _load_notes(mode, plan.new_people, units, basis, extra["reason"])
         if not dry_run:
+            progress.stage(common.WRITE, total=len(plan.new_people) + len(plan.updates))
             common._write(
                 bulk.load_staff, plan, region=region, actor=actor, report=report, sheet=sheet.name, **extra
             )
+            progress.advance(len(plan.new_people) + len(plan.updates))
         return report
     # Everyday: each new person enters through the 入编 service, in file order, so every row is checked
     # against the vacancy and posts left by the rows before it; any error (or a dry run) undoes it all.
     with transaction.atomic():
-        entered = _enter_everyday(new_rows, slips, units, region, actor, sheet.name, report)
+        progress.stage(common.WRITE, total=len(new_rows) + len(plan.updates))
+        entered = _enter_everyday(new_rows, slips, units, region, actor, sheet.name, report, progress)
         plan.new_people = []
         if not report.errors and not dry_run:
             common._write(
@@ -291,6 +303,7 @@ def import_staff_file(
                 entered=entered,
                 **extra,
             )
+            progress.advance(len(plan.updates))
         if report.errors or dry_run:
             transaction.set_rollback(True)
     if report.errors:
@@ -347,6 +360,7 @@ def _enter_everyday(
     actor,
     sheet: str,
     report: ImportReport,
+    progress,
 ) -> list[Person]:
     """入编 each new person exactly as the form does (``person_enter``: the slip locked and consumed, the
     vacancy of the type and the leader posts rechecked); refusals become row errors."""
@@ -374,8 +388,10 @@ def _enter_everyday(
                 if column == SLIP_COLUMN and not message.startswith(FIRST):
                     message = FIRST + message
                 report.errors.append(RowError(sheet, p.row, column, message.rstrip("。")))
+            progress.advance()
             continue
         entered.append(person)
+        progress.advance()
     return entered
 
 
@@ -415,9 +431,11 @@ def _staff_plan(
     sheet: str,
     report: ImportReport,
     new_rows: list[_PersonRow],
+    progress,
 ) -> bulk.StaffPlan:
     plan = bulk.StaffPlan()
     for p in rows:
+        progress.advance()
         old = stored.get(p.id_number)
         if old is None:
             plan.new_people.append(Person(unit_id=p.unit_id, id_number=p.id_number, **p.values))

@@ -35,17 +35,21 @@ from units.choices import (
     UnitStatus,
 )
 from units.imports.common import (
+    CHECK,
     EARMARK_COLUMN,
     LIMIT_HEADERS,
     LIMIT_REQUIRED,
     LIMITS_SHEET,
     POST_COLUMNS,
     QUOTA_COLUMNS,
+    READ,
     UNIT_ALIASES,
     UNIT_HEADERS,
     UNIT_REQUIRED,
     UNITS_SHEET,
+    WRITE,
     ImportReport,
+    Quiet,
     RowReader,
     Source,
     _chunks,
@@ -170,7 +174,7 @@ def _check_unit_numbers(r: RowReader, u: _UnitRow) -> None:
         )
 
 
-def _validate_limits(sheet: Sheet, region, report: ImportReport) -> list[bulk.LimitDraft]:
+def _validate_limits(sheet: Sheet, region, report: ImportReport, progress) -> list[bulk.LimitDraft]:
     index = _header_problems(sheet, LIMIT_HEADERS, {}, LIMIT_REQUIRED, report)
     if index is None:
         return []
@@ -182,6 +186,7 @@ def _validate_limits(sheet: Sheet, region, report: ImportReport) -> list[bulk.Li
     drafts = []
     for row, values in sheet.rows:
         report.rows_read += 1
+        progress.advance()
         r = RowReader(sheet.name, row, values, index, report.errors)
         draft = bulk.LimitDraft(
             occurred_on=r.date("日期", required=True),
@@ -247,13 +252,18 @@ def import_units_file(
     actor,
     dry_run: bool = False,
     as_of: dt.date | None = None,
+    progress=None,
 ) -> ImportReport:
     """Validate the units workbook (sheet 限额 first, then 机构) and, when clean, load it in one transaction.
 
     Quotas and posts take effect (UnitEvent.occurred_on) on the date of the unit's 核定文号 when that
     Document is on file with a date, else on ``as_of`` (default today; a future date is refused). The
-    first figures of a unit the load creates are marked 建账 (``UnitEvent.baseline``)."""
+    first figures of a unit the load creates are marked 建账 (``UnitEvent.baseline``).
+
+    ``progress`` (an import job's ``jobs.progress.Progress``) counts the rows of the stages 读取文件 (rows
+    of 限额 and 机构 read), 校验 (units checked against the register) and 写入 (units and limits written)."""
     authorize(actor, "import", region=region)
+    progress = progress or Quiet()
     as_of = check_as_of(as_of)
     report = ImportReport(filename=os.path.basename(filename), dry_run=dry_run)
     opened = open_sheet(source, filename, UNITS_SHEET, report)
@@ -266,14 +276,17 @@ def import_units_file(
     except UnreadableWorkbook as exc:
         report.fatal = str(exc)
         return report
-    if limit_sheet is not None and limit_sheet.name != sheet.name and limit_sheet.rows:
-        limits = _validate_limits(limit_sheet, region, report)
+    with_limits = limit_sheet is not None and limit_sheet.name != sheet.name and limit_sheet.rows
+    progress.stage(READ, total=len(sheet.rows) + (len(limit_sheet.rows) if with_limits else 0))
+    if with_limits:
+        limits = _validate_limits(limit_sheet, region, report, progress)
     index = _header_problems(sheet, UNIT_HEADERS, UNIT_ALIASES, UNIT_REQUIRED, report)
     if index is None:
         return report
     rows = []
     for row, values in sheet.rows:
         report.rows_read += 1
+        progress.advance()
         rows.append(_parse_unit_row(RowReader(sheet.name, row, values, index, report.errors)))
         if _too_many_errors(report):
             break
@@ -284,7 +297,8 @@ def import_units_file(
             u.credit_code: u for u in Unit.objects.filter(status=UnitStatus.ACTIVE, credit_code__in=chunk)
         }
     plan = bulk.UnitsPlan(limits=limits)
-    _resolve_units(rows, live, sheet.name, report, plan)
+    progress.stage(CHECK, total=len(rows))
+    _resolve_units(rows, live, sheet.name, report, plan, progress)
     _check_limits(plan, rows, live, region, sheet.name, report)
     if not report.errors:
         report.over_quota, report.over_posts = _units_overruns(plan, live)
@@ -295,12 +309,15 @@ def import_units_file(
         report.notes += _effective_dates(plan, region, as_of)
     if report.errors or dry_run or not (plan.new_units or plan.changes or plan.limits):
         return report
+    written = len(plan.new_units) + len(plan.changes) + len(plan.limits)
+    progress.stage(WRITE, total=written)
     _write(bulk.load_units, plan, region=region, actor=actor, report=report, sheet=sheet.name)
+    progress.advance(written)
     return report
 
 
 def _resolve_units(
-    rows: list[_UnitRow], live: _UnitIndex, sheet: str, report: ImportReport, plan: bulk.UnitsPlan
+    rows: list[_UnitRow], live: _UnitIndex, sheet: str, report: ImportReport, plan: bulk.UnitsPlan, progress
 ) -> None:
     err = report.errors
     legal_rows: dict[str, _UnitRow] = {}
@@ -335,6 +352,7 @@ def _resolve_units(
             _resolve_parent(u, legal_rows, live, sheet, err)
     _refuse_cycles([u for u in rows if u.nature], legal_rows, sheet, err)
     for u in rows:
+        progress.advance()
         if u.nature:
             _match_existing(u, live, sheet, err, plan)
 
