@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -318,10 +319,20 @@ class _SourceRun:
                 dups[pid] = paying
 
 
-def compare(register: Register, sources: dict[str, SourceRows]) -> Result:
-    """Run every check of FORMATS.md §3 for the sources given; returns findings sorted by code."""
+def compare(
+    register: Register, sources: dict[str, SourceRows], on_rows: Callable[[int], object] | None = None
+) -> Result:
+    """Run every check of FORMATS.md §3 for the sources given; returns findings sorted by code.
+
+    ``on_rows(n)`` (optional, e.g. a job's ``Progress.advance``) is told as the partner rows are dealt
+    with: per source, half of its rows once they are linked to the register and the rest once they are
+    checked, so the calls add up to the number of partner rows. It never changes the result."""
     with _no_gc():
-        return _compare(register, sources)
+        return _compare(register, sources, on_rows or _ignore)
+
+
+def _ignore(n: int) -> None:
+    pass
 
 
 @contextlib.contextmanager
@@ -347,8 +358,11 @@ def _marks(size: int, positions: pl.Series) -> pl.Series:
     return pl.repeat(False, size, eager=True).scatter(positions, True)
 
 
-def link(register: Register, sources: dict[str, SourceRows]) -> list[_SourceRun]:
-    """The matching step: each source's units resolved and its rows linked to register people."""
+def link(
+    register: Register, sources: dict[str, SourceRows], on_rows: Callable[[int], object] = _ignore
+) -> list[_SourceRun]:
+    """The matching step: each source's units resolved and its rows linked to register people
+    (``on_rows``: half of each source's rows counted once linked, see ``compare``)."""
     matcher = UnitMatcher(register)
     people = _People(register) if sources else None
     runs = []
@@ -358,17 +372,19 @@ def link(register: Register, sources: dict[str, SourceRows]) -> list[_SourceRun]
             run = _SourceRun(rows, matcher, people)
             run.pick()
             runs.append(run)
+            on_rows(len(rows) // 2)
     return runs
 
 
-def _compare(register: Register, sources: dict[str, SourceRows]) -> Result:
+def _compare(register: Register, sources: dict[str, SourceRows], on_rows: Callable[[int], object]) -> Result:
     result = Result(findings=[], register_people=len(register.people))
     out = result.findings
-    for run in link(register, sources):
+    for run in link(register, sources, on_rows):
         out += _unit_unknown(run, result)
         out += _invalid_ids(run)
         out += _duplicate_ids(run)
         out += _person_checks(register, run, result)
+        on_rows(len(run.rows) - len(run.rows) // 2)
     out += _over_quota(register, result)
     out.sort(key=Finding.sort_key)
     return result

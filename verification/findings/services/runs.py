@@ -214,8 +214,7 @@ def comparison_run(
     register = load_register(region=region, cutoff=cutoff)
     partner_rows = sum(len(r) for r in rows.values())
     progress.stage("比对", total=partner_rows)
-    result = compare(register, rows)
-    progress.advance(partner_rows)
+    result = compare(register, rows, on_rows=progress.advance)  # per source: rows linked, rows checked
     progress.stage("写入结果", total=len(result.findings))
     with transaction.atomic():
         run = comparison_record(
