@@ -117,7 +117,7 @@ def test_load_the_demo_for_real(client, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     response = client.post(reverse("accounts:setup_demo"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
-    assert Region.objects.get().code == "621125" and Unit.objects.count() > 250
+    assert Region.objects.get(code="621125").parent.code == "621100" and Unit.objects.count() > 250
     assert client.login(request=RequestFactory().get("/"), username="admin", password="Bianzhi@2021")
     assert client.get("/").status_code == 200
     assert client.get(reverse("accounts:setup")).status_code == 404
