@@ -201,6 +201,13 @@ AXES = {
     "accessfailurelog": "登录失败记录",
     "accesslog": "登录记录",
 }
+# procrastinate (the task queue on PostgreSQL) too; its admin is not registered (jobs/admin.py)
+PROCRASTINATE = {
+    "procrastinatejob": "队列任务",
+    "procrastinateevent": "队列事件",
+    "procrastinateperiodicdefer": "定时投递记录",
+    "procrastinateworker": "队列进程",
+}
 
 
 def permission_label(permission) -> str:
@@ -210,6 +217,8 @@ def permission_label(permission) -> str:
         app, model_name = "对象权限", GUARDIAN.get(ct.model, ct.model)
     elif ct.app_label == "axes":
         app, model_name = "登录锁定", AXES.get(ct.model, ct.model)
+    elif ct.app_label == "procrastinate":
+        app, model_name = "任务队列", PROCRASTINATE.get(ct.model, ct.model)
     else:
         try:
             app = apps.get_app_config(ct.app_label).verbose_name

@@ -249,10 +249,15 @@ def test_a_table_job_through_the_real_queue(client, county, office_staff, settin
         if postgres:
             from procrastinate.contrib.django import app
 
-            with app.replace_connector(app.connector.get_worker_connector()):
-                app.run_worker(
-                    wait=False, queues=["bianzhi"], install_signal_handlers=False, listen_notify=False
-                )
+            from tests.builders.jobs import off_the_main_thread
+
+            def work():
+                with app.replace_connector(app.connector.get_worker_connector()):
+                    app.run_worker(
+                        wait=False, queues=["bianzhi"], install_signal_handlers=False, listen_notify=False
+                    )
+
+            off_the_main_thread(work)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             job.refresh_from_db()

@@ -51,8 +51,11 @@ def run_worker():
     """A worker in this process until the queue is empty (procrastinate's own worker loop)."""
     from procrastinate.contrib.django import app
 
-    with app.replace_connector(app.connector.get_worker_connector()):
-        app.run_worker(wait=False, queues=["bianzhi"], install_signal_handlers=False, listen_notify=False)
+    def work():
+        with app.replace_connector(app.connector.get_worker_connector()):
+            app.run_worker(wait=False, queues=["bianzhi"], install_signal_handlers=False, listen_notify=False)
+
+    test_jobs.off_the_main_thread(work)
 
 
 def written(region):
@@ -162,8 +165,12 @@ def _retry_stalled() -> list[int]:
             return await retry_stalled(app, seconds=1)
 
     time.sleep(1.5)  # the killed worker's last heartbeat is older than a second now
-    with app.replace_connector(app.connector.get_worker_connector()):
-        return asyncio.run(retry())
+
+    def run():
+        with app.replace_connector(app.connector.get_worker_connector()):
+            return asyncio.run(retry())
+
+    return test_jobs.off_the_main_thread(run)
 
 
 def test_a_killed_worker_s_job_is_retried_and_completes(office_staff, region):

@@ -3,6 +3,7 @@ subprocess imports them with BIANZHI_JOBS_IMPORT=tests.builders.jobs), and one j
 
 from __future__ import annotations
 
+import threading
 import time
 
 from django.core.exceptions import ValidationError
@@ -76,3 +77,29 @@ def url_objects(unit) -> dict:
     done.result_name = "测试结果.txt"
     done.save()
     return {"job": done}
+
+
+def off_the_main_thread(function, *args, **kwargs):
+    """Runs ``function`` in a thread of its own and returns its result (or raises its error).
+
+    procrastinate's worker and its ``open_async`` call ``asyncio.run``, which refuses a thread whose
+    event loop is running — and the main thread of a pytest-xdist worker has one for the rest of the
+    session once a browser test has started Playwright's sync API there."""
+    outcome: dict = {}
+
+    def call():
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as error:  # handed to the caller
+            outcome["error"] = error
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
