@@ -489,3 +489,24 @@ def test_office_dashboard_shows_the_last_ledger_check(client, unit_a, office_sta
     client.force_login(office_staff)
     html = client.get(reverse("units:dashboard")).content.decode()
     assert "台账核对" in html and "账账相符、账实相符" in html
+
+
+def test_dashboard_names_the_first_over_quota_units_and_counts_them_all(
+    client, region, office_staff, settings, monkeypatch
+):
+    """A province may have hundreds of 超编 units: the home page names the first few and counts all."""
+    from units.selectors import pages
+
+    monkeypatch.setattr(pages, "DASHBOARD_LIST", 2)
+    for n in range(3):
+        over = make_unit(region, f"超编单位{n}", quotas={"行政编制": 1})
+        make_person(over)
+        Quota.objects.filter(unit=over).update(approved=0)
+    client.force_login(office_staff)
+    response = client.get(reverse("units:dashboard"))
+    assert [u.name for u in response.context["over_quota"]] == ["超编单位0", "超编单位1"]
+    assert response.context["over_quota_count"] == 3
+    html = response.content.decode()
+    listed = html.split("<h2>超编单位</h2>")[1].split("</section>")[0]  # (the 预警 panel lists them apart)
+    assert "超编单位1" in listed and "超编单位2" not in listed
+    assert "以上为前 2 个，共 3 个" in listed and "?over=on" in listed

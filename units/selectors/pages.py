@@ -212,6 +212,17 @@ def region_rollup(
     return out
 
 
+DASHBOARD_LIST = 20  # units named on the home page per list; a province's may run to hundreds
+
+
+def _listed(name: str, unit_ids) -> dict[str, Any]:
+    """The first DASHBOARD_LIST units of ``unit_ids`` (with their region, named for an upper office) and
+    how many there are in all: ``{name: [...], name_count: n}``."""
+    ids = list(unit_ids)
+    units = Unit.objects.filter(pk__in=ids).select_related("region").order_by("sort_order", "id")
+    return {name: list(units[:DASHBOARD_LIST]), f"{name}_count": len(ids)}
+
+
 def dashboard(user) -> dict[str, Any]:
     """The registry at a glance for an office user (their regions and, for a city or province, every
     region below with a line per county) or a liaison (their units)."""
@@ -225,8 +236,8 @@ def dashboard(user) -> dict[str, Any]:
         "unit_total": units.count(),
         "rows": type_rows(grouped) if upper else type_totals(units),
         "rollup": region_rollup(user, units, grouped) if upper else [],
-        "over_quota": Unit.objects.filter(pk__in=over_quota_unit_ids(units)).order_by("sort_order", "id"),
-        "over_posts": Unit.objects.filter(pk__in=over_posts_unit_ids(units)).order_by("sort_order", "id"),
+        **_listed("over_quota", over_quota_unit_ids(units)),
+        **_listed("over_posts", over_posts_unit_ids(units)),
         "my_units": units.order_by("sort_order", "id")[:20] if liaison else None,
         **workflow_panels(user, units),
     }
