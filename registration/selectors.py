@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from bianzhi.roles import can
+from bianzhi.roles import acting_region_ids, can
 from registration.models import (
     LIVE_RECORD,
     REGISTRABLE,
@@ -124,6 +124,8 @@ def filable_units(user) -> QuerySet[Unit]:
     qs = units_for(user).filter(status=UnitStatus.ACTIVE, nature__in=REGISTRABLE)
     if not can(user, "register_units"):
         qs = qs.filter(pk__in=liaison_unit_ids(user))
+    elif (kept := acting_region_ids(user)) is not None:
+        qs = qs.filter(region_id__in=kept)  # a city's office reads its counties' units, files for its own
     return qs.order_by("sort_order", "name", "id")
 
 

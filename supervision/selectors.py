@@ -35,7 +35,8 @@ from supervision.models import (
     SelfInspection,
     Setting,
 )
-from units.selectors import liaison_unit_ids, live_legal_units, regions_for
+from units.selectors import acting_regions, liaison_unit_ids, live_legal_units, regions_for
+from units.selectors import choosable_units as kept_units
 
 # ---- confidentiality -------------------------------------------------------------------------------------
 
@@ -75,7 +76,14 @@ def today() -> dt.date:
 
 
 def office_regions(user):
+    """The regions an office user reads here (their own and those below: a city's counties)."""
     return regions_for(user)
+
+
+def acting_office_regions(user):
+    """The regions an office user records in (a 举报, a self-inspection, an inspection, a year's archive):
+    their own only — a city's office reads its counties' supervision, it does not keep it."""
+    return acting_regions(user)
 
 
 def page_region(user, wanted=None):
@@ -107,10 +115,10 @@ def setting_of(region) -> Setting:
 
 
 def choosable_units(user) -> QuerySet:
-    """Live 法人 units of the office user's regions (the unit of a 举报, an inspection's units)."""
+    """Live 法人 units of the regions the office user keeps (the unit of a 举报, an inspection's units)."""
     if not can(user, "view_registry"):
         return live_legal_units(None)  # nothing
-    return live_legal_units(user).order_by("sort_order", "id")
+    return kept_units(user)
 
 
 # ---- 举报 ------------------------------------------------------------------------------------------------

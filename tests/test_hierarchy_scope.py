@@ -259,3 +259,30 @@ def test_people_list_of_the_city_names_the_county(client, city_staff, units, tre
     assert [p.name for p in one.context["page"]] == ["李四"]
     client.force_login(office_staff)
     assert client.get(reverse("units:person_list")).context["regions"] == []
+
+
+def test_supervision_and_registration_forms_offer_the_city_its_own_units_only(
+    client, city_staff, units, tree
+):
+    """A city's office reads its counties' supervision and registration; it records in its own region
+    (the services refuse a county's region or unit; the forms do not offer them)."""
+    from units.choices import Nature
+
+    city_pi = make_unit(tree.city, "定西市水文站", nature=Nature.PUBLIC_INSTITUTION)
+    make_unit(tree.county, "漳县水文站", nature=Nature.PUBLIC_INSTITUTION)
+    client.force_login(city_staff)
+    for name in ("supervision:report_create", "supervision:self_create", "supervision:inspection_create"):
+        form = client.get(reverse(name)).context["form"]
+        assert list(form.fields["region"].queryset) == [tree.city], name
+        for field in ("unit", "units"):
+            if field in form.fields:
+                assert set(form.fields[field].queryset) == {units["city"], city_pi}, name
+    assert list(
+        client.get(reverse("supervision:year_archive")).context["form"].fields["region"].queryset
+    ) == [tree.city]
+    form = client.get(reverse("registration:application_create")).context["form"]
+    assert list(form.fields["unit"].queryset) == [city_pi]
+    # reading is unchanged: a county's supervision page opens for the city, its archive form offers the city
+    page = client.get(reverse("supervision:index"), {"region": tree.county.pk})
+    assert page.status_code == 200 and page.context["region"] == tree.county and not page.context["can_write"]
+    assert list(page.context["archive_form"].fields["region"].queryset) == [tree.city]

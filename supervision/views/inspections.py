@@ -50,7 +50,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "supervise")
     form = InspectionForm(
         request.POST or None,
-        regions=selectors.office_regions(request.user),
+        regions=selectors.acting_office_regions(request.user),
         units=selectors.choosable_units(request.user),
         initial={"inspected_on": selectors.today()},
     )

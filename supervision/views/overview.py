@@ -34,7 +34,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "s": selectors.statistics(region, year),
         "setting": selectors.setting_of(region),
         "archive_form": ArchiveForm(
-            initial={"year": year, "region": region.pk}, regions=selectors.office_regions(request.user)
+            initial={"year": year, "region": region.pk},
+            regions=selectors.acting_office_regions(request.user),
         ),
         "can_write": can(request.user, "supervise", region=region),
     }
@@ -51,7 +52,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 
 def year_archive(request: HttpRequest) -> HttpResponse:
     require(request.user, "supervise")
-    form = ArchiveForm(request.POST or None, regions=selectors.office_regions(request.user))
+    form = ArchiveForm(request.POST or None, regions=selectors.acting_office_regions(request.user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         if run(form, lambda: services.year_archive(region=d["region"], year=d["year"], actor=request.user)):

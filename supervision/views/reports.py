@@ -33,7 +33,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 def report_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "supervise")
-    regions = selectors.office_regions(request.user)
+    regions = selectors.acting_office_regions(request.user)
     form = ReportForm(request.POST or None, regions=regions, units=selectors.choosable_units(request.user))
     if request.method == "POST" and form.is_valid():
         done = []

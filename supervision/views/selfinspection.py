@@ -47,7 +47,7 @@ def self_list(request: HttpRequest) -> HttpResponse:
 
 def self_create(request: HttpRequest) -> HttpResponse:
     require(request.user, "supervise")
-    form = SelfInspectionForm(request.POST or None, regions=selectors.office_regions(request.user))
+    form = SelfInspectionForm(request.POST or None, regions=selectors.acting_office_regions(request.user))
     if request.method == "POST" and form.is_valid():
         done = []
         if run(
