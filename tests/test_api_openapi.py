@@ -142,5 +142,12 @@ def test_swagger_ui_runs_offline_under_the_csp(page, office_staff):
     text = page.inner_text("#swagger-ui")
     assert "机构编制管理系统" in text and "查询本令牌的账号和范围" in text
     assert page.locator("button.authorize").count() == 1  # the bearer token can be entered
+    assert "填写令牌" in text and "Authorize" not in text  # Swagger UI's own words in Chinese too
+    page.locator(".opblock-summary").first.click()
+    page.get_by_role("button", name="试用").click()
+    page.get_by_role("button", name="执行").wait_for(timeout=5000)
+    opened = page.inner_text("#swagger-ui")
+    assert "参数" in opened and "响应" in opened
+    assert not {"Try it out", "Execute", "Parameters", "Responses"} & set(opened.split("\n")), opened
     shot(page, "api_docs")
     assert outside == [] and violations == []
