@@ -7,7 +7,7 @@ import os
 import pytest
 
 from bianzhi.roles import Role
-from tests.builders.registry import make_region, make_unit, make_user
+from tests.builders.registry import make_partner, make_region, make_unit, make_user
 from units.choices import Nature
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -83,6 +83,21 @@ def liaison_b(unit_b):
 @pytest.fixture
 def partner_clerk(region):
     return make_user("partner1", Role.PARTNER, full_name="人社局经办人")
+
+
+@pytest.fixture
+def org_clerk(region):
+    return make_partner("org1", "中共漳县县委组织部", [region])
+
+
+@pytest.fixture
+def finance_clerk(region):
+    return make_partner("fin1", "漳县财政局", [region])
+
+
+@pytest.fixture
+def si_clerk(region):
+    return make_partner("si1", "漳县人力资源和社会保障局", [region])
 
 
 @pytest.fixture

@@ -8,22 +8,14 @@ import datetime as dt
 import pytest
 
 from bianzhi.models import AuditEntry
-from bianzhi.roles import Role
 from tests.builders.api import api_calls, api_get, api_post, make_token
-from tests.builders.registry import make_person, make_slip, make_user
+from tests.builders.registry import make_partner, make_person, make_slip
 from tests.test_slip_verify import decode_pdf_qr
 from units import prints
 from units.models import SlipActRecord
 from units.selectors.slipcheck import card_code, normalise, pretty, slip_code
 
 TODAY = dt.date.today()
-
-
-def partner(username, department, regions):
-    user = make_user(username, Role.PARTNER, regions=regions, full_name=f"{department}经办人")
-    user.profile.department = department
-    user.profile.save()
-    return user
 
 
 def url(code: str, acts: bool = False) -> str:
@@ -33,16 +25,6 @@ def url(code: str, acts: bool = False) -> str:
 def detail(response) -> str:
     assert response["Content-Type"].startswith("application/json")
     return response.json()["detail"]
-
-
-@pytest.fixture
-def org_clerk(region):
-    return partner("org1", "中共漳县县委组织部", [region])
-
-
-@pytest.fixture
-def si_clerk(region):
-    return partner("si1", "漳县人力资源和社会保障局", [region])
 
 
 @pytest.fixture
@@ -93,7 +75,7 @@ def test_personal_token_of_office_staff_sees_the_full_id(client, office_staff, u
 
 
 def test_another_regions_token_gets_404(client, other_region, used_slip):
-    _, secret = make_token(partner("org9", "安定区委组织部", [other_region]))
+    _, secret = make_token(make_partner("org9", "安定区委组织部", [other_region]))
     response = api_get(client, url(pretty(slip_code(used_slip))), secret)
     assert response.status_code == 404 and "核验码有误" in detail(response)
     assert "其他区划" in AuditEntry.objects.get(action="核验.失败").reason
@@ -202,7 +184,7 @@ def test_wrong_department_and_bad_state_are_refused(client, org_clerk, si_clerk,
 
 
 def test_another_regions_write_token_gets_404(client, other_region, used_slip):
-    _, secret = make_token(partner("si9", "安定区人社局", [other_region]), write=True)
+    _, secret = make_token(make_partner("si9", "安定区人社局", [other_region]), write=True)
     response = api_post(
         client, url(slip_code(used_slip), acts=True), secret, {"act": "参保登记", "done_on": str(TODAY)}
     )

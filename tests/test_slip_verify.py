@@ -14,9 +14,8 @@ from django.db import connection
 from PIL import Image
 
 from bianzhi.models import AuditEntry
-from bianzhi.roles import Role
 from tests.browser import ARTIFACTS
-from tests.builders.registry import make_person, make_slip, make_unit, make_user
+from tests.builders.registry import make_partner, make_person, make_slip, make_unit
 from units import prints, services
 from units.models import SlipActRecord
 from units.selectors import slipcheck
@@ -24,28 +23,6 @@ from units.selectors.slipcheck import ALPHABET, CodeRefused, card_code, check_co
 from units.services.slipcheck import slip_act_record, verification_log
 
 TODAY = dt.date.today()
-
-
-def partner(username, department, regions):
-    user = make_user(username, Role.PARTNER, regions=regions, full_name=f"{department}经办人")
-    user.profile.department = department
-    user.profile.save()
-    return user
-
-
-@pytest.fixture
-def org_clerk(region):
-    return partner("org1", "中共漳县县委组织部", [region])
-
-
-@pytest.fixture
-def finance_clerk(region):
-    return partner("fin1", "漳县财政局", [region])
-
-
-@pytest.fixture
-def si_clerk(region):
-    return partner("si1", "漳县人力资源和社会保障局", [region])
 
 
 def decode_pdf_qr(pdf: bytes, tmp_path, keep: str = "") -> str:
@@ -244,7 +221,7 @@ def test_act_refusals(unit_a, org_clerk, finance_clerk, office_staff, other_regi
         slip_act_record(slip=slip, act="录用审批", done_on=TODAY, actor=org_clerk)
     with pytest.raises(PermissionDenied):  # the office reads the acts, it does not record them
         slip_act_record(slip=slip, act="录用审批", done_on=TODAY, actor=office_staff)
-    outsider = partner("org2", "安定区委组织部", [other_region])
+    outsider = make_partner("org2", "安定区委组织部", [other_region])
     with pytest.raises(PermissionDenied):
         slip_act_record(slip=make_slip(unit_a), act="录用审批", done_on=TODAY, actor=outsider)
     void = services.slip_void(slip=make_slip(unit_a), actor=office_staff, reason="撤回")
@@ -281,7 +258,7 @@ def test_two_clerks_racing_to_record_the_same_act_record_it_once():
     region = make_region()
     unit = make_unit(region, "漳县统计局", quotas={"行政编制": 2})
     slip = make_slip(unit)
-    clerks = [partner(f"org_race{i}", "中共漳县县委组织部", [region]) for i in range(2)]
+    clerks = [make_partner(f"org_race{i}", "中共漳县县委组织部", [region]) for i in range(2)]
     wins, refusals = race(
         [lambda c=c: slip_act_record(slip=slip, act="录用审批", done_on=TODAY, actor=c) for c in clerks]
     )

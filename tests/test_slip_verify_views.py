@@ -11,31 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bianzhi.models import AuditEntry
-from bianzhi.roles import Role
-from tests.builders.registry import make_person, make_slip, make_unit, make_user
+from tests.builders.registry import make_partner, make_person, make_slip, make_unit
 from units.models import SlipActRecord
 from units.selectors.slipcheck import card_code, pretty, slip_code
 
 TODAY = dt.date.today()
 VERIFY = reverse("units:slip_verify")
 ACT = reverse("units:slip_act")
-
-
-def partner(username, department, regions):
-    user = make_user(username, Role.PARTNER, regions=regions, full_name=f"{department}经办人")
-    user.profile.department = department
-    user.profile.save()
-    return user
-
-
-@pytest.fixture
-def org_clerk(region):
-    return partner("org1", "中共漳县县委组织部", [region])
-
-
-@pytest.fixture
-def finance_clerk(region):
-    return partner("fin1", "漳县财政局", [region])
 
 
 @pytest.fixture
@@ -79,7 +61,7 @@ def test_a_liaison_may_not_verify(client, liaison_a, slip):
 
 
 def test_another_regions_partner_reads_the_code_as_unknown(client, other_region, slip):
-    client.force_login(partner("org9", "安定区委组织部", [other_region]))
+    client.force_login(make_partner("org9", "安定区委组织部", [other_region]))
     response = client.get(VERIFY, {"code": code_of(slip)})
     assert response.status_code == 400 and "核验码有误" in response.content.decode()
     assert "漳县财政局" not in response.content.decode()

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from api import scoping
-from api.endpoints.registry import MAX_PAGE_SIZE, PAGE_SIZE, PageOf, UnitFilter, need_reader
+from api.endpoints.registry import MAX_PAGE_SIZE, PAGE_SIZE, PageOf, UnitFilter, need_reader, readable_units
 from bianzhi.lib.http import XLSX, download
 from units import exports_budget
 
@@ -40,12 +40,6 @@ def _row_schema() -> type[Schema]:
 BudgetRowOut = _row_schema()
 
 
-def _units(request, filters: UnitFilter):
-    need_reader(request)
-    units = exports_budget.open_units(scoping.token_region_ids(request))
-    return exports_budget.filter_open_units(units, **filters.dict())
-
-
 @router.get(
     "/units",
     response=list[BudgetRowOut],
@@ -55,7 +49,7 @@ def _units(request, filters: UnitFilter):
 )
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def budget_units(request, filters: Query[UnitFilter]):
-    units = _units(request, filters)
+    units = readable_units(request, filters)
 
     def build(page):
         scoping.rows(request, len(page))
@@ -87,7 +81,7 @@ class XlsxFile(Schema):
 )
 def budget_units_xlsx(request, filters: Query[UnitFilter]) -> HttpResponse:
     token = need_reader(request)
-    units = _units(request, filters)
+    units = readable_units(request, filters)
     data, count = exports_budget.budget_workbook(units, actor=request.user, region=token.region)
     scoping.rows(request, count)
     return download(data, "单位编制数据.xlsx", stamp=True)

@@ -76,7 +76,8 @@ def need_reader(request):
     return scoping.need(request, capability="read_establishment")
 
 
-def _units(request, filters: UnitFilter):
+def readable_units(request, filters: UnitFilter):
+    """The live units of the token's regions the filters keep (the registry's and the budget's lists)."""
     need_reader(request)
     units = exports_budget.open_units(scoping.token_region_ids(request))
     return exports_budget.filter_open_units(units, **filters.dict())
@@ -91,7 +92,7 @@ def _units(request, filters: UnitFilter):
 )
 @paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def unit_list(request, filters: Query[UnitFilter]):
-    units = _units(request, filters)
+    units = readable_units(request, filters)
 
     def build(page):
         scoping.rows(request, len(page))

@@ -167,3 +167,11 @@ def make_user(
     for unit in units:
         assign_perm("units.liaise_unit", user, unit)
     return user
+
+
+def make_partner(username: str, department: str, regions=()):
+    """A 协作部门经办人 of ``department`` (组织, 财政 or 人社 by its name) in ``regions``."""
+    user = make_user(username, Role.PARTNER, regions=regions, full_name=f"{department}经办人")
+    user.profile.department = department
+    user.profile.save()
+    return user
