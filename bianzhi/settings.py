@@ -132,6 +132,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    # No JIT compilation: it pays 0.2–0.4 s of compiling on every large aggregate (a province's roll-ups)
+    # and wins nothing on a web application's short queries (bench/bench_province.py; decision #50).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "BIANZHI_PG_OPTIONS", "-c jit=off"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

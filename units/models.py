@@ -368,7 +368,11 @@ class Movement(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "人员变动记录"
         ordering = ["occurred_on", "id"]
-        indexes = [models.Index(fields=["person", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["person", "occurred_on"]),
+            # the home page's and 预警's 逾期登记 (recent late movements): few rows among millions
+            models.Index(fields=["recorded_at"], condition=models.Q(is_late=True), name="units_movement_late"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.person} {self.kind}"

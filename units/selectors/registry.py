@@ -8,7 +8,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
@@ -282,27 +290,49 @@ def type_line(unit: Unit, establishment_type: str) -> TypeLine:
     return establishment_for([unit])[unit.pk].types.get(establishment_type) or TypeLine(establishment_type)
 
 
+def _over_ids(units: QuerySet[Unit], held_sql: str, approved_sql: str) -> set[int]:
+    """Units whose people held (grouped by ``held_sql``: unit and a key) outnumber the approved figure of
+    that key (``approved_sql``: unit, key and number; a missing row approves 0). The grouping runs in a
+    derived table joined to the approved figures afterwards, so only the offending units leave the
+    database — never a province's 1,000,000 people, nor a subquery per person."""
+    live = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION).values("pk")
+    unit_sql, unit_params = live.query.sql_with_params()
+    sql = (
+        f"SELECT DISTINCT h.unit_id FROM ({held_sql.format(units=unit_sql)}) h "
+        f"LEFT JOIN ({approved_sql.format(units=unit_sql)}) a ON a.unit_id = h.unit_id AND a.k = h.k "
+        "WHERE h.n > COALESCE(a.approved, 0)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*unit_params, *unit_params))
+        return {row[0] for row in cursor.fetchall()}
+
+
 def over_quota_unit_ids(units: QuerySet[Unit]) -> set[int]:
     """Live 法人 units where the occupied count of some type exceeds the approved number."""
-    units = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
-    approved = {
-        (q["unit_id"], q["establishment_type"]): q["approved"]
-        for q in Quota.objects.filter(unit__in=units).values("unit_id", "establishment_type", "approved")
-    }
-    rows = (
-        Person.objects.filter(unit__in=units, in_establishment=True)
-        .values_list("unit_id", "establishment_type")
-        .annotate(n=Count("id"))
+    person, quota = Person._meta.db_table, Quota._meta.db_table
+    return _over_ids(
+        units,
+        f"SELECT unit_id, establishment_type AS k, COUNT(*) AS n FROM {person} "
+        f"WHERE in_establishment AND unit_id IN ({{units}}) GROUP BY unit_id, establishment_type",
+        f"SELECT unit_id, establishment_type AS k, approved FROM {quota} WHERE unit_id IN ({{units}})",
     )
-    return {u for u, t, n in rows if n > approved.get((u, t), 0)}
 
 
 def over_posts_unit_ids(units: QuerySet[Unit]) -> set[int]:
-    units = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION)
-    approved = {(p.unit_id, p.category): p.approved for p in LeaderPostQuota.objects.filter(unit__in=units)}
-    return {
-        u for (u, c), n in post_holders_by_category(units.values("pk")).items() if n > approved.get((u, c), 0)
-    }
+    """Live 法人 units holding more leaders of some 职数类别 than approved (单位正职, 单位副职, and 内设机构
+    领导 counting the divisions' chiefs and deputies together)."""
+    person, posts = Person._meta.db_table, LeaderPostQuota._meta.db_table
+    when = " ".join(
+        f"WHEN '{post}' THEN '{category}'" for post, category in POST_CATEGORY_OF.items() if category
+    )
+    return _over_ids(
+        units,
+        f"SELECT unit_id, CASE leader_post {when} END AS k, COUNT(*) AS n FROM {person} "
+        f"WHERE in_establishment AND unit_id IN ({{units}}) AND leader_post IN "
+        f"({', '.join(repr(str(p)) for p, c in POST_CATEGORY_OF.items() if c)}) "
+        f"GROUP BY unit_id, CASE leader_post {when} END",
+        f"SELECT unit_id, category AS k, approved FROM {posts} WHERE unit_id IN ({{units}})",
+    )
 
 
 @dataclass
