@@ -160,6 +160,9 @@ JOBS_STALE_SECONDS = 600  # fallback: a job of another host with no heartbeat th
 JOBS_KEEP_DAYS = int(os.environ.get("BIANZHI_JOBS_KEEP_DAYS", "30"))  # result files kept this long
 # ledger prints, exports and campaign files above this many rows are made in the background (units.jobs)
 JOBS_INLINE_MAX_ROWS = int(os.environ.get("BIANZHI_JOBS_INLINE_MAX_ROWS", "2000"))
+# a city's or province's roll-ups (home page, 预警) are counted once per this many seconds per scope;
+# 0: always live (bianzhi/lib/scopecache.py, decision #50)
+SCOPE_CACHE_SECONDS = int(os.environ.get("BIANZHI_SCOPE_CACHE_SECONDS", "60"))
 JOBS_IMPORT = [m.strip() for m in os.environ.get("BIANZHI_JOBS_IMPORT", "").split(",") if m.strip()]
 # --- end background jobs ---
 

@@ -43,6 +43,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: an upper office's kept roll-ups (bianzhi.lib.scopecache) are
+    keyed by region ids, which SQLite hands out again after a test's rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def office_admin(region):
     return make_user("admin1", Role.OFFICE_ADMIN, regions=[region], full_name="王管理")

@@ -26,6 +26,7 @@ from django.utils import timezone
 from bianzhi import alerts
 from bianzhi.alerts import Alert, Level
 from bianzhi.lib.dates import format_cn
+from bianzhi.lib.scopecache import scoped
 from bianzhi.roles import can
 from bianzhi.workdays import missing_years
 from units.choices import Sex, SlipStatus, StaffCategory
@@ -140,6 +141,10 @@ def retiring(user, *, today: dt.date) -> list[Alert]:
     due). Someone past the age before this month is a record to correct, not a plan: not listed."""
     if not _scoped(user):
         return []
+    return scoped(user, f"retiring:{today.isoformat()}", lambda: _retiring(user, today))
+
+
+def _retiring(user, today: dt.date) -> list[Alert]:
     start, horizon = today.replace(day=1), _months_later(today, RETIREMENT_MONTHS)
     worker = Q(category=StaffCategory.SKILLED_WORKER)
 
@@ -219,7 +224,8 @@ def over_quota(user, *, today: dt.date) -> list[Alert]:
     """Units where some 编制类型 has more people than approved (超编)."""
     if not _scoped(user):
         return []
-    ids = over_quota_unit_ids(live_legal_units(user))
+    units = live_legal_units(user)
+    ids = scoped(user, "over_quota", lambda: over_quota_unit_ids(units))  # shared with the home page
     return _units_alerts(user, ids, "over_quota", "实有人员超过核定编制（超编），请核实并消化。")
 
 
@@ -227,7 +233,8 @@ def over_posts(user, *, today: dt.date) -> list[Alert]:
     """Units where some 职数类别 has more leaders than approved (超职数配备)."""
     if not _scoped(user):
         return []
-    ids = over_posts_unit_ids(live_legal_units(user))
+    units = live_legal_units(user)
+    ids = scoped(user, "over_posts", lambda: over_posts_unit_ids(units))  # shared with the home page
     return _units_alerts(user, ids, "over_posts", "配备的领导超过核定职数（超职数），请核实并消化。")
 
 
@@ -239,7 +246,9 @@ def vacancy_low(user, *, today: dt.date) -> list[Alert]:
     if not can(user, "view_registry"):
         return []
     out = []
-    grouped = region_type_totals(live_legal_units(user))  # every region at once (a province: 100 counties)
+    units = live_legal_units(user)
+    # every region at once (a province: 100 counties), shared with the home page
+    grouped = scoped(user, "region_totals", lambda: region_type_totals(units))
     for region in regions_for(user).order_by("code"):
         rows = type_rows(grouped, {region.pk})
         for t in vacancy_targets(rows):

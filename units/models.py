@@ -371,7 +371,9 @@ class Movement(models.Model):
         indexes = [
             models.Index(fields=["person", "occurred_on"]),
             # the home page's and 预警's 逾期登记 (recent late movements): few rows among millions
-            models.Index(fields=["recorded_at"], condition=models.Q(is_late=True), name="units_movement_late"),
+            models.Index(
+                fields=["recorded_at"], condition=models.Q(is_late=True), name="units_movement_late"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -93,6 +93,42 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / tick
 
 
+def postgres_pids() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as fh:
+                    if fh.read().strip() == "postgres":
+                        pids.append(int(entry))
+            except OSError:
+                continue
+    return pids
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the machine spent on anything but idle and iowait since boot (all cores)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(web_pid: int, worker_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far of the web server's tree, the queue worker's tree, the PostgreSQL processes
+    alive now (a backend that ended is not counted: gunicorn keeps its connections), this process's
+    finished children (locust), and the whole machine."""
+    import resource
+
+    return {
+        "web": cpu_seconds(process_tree(web_pid)),
+        "worker": cpu_seconds(process_tree(worker_pid)) if worker_pid else 0.0,
+        "postgres": cpu_seconds(postgres_pids()),
+        "locust": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime,
+        "machine": machine_busy_seconds(),
+    }
+
+
 @dataclass
 class MemorySampler:
     """Polls /proc every ``every`` s: the sum of VmRSS over a process and its children (peak kept) and
@@ -630,6 +666,7 @@ def run(args) -> None:
         locust += ["-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.duration, "--host", base]
         locust += ["--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
         load_before = os.getloadavg()
+        cpu_before = cpu_snapshot(web.pid, worker.pid if worker else None)
         started = time.time()
         (WORK_DIR / "requests.tsv").unlink(missing_ok=True)
         if args.users:
@@ -645,6 +682,12 @@ def run(args) -> None:
             log("no simulated users: the comparison alone")
         ended = time.time()
         load_after = os.getloadavg()
+        cpu_after = cpu_snapshot(web.pid, worker.pid if worker else None)
+        used = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+        facts["负载期间 CPU 秒"] = (
+            f"gunicorn {used['web']:.0f}，worker {used['worker']:.0f}，PostgreSQL {used['postgres']:.0f}，"
+            f"locust {used['locust']:.0f}；整机 {used['machine']:.0f} / {(ended - started) * (os.cpu_count() or 1):.0f} 可用"
+        )
         if thread is not None:
             thread.join(timeout=900)
         web_mem.stop()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from archives.choices import DocumentStatus
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
+from bianzhi.lib.scopecache import counted_at, scoped
 from bianzhi.roles import acting_region_ids, can, region_ids
 from bianzhi.workdays import missing_years
 from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, RequestStatus, UnitStatus
@@ -229,15 +230,17 @@ def dashboard(user) -> dict[str, Any]:
     units = live_legal_units(user)
     liaison = not can(user, "view_registry")
     upper = not liaison and region_ids(user) not in (None, acting_region_ids(user))
-    grouped = region_type_totals(units) if upper else None
+    # an upper office's figures are counted once a minute per scope (bianzhi.lib.scopecache)
+    grouped = scoped(user, "region_totals", lambda: region_type_totals(units)) if upper else None
     return {
         "units": units,
         "by_nature": units.values("nature").annotate(n=Count("id")).order_by("nature"),
         "unit_total": units.count(),
         "rows": type_rows(grouped) if upper else type_totals(units),
         "rollup": region_rollup(user, units, grouped) if upper else [],
-        **_listed("over_quota", over_quota_unit_ids(units)),
-        **_listed("over_posts", over_posts_unit_ids(units)),
+        "counted_at": counted_at(user, "region_totals") if upper else None,
+        **_listed("over_quota", scoped(user, "over_quota", lambda: over_quota_unit_ids(units))),
+        **_listed("over_posts", scoped(user, "over_posts", lambda: over_posts_unit_ids(units))),
         "my_units": units.order_by("sort_order", "id")[:20] if liaison else None,
         **workflow_panels(user, units),
     }

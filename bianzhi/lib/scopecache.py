@@ -1,0 +1,59 @@
+"""Figures an upper office reads over every region below it, computed once a minute per scope.
+
+A province's home page and 预警 group 1,000,000 people and 150,000 quotas several ways; computed on every
+view by five to fifty users at once, they took the machine (bench/bench_province.py). A city or province
+office reads those figures and never changes them (decision #45), so they are kept for
+``SCOPE_CACHE_SECONDS`` (default 60) per set of regions, shared by every user of the same scope and by the
+pages that need the same figure, and the page says when they were counted. A county's office, a liaison
+and a superuser always get them live. Decision #50.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from bianzhi.roles import acting_region_ids, region_ids
+
+T = TypeVar("T")
+
+
+def upper_scope(user) -> frozenset[int] | None:
+    """The regions an upper office reads (its own and those below), or None when the user reads only the
+    regions they act in (a county's office, a liaison, a partner) or everything (a superuser)."""
+    ids = region_ids(user)
+    if ids is None or ids == acting_region_ids(user):
+        return None
+    return frozenset(ids)
+
+
+def _key(name: str, scope: frozenset[int]) -> str:
+    digest = hashlib.sha1(",".join(map(str, sorted(scope))).encode()).hexdigest()[:20]
+    return f"bianzhi:scope:{name}:{digest}"
+
+
+def scoped(user, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for SCOPE_CACHE_SECONDS when the user is an upper office (see the module)."""
+    seconds = getattr(settings, "SCOPE_CACHE_SECONDS", 60)
+    scope = upper_scope(user) if seconds > 0 else None
+    if scope is None:
+        return compute()
+    key = _key(name, scope)
+    kept = cache.get(key)
+    if kept is None:
+        kept = (timezone.now(), compute())
+        cache.set(key, kept, seconds)
+    return kept[1]
+
+
+def counted_at(user, name: str) -> dt.datetime | None:
+    """When the kept figure ``name`` of the user's scope was counted (None: counted live for this user)."""
+    scope = upper_scope(user) if getattr(settings, "SCOPE_CACHE_SECONDS", 60) > 0 else None
+    kept = cache.get(_key(name, scope)) if scope is not None else None
+    return kept[0] if kept else None
