@@ -1,0 +1,83 @@
+"""An upper office's roll-ups are counted once per SCOPE_CACHE_SECONDS per set of regions and shared
+between the home page and 预警 (bianzhi.lib.scopecache); a county's office always reads them live."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bianzhi.lib.scopecache import counted_at, scoped, upper_scope
+from tests.builders.hierarchy import make_tree, office_user
+from tests.builders.registry import make_person, make_unit
+from units.models import Quota
+
+pytestmark = pytest.mark.django_db
+
+GROUPED = "SELECT DISTINCT h.unit_id"  # the 超编/超职数 query (units.selectors.registry._over_ids)
+
+
+@pytest.fixture
+def tree(region):
+    return make_tree(region)
+
+
+@pytest.fixture
+def city_staff(tree):
+    return office_user("city_staff", tree.city, full_name="市编办")
+
+
+def over_quota_in(tree) -> None:
+    unit = make_unit(tree.county, "漳县审计局", quotas={"行政编制": 1})
+    make_person(unit)
+    Quota.objects.filter(unit=unit).update(approved=0)  # found so at 建账
+
+
+def test_only_an_upper_office_has_a_kept_scope(tree, city_staff, office_staff, django_user_model):
+    superuser = django_user_model.objects.create_superuser("root", password="pass12345")
+    assert upper_scope(city_staff) == {tree.city.pk, tree.county.pk, tree.sibling.pk}
+    assert upper_scope(office_staff) is None and upper_scope(superuser) is None
+    calls = []
+    for user in (office_staff, office_staff, city_staff, city_staff):
+        scoped(user, "n", lambda: calls.append(1) or len(calls))
+    assert len(calls) == 3  # the county's twice, the city's once
+
+
+def test_the_city_reads_the_kept_figures_with_their_time_the_county_live(
+    client, tree, city_staff, office_staff
+):
+    client.force_login(city_staff)
+    first = client.get(reverse("units:dashboard"))
+    assert first.context["over_quota_count"] == 0 and first.context["counted_at"] is not None
+    assert "每分钟更新一次" in first.content.decode()
+    over_quota_in(tree)
+    kept = client.get(reverse("units:dashboard"))
+    assert kept.context["over_quota_count"] == 0  # counted less than a minute ago
+    assert (
+        kept.context["counted_at"] == first.context["counted_at"] == counted_at(city_staff, "region_totals")
+    )
+    client.force_login(office_staff)
+    live = client.get(reverse("units:dashboard"))
+    assert live.context["over_quota_count"] == 1 and live.context["counted_at"] is None
+
+
+def test_no_keeping_when_the_office_sets_zero(client, tree, city_staff, settings):
+    settings.SCOPE_CACHE_SECONDS = 0
+    client.force_login(city_staff)
+    client.get(reverse("units:dashboard"))
+    over_quota_in(tree)
+    response = client.get(reverse("units:dashboard"))
+    assert response.context["over_quota_count"] == 1 and response.context["counted_at"] is None
+
+
+def test_the_home_page_and_the_warnings_share_the_count(client, tree, city_staff):
+    over_quota_in(tree)
+    client.force_login(city_staff)
+    with CaptureQueriesContext(connection) as home:
+        assert client.get(reverse("units:dashboard")).context["over_quota_count"] == 1
+    assert sum(GROUPED in q["sql"] for q in home.captured_queries) == 2  # 超编 and 超职数, once each
+    with CaptureQueriesContext(connection) as warnings:
+        page = client.get(reverse("units:alert_list")).content.decode()
+    assert not any(GROUPED in q["sql"] for q in warnings.captured_queries)
+    assert "漳县审计局实有人员超过核定编制" in page
