@@ -81,3 +81,12 @@ def test_the_home_page_and_the_warnings_share_the_count(client, tree, city_staff
         page = client.get(reverse("units:alert_list")).content.decode()
     assert not any(GROUPED in q["sql"] for q in warnings.captured_queries)
     assert "漳县审计局实有人员超过核定编制" in page
+
+
+def test_a_countys_home_page_counts_once_per_view_and_again_on_the_next(client, tree, office_staff):
+    client.force_login(office_staff)
+    with CaptureQueriesContext(connection) as home:
+        assert client.get(reverse("units:dashboard")).context["over_quota_count"] == 0
+    assert sum(GROUPED in q["sql"] for q in home.captured_queries) == 2  # its 预警 panel reuses them
+    over_quota_in(tree)
+    assert client.get(reverse("units:dashboard")).context["over_quota_count"] == 1  # live on the next view

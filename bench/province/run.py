@@ -574,6 +574,8 @@ def worker_command() -> list[str] | None:
     if "procrastinate" not in get_commands():
         return None
     cmd = [PYTHON, "manage.py", "procrastinate", "worker", "--delete-jobs", "successful"]
+    if "nice -n" in (ROOT / "scripts" / "run").read_text():
+        cmd = ["nice", "-n", "10", *cmd]  # as scripts/run starts it: below the pages
     try:  # as scripts/run starts it
         from jobs.tasks import QUEUE
     except ImportError:

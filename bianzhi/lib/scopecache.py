@@ -5,7 +5,9 @@ view by five to fifty users at once, they took the machine (bench/bench_province
 office reads those figures and never changes them (decision #45), so they are kept for
 ``SCOPE_CACHE_SECONDS`` (default 60) per set of regions, shared by every user of the same scope and by the
 pages that need the same figure, and the page says when they were counted. A county's office, a liaison
-and a superuser always get them live. Decision #50.
+and a superuser always get them live — counted once per page view (a GET's memo, set by
+``bianzhi.middleware.RequestIdMiddleware``: the home page and its 预警 panel read the same figures).
+Decision #50.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from bianzhi.middleware import request_memo_var
 from bianzhi.roles import acting_region_ids, region_ids
 
 T = TypeVar("T")
@@ -43,7 +46,13 @@ def scoped(user, name: str, compute: Callable[[], T]) -> T:
     seconds = getattr(settings, "SCOPE_CACHE_SECONDS", 60)
     scope = upper_scope(user) if seconds > 0 else None
     if scope is None:
-        return compute()
+        memo = request_memo_var.get()
+        if memo is None:
+            return compute()
+        key = (name, getattr(user, "pk", None))
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
     key = _key(name, scope)
     kept = cache.get(key)
     if kept is None:
