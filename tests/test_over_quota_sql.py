@@ -65,3 +65,19 @@ def test_the_grouped_queries_find_what_counting_finds(region, other_region, seed
     assert quota_ids | post_ids, "the seed makes no 超编 at all"
     one_region = scope.filter(region=region)
     assert over_quota_unit_ids(one_region) == quota_ids & set(one_region.values_list("pk", flat=True))
+
+
+def test_a_liaisons_units_are_read_from_the_grants(region, unit_a, unit_b, liaison_a):
+    """units.selectors.liaison_unit_ids reads guardian's grant rows by the user (its own query: guardian's
+    get_objects_for_user cast every unit id to text), granted to the user or to one of their groups."""
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from units.selectors import liaison_unit_ids
+
+    assert liaison_unit_ids(liaison_a) == {unit_a.pk}
+    group = Group.objects.create(name="学校联络员")
+    assign_perm("units.liaise_unit", group, unit_b)
+    liaison_a.groups.add(group)
+    del liaison_a._bianzhi_liaison_units  # kept on the user object for the request
+    assert liaison_unit_ids(liaison_a) == {unit_a.pk, unit_b.pk}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.lib.text import split_aliases
+from bianzhi.lib.widgets import QuickSelect
 from units import choices, selectors
 from units.choices import (
     ALLOWED_TYPES,
@@ -125,6 +126,8 @@ def add_override_fields(form: forms.Form, documents: QuerySet[Document]) -> None
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect  # a county's 500 units on every list page's filter (bianzhi.lib.widgets)
+
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 

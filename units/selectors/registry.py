@@ -19,7 +19,6 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from bianzhi.models import Region
 from bianzhi.roles import can, region_ids
@@ -63,11 +62,23 @@ def liaison_unit_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_bianzhi_liaison_units", None)
     if cached is None:
-        cached = set(
-            get_objects_for_user(
-                user, "units.liaise_unit", klass=Unit, accept_global_perms=False
-            ).values_list("pk", flat=True)
-        )
+        # guardian's own get_objects_for_user compares units.id::varchar with the grants' object_pk,
+        # which no index serves: a scan of every unit of the installation (18 ms of a liaison's every
+        # page over a province's 50,000). The grants are read by the user's index instead.
+        from django.db.models import BigIntegerField
+        from django.db.models.functions import Cast
+        from guardian.models import GroupObjectPermission, UserObjectPermission
+
+        grant = {
+            "content_type__app_label": "units",
+            "content_type__model": "unit",
+            "permission__codename": "liaise_unit",
+        }
+        mine = UserObjectPermission.objects.filter(user=user, **grant)
+        groups = GroupObjectPermission.objects.filter(group__user=user, **grant)
+        as_id = {"unit_id": Cast("object_pk", BigIntegerField())}
+        granted = mine.annotate(**as_id).values("unit_id").union(groups.annotate(**as_id).values("unit_id"))
+        cached = set(Unit.objects.filter(pk__in=granted).values_list("pk", flat=True))
         user._bianzhi_liaison_units = cached
     return cached
 
