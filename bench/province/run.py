@@ -687,8 +687,11 @@ def run(args) -> None:
         cpu_after = cpu_snapshot(web.pid, worker.pid if worker else None)
         used = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
         facts["负载期间 CPU 秒"] = (
-            f"gunicorn {used['web']:.0f}，worker {used['worker']:.0f}，PostgreSQL {used['postgres']:.0f}，"
-            f"locust {used['locust']:.0f}；整机 {used['machine']:.0f} / {(ended - started) * (os.cpu_count() or 1):.0f} 可用"
+            f"gunicorn {used['web']:.0f}，worker {used['worker']:.0f}，PostgreSQL（结束时仍在的进程）"
+            f"{used['postgres']:.0f}，locust {used['locust']:.0f}，其余（主要是期间结束的 PostgreSQL 连接："
+            "Django 每 60 秒换一次连接）"
+            f"{used['machine'] - used['web'] - used['worker'] - used['postgres'] - used['locust']:.0f}；"
+            f"整机 {used['machine']:.0f} / {(ended - started) * (os.cpu_count() or 1):.0f} 可用"
         )
         if thread is not None:
             thread.join(timeout=900)
