@@ -81,3 +81,8 @@ def test_a_liaisons_units_are_read_from_the_grants(region, unit_a, unit_b, liais
     liaison_a.groups.add(group)
     del liaison_a._bianzhi_liaison_units  # kept on the user object for the request
     assert liaison_unit_ids(liaison_a) == {unit_a.pk, unit_b.pk}
+
+
+def test_no_unit_at_all_is_nothing_over(region):
+    assert over_quota_unit_ids(Unit.objects.none()) == set() == over_posts_unit_ids(Unit.objects.none())
+    assert over_quota_unit_ids(Unit.objects.filter(region_id__in=[])) == set()

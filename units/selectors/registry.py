@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     CharField,
@@ -307,7 +308,10 @@ def _over_ids(units: QuerySet[Unit], held_sql: str, approved_sql: str) -> set[in
     derived table joined to the approved figures afterwards, so only the offending units leave the
     database — never a province's 1,000,000 people, nor a subquery per person."""
     live = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION).values("pk")
-    unit_sql, unit_params = live.query.sql_with_params()
+    try:
+        unit_sql, unit_params = live.query.sql_with_params()
+    except EmptyResultSet:  # no unit at all (none(), or a user with no region): nothing is over
+        return set()
     sql = (
         f"SELECT DISTINCT h.unit_id FROM ({held_sql.format(units=unit_sql)}) h "
         f"LEFT JOIN ({approved_sql.format(units=unit_sql)}) a ON a.unit_id = h.unit_id AND a.k = h.k "
