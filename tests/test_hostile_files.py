@@ -158,6 +158,13 @@ def _state():
     return (Unit.objects.count(), Person.objects.count(), PartnerUpload.objects.count())
 
 
+@pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path):
+    """This module's own media folder: "no file left behind" must not see what a test running beside it
+    (another xdist worker) uploads into the shared one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _leftovers(settings) -> set[str]:
     media = Path(settings.MEDIA_ROOT)
     return {str(p) for p in media.rglob("*") if p.is_file()} if media.exists() else set()
