@@ -110,6 +110,22 @@ def si_clerk(region):
 
 
 @pytest.fixture
+def tree(region):
+    """甘肃省 → 定西市 → 漳县 (the ``region``), 渭源县; 甘肃省 → 天水市 → 甘谷县 (tests/builders/hierarchy.py)."""
+    from tests.builders.hierarchy import make_tree
+
+    return make_tree(region)
+
+
+@pytest.fixture
+def city_staff(tree):
+    """An office user of 定西市: reads its counties, acts in the city only."""
+    from tests.builders.hierarchy import office_user
+
+    return office_user("city_staff", tree.city, full_name="市编办李")
+
+
+@pytest.fixture
 def other_office_staff(other_region):
     return make_user("staff_other", Role.OFFICE_STAFF, regions=[other_region], full_name="外县编办")
 

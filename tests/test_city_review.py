@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
 from tests.builders.campaign import make_campaign, open_windows, walk_to
-from tests.builders.hierarchy import make_tree, office_user
+from tests.builders.hierarchy import office_user
 from verification.campaign import services as cs
 from verification.campaign.models import CampaignKind, CampaignStatus, CountyReview, Stage
 from verification.campaign.selectors.cityreview import review_labels, review_state, waiting_for
@@ -19,16 +19,6 @@ from verification.campaign.selectors.cityreview import review_labels, review_sta
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def tree(region):
-    return make_tree(region)
-
-
-@pytest.fixture
-def city_staff(tree):
-    return office_user("city_staff", tree.city, full_name="市编办李")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 from bianzhi.models import AuditEntry
 from bianzhi.roles import Role
 from tests.builders.campaign import make_campaign
-from tests.builders.hierarchy import make_tree, office_user
+from tests.builders.hierarchy import office_user
 from tests.builders.registry import make_unit
 from tests.test_city_review import done_campaign
 from verification.campaign import services as cs
@@ -24,18 +24,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def tree(region):
-    return make_tree(region)
-
-
-@pytest.fixture
 def campaign(tree, office_staff, liaison_a, unit_a):
     return done_campaign(tree.county, office_staff, liaison_a, unit_a)
-
-
-@pytest.fixture
-def city_staff(tree):
-    return office_user("city_staff", tree.city, full_name="市编办李")
 
 
 def urls(campaign):

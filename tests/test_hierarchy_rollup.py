@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.services.regions import region_add
 from bianzhi.models import AuditEntry
-from tests.builders.hierarchy import make_tree, office_user
+from tests.builders.hierarchy import office_user
 from tests.builders.registry import make_person, make_unit
 from units import selectors
 from yearbook.selectors.rollup import LIVE, OWN, parts_of
@@ -22,11 +22,6 @@ from yearbook.services import report_generate, report_submit
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def tree(region):
-    return make_tree(region)
 
 
 @pytest.fixture
@@ -40,11 +35,6 @@ def figures(tree):
         make_person(unit)
     make_person(a)
     return tree
-
-
-@pytest.fixture
-def city_staff(tree):
-    return office_user("city_staff", tree.city, full_name="市编办")
 
 
 def line(rollup, label):

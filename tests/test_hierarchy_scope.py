@@ -13,15 +13,10 @@ from django.urls import reverse
 from accounts.services.regions import region_add
 from bianzhi.models import AuditEntry, Region, RegionLevel
 from bianzhi.roles import Role, acting_region_ids, can, region_ids, works_in
-from tests.builders.hierarchy import make_tree, office_user
+from tests.builders.hierarchy import office_user
 from tests.builders.registry import make_unit
 from units import selectors, services
 from units.models import Unit
-
-
-@pytest.fixture
-def tree(region):
-    return make_tree(region)
 
 
 @pytest.fixture
@@ -32,11 +27,6 @@ def units(tree):
         "other": make_unit(tree.other_county, "甘谷县水务局"),
         "city": make_unit(tree.city, "定西市水务局"),
     }
-
-
-@pytest.fixture
-def city_staff(tree):
-    return office_user("city_staff", tree.city, full_name="市编办")
 
 
 @pytest.fixture

@@ -7,17 +7,12 @@ from __future__ import annotations
 import pytest
 
 from tests.builders.compare import partner_csv
-from tests.builders.hierarchy import make_tree, office_user
+from tests.builders.hierarchy import office_user
 from tests.builders.registry import make_person, make_unit
 from verification.compare.sources import read_partner
 from verification.findings.models import Finding
 from verification.findings.register import load_register
 from verification.findings.services import comparison_run
-
-
-@pytest.fixture
-def tree(region):
-    return make_tree(region)
 
 
 @pytest.fixture

@@ -9,23 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bianzhi.lib.scopecache import counted_at, scoped, upper_scope
-from tests.builders.hierarchy import make_tree, office_user
 from tests.builders.registry import make_person, make_unit
 from units.models import Quota
 
 pytestmark = pytest.mark.django_db
 
 GROUPED = "SELECT DISTINCT h.unit_id"  # the 超编/超职数 query (units.selectors.registry._over_ids)
-
-
-@pytest.fixture
-def tree(region):
-    return make_tree(region)
-
-
-@pytest.fixture
-def city_staff(tree):
-    return office_user("city_staff", tree.city, full_name="市编办")
 
 
 def over_quota_in(tree) -> None:
