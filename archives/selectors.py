@@ -17,7 +17,6 @@ from operator import and_, or_
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
 from archives.models import (
     CatalogueClass,
@@ -28,6 +27,7 @@ from archives.models import (
     MinuteEntry,
     Request,
 )
+from bianzhi.grants import granted_unit_ids
 from bianzhi.models import Region
 from bianzhi.roles import acting_region_ids, can, region_ids
 
@@ -53,8 +53,7 @@ def liaison_units(user) -> QuerySet:
     Unit = apps.get_model("units", "Unit")
     if not can(user, "liaise"):
         return Unit.objects.none()
-    granted = get_objects_for_user(user, "units.liaise_unit", klass=Unit, accept_global_perms=False)
-    ids = list(granted.values_list("pk", flat=True))
+    ids = list(granted_unit_ids(user))
     return Unit.objects.filter(Q(pk__in=ids) | Q(parent_id__in=ids, nature="内设机构"))
 
 
@@ -72,7 +71,7 @@ def documents_for(user) -> QuerySet[Document]:
         return Document.objects.filter(region__in=office_regions(user))
     if not can(user, "liaise"):
         return Document.objects.none()
-    units = get_objects_for_user(user, "units.liaise_unit", accept_global_perms=False).values("pk")
+    units = list(granted_unit_ids(user))
     cited = Document.objects.filter(Q(unitevent__unit__in=units) | Q(unitevent__unit__parent__in=units))
     return Document.objects.filter(pk__in=cited.values("pk"))
 

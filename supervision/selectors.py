@@ -35,8 +35,8 @@ from supervision.models import (
     SelfInspection,
     Setting,
 )
+from units import selectors as registry
 from units.selectors import acting_regions, liaison_unit_ids, live_legal_units, regions_for
-from units.selectors import choosable_units as kept_units
 
 # ---- confidentiality -------------------------------------------------------------------------------------
 
@@ -118,7 +118,7 @@ def choosable_units(user) -> QuerySet:
     """Live 法人 units of the regions the office user keeps (the unit of a 举报, an inspection's units)."""
     if not can(user, "view_registry"):
         return live_legal_units(None)  # nothing
-    return kept_units(user)
+    return registry.choosable_units(user)
 
 
 # ---- 举报 ------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 from archives.choices import DocumentStatus
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
-from bianzhi.lib.scopecache import counted_at, scoped
+from bianzhi.lib.scopecache import counted_at, scoped, upper_scope
 from bianzhi.roles import acting_region_ids, can, region_ids
 from bianzhi.workdays import missing_years
 from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, RequestStatus, UnitStatus
@@ -229,7 +229,7 @@ def dashboard(user) -> dict[str, Any]:
     region below with a line per county) or a liaison (their units)."""
     units = live_legal_units(user)
     liaison = not can(user, "view_registry")
-    upper = not liaison and region_ids(user) not in (None, acting_region_ids(user))
+    upper = not liaison and upper_scope(user) is not None
     # an upper office's figures are counted once a minute per scope (bianzhi.lib.scopecache)
     grouped = scoped(user, "region_totals", lambda: region_type_totals(units)) if upper else None
     return {

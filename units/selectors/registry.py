@@ -10,17 +10,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import (
-    CharField,
-    Count,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
+from bianzhi.grants import granted_unit_ids
 from bianzhi.models import Region
 from bianzhi.roles import can, region_ids
 from units.choices import (
@@ -63,23 +57,7 @@ def liaison_unit_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_bianzhi_liaison_units", None)
     if cached is None:
-        # guardian's own get_objects_for_user compares units.id::varchar with the grants' object_pk,
-        # which no index serves: a scan of every unit of the installation (18 ms of a liaison's every
-        # page over a province's 50,000). The grants are read by the user's index instead.
-        from django.db.models import BigIntegerField
-        from django.db.models.functions import Cast
-        from guardian.models import GroupObjectPermission, UserObjectPermission
-
-        grant = {
-            "content_type__app_label": "units",
-            "content_type__model": "unit",
-            "permission__codename": "liaise_unit",
-        }
-        mine = UserObjectPermission.objects.filter(user=user, **grant)
-        groups = GroupObjectPermission.objects.filter(group__user=user, **grant)
-        as_id = {"unit_id": Cast("object_pk", BigIntegerField())}
-        granted = mine.annotate(**as_id).values("unit_id").union(groups.annotate(**as_id).values("unit_id"))
-        cached = set(Unit.objects.filter(pk__in=granted).values_list("pk", flat=True))
+        cached = granted_unit_ids(user)  # by the grants' index (bianzhi.grants)
         user._bianzhi_liaison_units = cached
     return cached
 
@@ -302,6 +280,11 @@ def type_line(unit: Unit, establishment_type: str) -> TypeLine:
     return establishment_for([unit])[unit.pk].types.get(establishment_type) or TypeLine(establishment_type)
 
 
+def _text(value: str) -> str:
+    """A constant of the code as an SQL string literal (the choices' values, never user input)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def _over_ids(units: QuerySet[Unit], held_sql: str, approved_sql: str) -> set[int]:
     """Units whose people held (grouped by ``held_sql``: unit and a key) outnumber the approved figure of
     that key (``approved_sql``: unit, key and number; a missing row approves 0). The grouping runs in a
@@ -337,14 +320,13 @@ def over_posts_unit_ids(units: QuerySet[Unit]) -> set[int]:
     """Live 法人 units holding more leaders of some 职数类别 than approved (单位正职, 单位副职, and 内设机构
     领导 counting the divisions' chiefs and deputies together)."""
     person, posts = Person._meta.db_table, LeaderPostQuota._meta.db_table
-    when = " ".join(
-        f"WHEN '{post}' THEN '{category}'" for post, category in POST_CATEGORY_OF.items() if category
-    )
+    mapped = {post: category for post, category in POST_CATEGORY_OF.items() if category}
+    when = " ".join(f"WHEN {_text(post)} THEN {_text(category)}" for post, category in mapped.items())
     return _over_ids(
         units,
         f"SELECT unit_id, CASE leader_post {when} END AS k, COUNT(*) AS n FROM {person} "
         f"WHERE in_establishment AND unit_id IN ({{units}}) AND leader_post IN "
-        f"({', '.join(repr(str(p)) for p, c in POST_CATEGORY_OF.items() if c)}) "
+        f"({', '.join(_text(post) for post in mapped)}) "
         f"GROUP BY unit_id, CASE leader_post {when} END",
         f"SELECT unit_id, category AS k, approved FROM {posts} WHERE unit_id IN ({{units}})",
     )
