@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from bianzhi import audit
 from bianzhi.lib.idnumbers import mask_id
 from bianzhi.lib.text import neutralise_formula
-from bianzhi.lib.xlsx import HEADER_FILL, HEADER_FONT, SheetSpec, workbook_bytes, write_workbook
+from bianzhi.lib.xlsx import HEADER_FILL, HEADER_FONT, CellStyles, SheetSpec, workbook_bytes, write_workbook
 from bianzhi.models import Region
 from bianzhi.roles import actor_name
 from ledgers.models import POST_PREFIX, TYPE_PREFIX, EstablishmentRow, LimitLedgerEntry, UnitLedgerEntry
@@ -174,18 +174,19 @@ def table_one_workbook(qs: QuerySet[EstablishmentRow], *, region: str, as_of, ex
         col += len(labels)
     total = ["", "合计", "", *table_one_totals(rows)]
     body = [total] + [[i, neutralise_formula(r[0]), r[1], *r[2:]] for i, r in enumerate(rows, start=1)]
+    styles = CellStyles()
     for r, values in enumerate(body, start=5):
         for c, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
-            cell.border = BORDER
+            style = {"border": BORDER}
             if c == 2:
-                cell.alignment = WRAP
+                style["alignment"] = WRAP
+            if r == 5:  # 合计
+                style |= {"fill": TOTAL_FILL, "font": HEADER_FONT}
             elif c > 3 and isinstance(value, int) and value < 0:
-                cell.font = NEGATIVE_FONT
-        if r == 5:
-            for c in range(1, ncols + 1):
-                ws.cell(row=r, column=c).fill = TOTAL_FILL
-                ws.cell(row=r, column=c).font = HEADER_FONT
+                style["font"] = NEGATIVE_FONT
+            styles.apply(ws.cell(row=r, column=c, value=value), **style)
+        for c in range(len(values) + 1, ncols + 1) if r == 5 else ():
+            styles.apply(ws.cell(row=r, column=c), fill=TOTAL_FILL, font=HEADER_FONT)
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 32
     ws.column_dimensions["C"].width = 12

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -103,6 +104,26 @@ def test_detail_lists_registry_changes_citing_it(client, office_staff, doc_a, sc
     html = client.get(reverse("archives:document_detail", args=[doc_a.pk])).content.decode()
     assert "设立" in html and "编制调整" in html and "漳县财政局" in html
     assert reverse("archives:scan_download", args=[scan_a.pk]) in html
+
+
+def test_a_document_citing_many_records_pages_them(
+    client, region, office_staff, django_assert_max_num_queries
+):
+    """A 建账 document cites thousands of change records: its page shows 50 at a time (?epage=), with
+    the count, in a constant number of queries."""
+    from tests.builders.registry import make_unit
+
+    document = make_document(region)
+    units = [make_unit(region, f"建账单位{i:02d}", document=document, quotas={"行政编制": 1}) for i in range(30)]
+    client.force_login(office_staff)
+    url = reverse("archives:document_detail", args=[document.pk])
+    with django_assert_max_num_queries(30):
+        html = client.get(url).content.decode()
+    rows = re.compile(r'href="/units/\d+/"')
+    assert "共 60 条" in html and len(rows.findall(html)) == 50  # 30 设立 + 30 编制调整
+    assert "?epage=2" in html
+    last = client.get(url, {"epage": 2}).content.decode()
+    assert len(rows.findall(last)) == 10 and units[-1].name in last
 
 
 def test_create_with_scan(client, region, office_staff):

@@ -38,3 +38,26 @@ def test_a_model_choice_field_with_it(unit_a, unit_b):
         and f'<option value="{unit_a.pk}">漳县财政局</option>' in html
     )
     assert isinstance(Form().fields["unit"].widget, QuickSelect)
+
+
+def test_the_options_come_from_pk_and_name_without_building_units(unit_a, unit_b, django_assert_num_queries):
+    """NameChoiceIterator: one query of (pk, name) pairs, in the queryset's order; no Unit instance."""
+    from unittest import mock
+
+    from units.forms.registry import UnitChoiceField
+    from units.models import Unit
+
+    field = UnitChoiceField(queryset=Unit.objects.order_by("-pk"), required=False, empty_label="全部单位")
+    with mock.patch.object(Unit, "__init__", side_effect=AssertionError("a Unit was built")):
+        with django_assert_num_queries(1):
+            choices = [choice for choice in field.choices]  # list() would ask len() first: a COUNT
+    assert choices == [("", "全部单位"), (unit_b.pk, unit_b.name), (unit_a.pk, unit_a.name)]
+
+
+def test_multiple_and_escaped_group_names():
+    choices = [("<g>", [(1, "甲"), (2, "乙")]), (3, "丙")]
+    for value in ([1, 3], ["2"], []):
+        mine = type("QuickMultiple", (QuickSelect,), {"allow_multiple_selected": True})(choices=choices)
+        django = forms.SelectMultiple(choices=choices)
+        attrs = {"id": "x"}
+        assert parse_html(mine.render("u", value, attrs)) == parse_html(django.render("u", value, attrs))

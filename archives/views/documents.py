@@ -40,6 +40,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scan_form": ScanForm() if can(request.user, "edit_registry") and document.is_citable else None,
         **selectors.document_page(request.user, document),
     }
+    # a 建账 or 三定 document may cite thousands of records: both lists are paged (?epage=, ?mpage=)
+    context["events"] = paginate(request, context["events"], param="epage")
+    context["movements"] = paginate(request, context["movements"], param="mpage")
     return render(request, "archives/document_detail.html", context)
 
 

@@ -10,6 +10,7 @@ Writing: openpyxl in write-only mode; text cells that begin with = + - @ are neu
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -263,6 +264,27 @@ def _out_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     return neutralise_formula(value)
+
+
+class CellStyles:
+    """Styles given to many cells of one workbook, each combination built once and then copied onto the
+    cells. Setting ``cell.border`` (or font, fill, alignment) hashes the style object every time — in a
+    county's 表一 (500 rows × 24 cells) that was two thirds of the export's time. Copying a cell's
+    ``_style`` is openpyxl's own way of copying a style from one cell to another."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, tuple] = {}
+
+    def apply(self, cell, **style) -> None:
+        """``style``: font=, border=, fill=, alignment= (objects that live as long as the workbook)."""
+        key = tuple((name, id(value)) for name, value in sorted(style.items()))
+        made = self._made.get(key)
+        if made is None:
+            for name, value in style.items():
+                setattr(cell, name, value)
+            self._made[key] = (copy.copy(cell._style), style)  # the objects kept: their ids stay unique
+        else:
+            cell._style = copy.copy(made[0])
 
 
 @dataclass

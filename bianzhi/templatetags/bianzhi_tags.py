@@ -74,3 +74,12 @@ def dashboard_panels(context, top=None):
     return mark_safe(
         "".join(render_to_string(t, c, request=request) for t, c in panels_for(request, top=top))
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param: str, number: int) -> str:
+    """The current URL's query string with ``param`` set to ``number`` (a second list's pager on one
+    page: ``{% include "units/_pager.html" with page=... param="mpage" %}``)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return "?" + query.urlencode()

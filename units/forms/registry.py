@@ -9,7 +9,7 @@ from django.utils import timezone
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.lib.text import split_aliases
-from bianzhi.lib.widgets import QuickSelect
+from bianzhi.lib.widgets import NameChoiceIterator, QuickSelect
 from units import choices, selectors
 from units.choices import (
     ALLOWED_TYPES,
@@ -127,6 +127,7 @@ def add_override_fields(form: forms.Form, documents: QuerySet[Document]) -> None
 
 class UnitChoiceField(forms.ModelChoiceField):
     widget = QuickSelect  # a county's 500 units on every list page's filter (bianzhi.lib.widgets)
+    iterator = NameChoiceIterator  # (pk, name) pairs: no Unit built per option
 
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
