@@ -20,7 +20,6 @@ from units.selectors.pages import (  # noqa: F401
     slips_of,
     sorted_units,
     type_rows,
-    type_totals,
     unit_page,
     unit_townships,
     units_filtered,

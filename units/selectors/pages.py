@@ -13,6 +13,7 @@ from archives.choices import DocumentStatus
 from archives.models import Document
 from bianzhi.lib.idnumbers import InvalidNumber, normalize_id
 from bianzhi.lib.scopecache import counted_at, scoped, upper_scope
+from bianzhi.lib.search import name_contains
 from bianzhi.roles import acting_region_ids, can, region_ids
 from bianzhi.workdays import missing_years
 from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, RequestStatus, UnitStatus
@@ -42,32 +43,6 @@ def documents_of(regions) -> QuerySet[Document]:
 # ---- dashboard ------------------------------------------------------------------------------------
 
 
-def type_totals(units: QuerySet[Unit]) -> list[dict[str, Any]]:
-    """Approved, occupied and vacant per 编制类型 over the units."""
-    approved = dict(
-        Quota.objects.filter(unit__in=units)
-        .values_list("establishment_type")
-        .annotate(n=Sum("approved"))
-        .values_list("establishment_type", "n")
-    )
-    occupied = dict(
-        Person.objects.filter(unit__in=units, in_establishment=True)
-        .values_list("establishment_type")
-        .annotate(n=Count("id"))
-        .values_list("establishment_type", "n")
-    )
-    return [
-        {
-            "type": t,
-            "approved": approved.get(t, 0),
-            "occupied": occupied.get(t, 0),
-            "vacancy": approved.get(t, 0) - occupied.get(t, 0),
-        }
-        for t in ESTABLISHMENT_ORDER
-        if approved.get(t) or occupied.get(t)
-    ]
-
-
 PUBLIC_TYPES = (EstablishmentType.PUBLIC, EstablishmentType.CIVIL_PI)
 
 
@@ -87,7 +62,7 @@ def _target(rows: list[dict[str, Any]], types: tuple[str, ...], label: str, targ
 
 
 def vacancy_targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The 空编率 targets (DOMAIN.md §3.7) of ``type_totals`` rows: 行政编制 and 事业编制 (参公 included),
+    """The 空编率 targets (DOMAIN.md §3.7) of ``type_rows`` rows: 行政编制 and 事业编制 (参公 included),
     each with its rate, the target and whether it is met — the home page's cards and the 预警 inbox."""
     return [
         _target(rows, (EstablishmentType.ADMIN,), "行政编制", settings.VACANCY_TARGET_ADMIN),
@@ -134,7 +109,7 @@ def region_type_totals(units: QuerySet[Unit]) -> dict[tuple[int, str], list[int]
 
 
 def type_rows(grouped: dict[tuple[int, str], list[int]], region_ids_: set[int] | None = None) -> list[dict]:
-    """``type_totals`` rows from the grouped figures (of the given regions, or all)."""
+    """Approved, occupied and vacant per 编制类型, from the grouped figures (of the given regions, or all)."""
     approved: dict[str, int] = {}
     occupied: dict[str, int] = {}
     for (region_id, etype), (a, o) in grouped.items():
@@ -230,13 +205,14 @@ def dashboard(user) -> dict[str, Any]:
     units = live_legal_units(user)
     liaison = not can(user, "view_registry")
     upper = not liaison and upper_scope(user) is not None
-    # an upper office's figures are counted once a minute per scope (bianzhi.lib.scopecache)
-    grouped = scoped(user, "region_totals", lambda: region_type_totals(units)) if upper else None
+    # an upper office's figures are counted once a minute per scope (bianzhi.lib.scopecache); anyone
+    # else's once per page view, shared with the 预警 panel's 空编率 (the same key)
+    grouped = scoped(user, "region_totals", lambda: region_type_totals(units))
     return {
         "units": units,
         "by_nature": units.values("nature").annotate(n=Count("id")).order_by("nature"),
         "unit_total": units.count(),
-        "rows": type_rows(grouped) if upper else type_totals(units),
+        "rows": type_rows(grouped),
         "rollup": region_rollup(user, units, grouped) if upper else [],
         "counted_at": counted_at(user, "region_totals") if upper else None,
         **_listed("over_quota", scoped(user, "over_quota", lambda: over_quota_unit_ids(units))),
@@ -366,7 +342,7 @@ def people_filtered(user, data: dict[str, Any]) -> QuerySet[Person]:
         try:  # a full ID number finds the person even though lists only show it masked
             qs = qs.filter(id_number=normalize_id(q))
         except InvalidNumber:
-            qs = qs.filter(name__icontains=q)
+            qs = name_contains(qs, "name", q)  # a GIN index of character pairs on PostgreSQL
     for field in ("unit", "establishment_type", "category"):
         if data.get(field):
             qs = qs.filter(**{field: data[field]})
