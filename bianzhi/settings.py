@@ -165,6 +165,20 @@ JOBS_INLINE_MAX_ROWS = int(os.environ.get("BIANZHI_JOBS_INLINE_MAX_ROWS", "2000"
 # a city's or province's roll-ups (home page, 预警) are counted once per this many seconds per scope;
 # 0: always live (bianzhi/lib/scopecache.py, decision #50)
 SCOPE_CACHE_SECONDS = int(os.environ.get("BIANZHI_SCOPE_CACHE_SECONDS", "60"))
+# ... kept in files under DATA_DIR/cache/scope, shared by the web processes of one machine (each gunicorn
+# process kept its own: four processes counted each scope four times a minute); "local": in each process
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "scope": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "scope"}
+        if os.environ.get("BIANZHI_SCOPE_CACHE", "file") == "local"
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "scope"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
+}
 JOBS_IMPORT = [m.strip() for m in os.environ.get("BIANZHI_JOBS_IMPORT", "").split(",") if m.strip()]
 # --- end background jobs ---
 

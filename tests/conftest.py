@@ -44,12 +44,19 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: an upper office's kept roll-ups (bianzhi.lib.scopecache) are
-    keyed by region ids, which SQLite hands out again after a test's rollback."""
-    from django.core.cache import cache
+def _empty_cache(settings):
+    """Each test starts with empty caches: an upper office's kept roll-ups (bianzhi.lib.scopecache) are
+    keyed by region ids, which SQLite hands out again after a test's rollback. The roll-ups are kept in
+    each process here (not in the files the web processes share: xdist's workers would meet there);
+    tests/test_scope_cache.py checks the shared files."""
+    from django.core.cache import caches
 
-    cache.clear()
+    settings.CACHES = {
+        **settings.CACHES,
+        "scope": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

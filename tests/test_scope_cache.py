@@ -79,3 +79,45 @@ def test_a_countys_home_page_counts_once_per_view_and_again_on_the_next(client, 
     assert sum(GROUPED in q["sql"] for q in home.captured_queries) == 2  # its 预警 panel reuses them
     over_quota_in(tree)
     assert client.get(reverse("units:dashboard")).context["over_quota_count"] == 1  # live on the next view
+
+
+def test_the_web_processes_share_the_kept_figures_through_files(
+    tree, city_staff, settings, tmp_path, monkeypatch
+):
+    """The ``scope`` cache of the settings (no BIANZHI_SCOPE_CACHE): files under DATA_DIR, so a second
+    gunicorn process — here a second cache handler, as a new process builds one — reads what the first
+    counted; a figure of another database on the same machine is another key."""
+    from django.core.cache import CacheHandler
+
+    from bianzhi import settings as project
+
+    assert project.CACHES["scope"]["BACKEND"].endswith("FileBasedCache")
+    files = {**project.CACHES["scope"], "LOCATION": str(tmp_path / "scope")}
+    settings.CACHES = {**settings.CACHES, "scope": files}
+    calls = []
+    assert scoped(city_staff, "n", lambda: calls.append(1) or 41) == 41
+    monkeypatch.setattr("bianzhi.lib.scopecache.caches", CacheHandler({"scope": files}))  # the second process
+    assert scoped(city_staff, "n", lambda: calls.append(1) or 42) == 41 and len(calls) == 1
+    monkeypatch.setitem(connection.settings_dict, "NAME", f"{connection.settings_dict['NAME']}_another")
+    assert scoped(city_staff, "n", lambda: calls.append(1) or 43) == 43
+    assert any((tmp_path / "scope").iterdir())
+
+
+def test_an_upper_offices_list_count_is_kept_its_rows_live(client, tree, city_staff, office_staff):
+    """The unit and people lists of a city: the count (共 N 条) kept a minute per filter, the rows live;
+    a county's counted on every view."""
+
+    def count(user, name, **query):
+        client.force_login(user)
+        return client.get(reverse(f"units:{name}"), query).context["page"].paginator.count
+
+    city_units, county_units = count(city_staff, "unit_list"), count(office_staff, "unit_list")
+    city_people, county_people = count(city_staff, "person_list"), count(office_staff, "person_list")
+    unit = make_unit(tree.county, "漳县新设局")
+    make_person(unit)
+    assert count(city_staff, "unit_list") == city_units and count(city_staff, "person_list") == city_people
+    assert count(office_staff, "unit_list") == county_units + 1
+    assert count(office_staff, "person_list") == county_people + 1
+    client.force_login(city_staff)
+    found = client.get(reverse("units:unit_list"), {"q": "新设"}).context["page"]  # another filter: counted
+    assert found.paginator.count == 1 and list(found.object_list) == [unit]

@@ -114,7 +114,9 @@ def test_a_document_citing_many_records_pages_them(
     from tests.builders.registry import make_unit
 
     document = make_document(region)
-    units = [make_unit(region, f"建账单位{i:02d}", document=document, quotas={"行政编制": 1}) for i in range(30)]
+    units = [
+        make_unit(region, f"建账单位{i:02d}", document=document, quotas={"行政编制": 1}) for i in range(30)
+    ]
     client.force_login(office_staff)
     url = reverse("archives:document_detail", args=[document.pk])
     with django_assert_max_num_queries(30):

@@ -114,6 +114,8 @@ class Unit(models.Model):
         indexes = [
             models.Index(fields=["region", "status", "nature"]),
             models.Index(fields=["name"]),
+            # the unit list's order: a province's first page read by the index, not a sort of 50,000
+            models.Index(fields=["sort_order", "id"], name="units_unit_list_order"),
         ]
 
     def __str__(self) -> str:

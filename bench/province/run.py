@@ -392,6 +392,19 @@ def print_queries(rows) -> str:
 # ---- baselines ----------------------------------------------------------------------------------------
 
 
+def python_loop(n: int = 10_000_000) -> float:
+    """Seconds of a plain Python loop (median of 3): the machine's speed at this run. This VM's vCPUs
+    vary about 2× from one hour to the next; runs compare only with this figure beside them."""
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        total = 0
+        for i in range(n):
+            total += i
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
 def select_one(n: int = 1000) -> float:
     """Median seconds of ``SELECT 1`` through psycopg on one connection."""
     import psycopg
@@ -621,6 +634,7 @@ def run(args) -> None:
             facts[f"上传 {source} (1,000,000 行, 服务内)"] = f"{seconds:.1f} s"
     queries = [] if args.no_queries else query_counts(QUERY_USERS)
     sql_s = select_one()
+    loop_s = python_loop()
     connection.close()
 
     base = f"http://127.0.0.1:{args.port}"
@@ -713,6 +727,7 @@ def run(args) -> None:
         worker_mem=worker_mem,
         baselines={
             "SELECT 1 (psycopg，1,000 次中位数)": sql_s,
+            "Python 空循环 10,000,000 次（本机此刻的速度，3 次中位数）": loop_s,
             "静态文件 /static/css/app.css (gunicorn+whitenoise，200 次中位数)": static_s,
             "登录页 /accounts/login/ (200 次中位数)": login_s,
         },

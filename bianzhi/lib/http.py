@@ -38,9 +38,21 @@ def download(
     return response
 
 
-def paginate(request: HttpRequest, items: Any, *, per_page: int = PER_PAGE, param: str = "page") -> Page:
-    """The requested page of ``items`` (a queryset or list); a page number out of range gives the last."""
-    return Paginator(items, per_page).get_page(request.GET.get(param))
+def paginate(
+    request: HttpRequest,
+    items: Any,
+    *,
+    per_page: int = PER_PAGE,
+    param: str = "page",
+    count: int | None = None,
+) -> Page:
+    """The requested page of ``items`` (a queryset or list); a page number out of range gives the last.
+    ``count``: the number of items when already known (an upper office's kept count,
+    ``bianzhi.lib.scopecache.list_count``) instead of a COUNT of a province's million rows."""
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached_property: this is its value
+    return paginator.get_page(request.GET.get(param))
 
 
 def add_errors(form, exc: ValidationError) -> None:

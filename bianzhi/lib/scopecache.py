@@ -3,8 +3,9 @@
 A province's home page and 预警 group 1,000,000 people and 150,000 quotas several ways; computed on every
 view by five to fifty users at once, they took the machine (bench/bench_province.py). A city or province
 office reads those figures and never changes them (decision #45), so they are kept for
-``SCOPE_CACHE_SECONDS`` (default 60) per set of regions, shared by every user of the same scope and by the
-pages that need the same figure, and the page says when they were counted. A county's office, a liaison
+``SCOPE_CACHE_SECONDS`` (default 60) per set of regions, shared by every user of the same scope, by the
+pages that need the same figure and by the web processes of the machine (the ``scope`` cache: files under
+DATA_DIR/cache/scope), and the page says when they were counted. A county's office, a liaison
 and a superuser always get them live — counted once per page view (a GET's memo, set by
 ``bianzhi.middleware.RequestIdMiddleware``: the home page and its 预警 panel read the same figures).
 Decision #50.
@@ -18,7 +19,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
 
 from bianzhi.middleware import request_memo_var
@@ -37,7 +39,10 @@ def upper_scope(user) -> frozenset[int] | None:
 
 
 def _key(name: str, scope: frozenset[int]) -> str:
-    digest = hashlib.sha1(",".join(map(str, sorted(scope))).encode()).hexdigest()[:20]
+    """The figure's key: its name, the scope and the database (the cache's files are shared by whatever
+    runs on the machine: two databases' region ids would meet)."""
+    ids = ",".join(map(str, sorted(scope)))
+    digest = hashlib.sha1(f"{connection.settings_dict['NAME']}|{ids}".encode()).hexdigest()[:24]
     return f"bianzhi:scope:{name}:{digest}"
 
 
@@ -54,15 +59,26 @@ def scoped(user, name: str, compute: Callable[[], T]) -> T:
             memo[key] = compute()
         return memo[key]
     key = _key(name, scope)
-    kept = cache.get(key)
+    kept = caches["scope"].get(key)
     if kept is None:
         kept = (timezone.now(), compute())
-        cache.set(key, kept, seconds)
+        caches["scope"].set(key, kept, seconds)
     return kept[1]
 
 
 def counted_at(user, name: str) -> dt.datetime | None:
     """When the kept figure ``name`` of the user's scope was counted (None: counted live for this user)."""
     scope = upper_scope(user) if getattr(settings, "SCOPE_CACHE_SECONDS", 60) > 0 else None
-    kept = cache.get(_key(name, scope)) if scope is not None else None
+    kept = caches["scope"].get(_key(name, scope)) if scope is not None else None
     return kept[0] if kept else None
+
+
+def list_count(user, name: str, filters: dict, items) -> int | None:
+    """How many rows an upper office's list ``name`` has with these filters, kept like the roll-ups (the
+    rows of the page stay live; a province's people list counted 1,000,000 rows on every view); None for
+    anyone else, whose paginator counts."""
+    if upper_scope(user) is None or getattr(settings, "SCOPE_CACHE_SECONDS", 60) <= 0:
+        return None
+    shown = sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items() if v not in (None, "", [], ()))
+    digest = hashlib.sha1(repr(shown).encode()).hexdigest()[:16]
+    return scoped(user, f"count:{name}:{digest}", items.count)

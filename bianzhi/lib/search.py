@@ -3,7 +3,7 @@
 A province's people list searched for 王伟 read 1,000,000 names (UPPER(name) LIKE '%王伟%': 0.3–0.8 s,
 twice per page: the count and the page). Chinese names are two or three characters, too short for
 pg_trgm's trigrams, so on PostgreSQL a GIN index holds each name's character pairs
-(``bianzhi_bigrams(name)``, units migration 0010): a name containing the fragment contains all of the
+(``bianzhi_bigrams(name)``: people, units and units' other names; units migrations 0010 and 0011): a name containing the fragment contains all of the
 fragment's pairs, so the index narrows the rows and ``icontains`` then decides (3 ms). One character, a
 fragment whose case PostgreSQL might fold differently from Python, and SQLite: ``icontains`` alone.
 """

@@ -233,8 +233,10 @@ def units_filtered(user, data: dict[str, Any]) -> QuerySet[Unit]:
         qs = qs.filter(status=status)
     qs = qs.filter(nature=data["nature"]) if data.get("nature") else qs.exclude(nature=Nature.DIVISION)
     if q := (data.get("q") or "").strip():
-        aliased = UnitAlias.objects.filter(name__icontains=q).values("unit_id")
-        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__iexact=q) | Q(pk__in=aliased))
+        # each through its GIN index of character pairs on PostgreSQL (bianzhi.lib.search)
+        named = name_contains(Unit.objects.all(), "name", q).values("pk")
+        aliased = name_contains(UnitAlias.objects.all(), "name", q).values("unit_id")
+        qs = qs.filter(Q(pk__in=named) | Q(credit_code__iexact=q) | Q(pk__in=aliased))
     for field in ("system", "funding"):
         if data.get(field):
             qs = qs.filter(**{field: data[field]})

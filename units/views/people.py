@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bianzhi.lib.http import paginate
+from bianzhi.lib.scopecache import list_count
 from bianzhi.roles import can, capabilities, require
 from units import selectors, services
 from units.forms.registry import (
@@ -32,7 +33,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         require(request.user, "liaise")
     form = PersonFilterForm(request.GET or None, units=selectors.choosable_units(request.user))
     data = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, selectors.people_filtered(request.user, data))
+    people = selectors.people_filtered(request.user, data)
+    page = paginate(request, people, count=list_count(request.user, "people", data, people))
     regions = selectors.regions_below(request.user)  # a city's office: a 区划 column and picker
     return render(request, "units/person_list.html", {"form": form, "page": page, "regions": regions})
 
