@@ -51,6 +51,10 @@ def _empty_cache(settings):
     tests/test_scope_cache.py checks the shared files."""
     from django.core.cache import caches
 
+    from bianzhi import workdays
+
+    workdays.clear_cache()  # the holiday table's years, per process: a flushed database has none
+
     settings.CACHES = {
         **settings.CACHES,
         "scope": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

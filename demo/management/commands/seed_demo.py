@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.services.regions import region_add
 from archives.services import document_create, find_document
+from bianzhi import workdays
 from bianzhi.lib.xlsx import SheetSpec, write_workbook
 from bianzhi.models import Profile, Region
 from bianzhi.roles import Role
@@ -63,6 +64,9 @@ that already holds units (use a fresh database)."""
             self.stderr.write(refusal)
             raise SystemExit(1)
         started = time.monotonic()
+        # the demo's years need their working days: the holiday table is seeded by a migration, but a
+        # database emptied since (a flush) has none, and the demo's notices then could not be dated
+        workdays.seed_from_package()
         county = demo.build_county(seed)
         out = settings.DATA_DIR / "demo"
         out.mkdir(parents=True, exist_ok=True)
