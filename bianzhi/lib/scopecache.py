@@ -38,6 +38,11 @@ def upper_scope(user) -> frozenset[int] | None:
     return frozenset(ids)
 
 
+def _kept_scope(user) -> frozenset[int] | None:
+    """The scope whose figures are kept for ``user`` (an upper office, keeping switched on), else None."""
+    return upper_scope(user) if getattr(settings, "SCOPE_CACHE_SECONDS", 60) > 0 else None
+
+
 def _key(name: str, scope: frozenset[int]) -> str:
     """The figure's key: its name, the scope and the database (the cache's files are shared by whatever
     runs on the machine: two databases' region ids would meet)."""
@@ -49,7 +54,7 @@ def _key(name: str, scope: frozenset[int]) -> str:
 def scoped(user, name: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept for SCOPE_CACHE_SECONDS when the user is an upper office (see the module)."""
     seconds = getattr(settings, "SCOPE_CACHE_SECONDS", 60)
-    scope = upper_scope(user) if seconds > 0 else None
+    scope = _kept_scope(user)
     if scope is None:
         memo = request_memo_var.get()
         if memo is None:
@@ -68,17 +73,15 @@ def scoped(user, name: str, compute: Callable[[], T]) -> T:
 
 def counted_at(user, name: str) -> dt.datetime | None:
     """When the kept figure ``name`` of the user's scope was counted (None: counted live for this user)."""
-    scope = upper_scope(user) if getattr(settings, "SCOPE_CACHE_SECONDS", 60) > 0 else None
+    scope = _kept_scope(user)
     kept = caches["scope"].get(_key(name, scope)) if scope is not None else None
     return kept[0] if kept else None
 
 
-def list_count(user, name: str, filters: dict, items) -> int | None:
-    """How many rows an upper office's list ``name`` has with these filters, kept like the roll-ups (the
-    rows of the page stay live; a province's people list counted 1,000,000 rows on every view); None for
-    anyone else, whose paginator counts."""
-    if upper_scope(user) is None or getattr(settings, "SCOPE_CACHE_SECONDS", 60) <= 0:
-        return None
+def list_count(user, name: str, filters: dict, items) -> int:
+    """How many rows the list ``name`` has with these filters: an upper office's kept like the roll-ups
+    (the rows of the page stay live; a province's people list counted 1,000,000 rows on every view),
+    anyone else's counted now."""
     shown = sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items() if v not in (None, "", [], ()))
     digest = hashlib.sha1(repr(shown).encode()).hexdigest()[:16]
     return scoped(user, f"count:{name}:{digest}", items.count)

@@ -78,8 +78,8 @@ def dashboard_panels(context, top=None):
 
 @register.simple_tag(takes_context=True)
 def page_url(context, param: str, number: int) -> str:
-    """The current URL's query string with ``param`` set to ``number`` (a second list's pager on one
-    page: ``{% include "units/_pager.html" with page=... param="mpage" %}``)."""
+    """The current URL's query string with ``param`` set to ``number``: the pager's links
+    (``units/_pagination.html``; a second list on one page passes its own ``param``)."""
     query = context["request"].GET.copy()
     query[param] = number
     return "?" + query.urlencode()

@@ -260,15 +260,11 @@ def regions_below(user) -> list:
     return list(Region.objects.filter(pk__in=ids).order_by("code"))
 
 
-def unit_townships(user) -> QuerySet:
-    """The townships of the user's units (the filter's suggestions)."""
-    return (
-        units_for(user)
-        .exclude(township="")
-        .values_list("township", flat=True)
-        .distinct()
-        .order_by("township")
-    )
+def unit_townships(user) -> list[str]:
+    """The townships of the user's units (the filter's suggestions); an upper office's kept a minute
+    like its other figures (50,000 units)."""
+    townships = units_for(user).exclude(township="").values_list("township", flat=True)
+    return scoped(user, "townships", lambda: list(townships.distinct().order_by("township")))
 
 
 def sorted_units(units: QuerySet[Unit]) -> QuerySet[Unit]:

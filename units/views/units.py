@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from bianzhi.lib.http import paginate
-from bianzhi.lib.scopecache import list_count, scoped
+from bianzhi.lib.scopecache import list_count
 from bianzhi.roles import can, capabilities, require
 from units import selectors, services
 from units.forms.registry import (
@@ -35,8 +35,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, units, count=list_count(request.user, "units", data, units))
     est = selectors.establishment_for(page.object_list)
     rows = [(u, est[u.pk], est[u.pk].approved_total - est[u.pk].occupied_total) for u in page.object_list]
-    # the filter's suggestions: an upper office's kept a minute, like its counts (50,000 units)
-    townships = scoped(request.user, "townships", lambda: list(selectors.unit_townships(request.user)))
+    townships = selectors.unit_townships(request.user)
     regions = selectors.regions_below(request.user)  # a city's office: a 区划 column and picker
     return render(
         request,
