@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import time
 
-from django.db import DEFAULT_DB_ALIAS, connections
+import logging
+
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.utils import timezone
 
 THROTTLE_SECONDS = 1.0
+
+log = logging.getLogger(__name__)
 
 
 class JobCancelled(Exception):
@@ -71,15 +75,21 @@ class Progress:
                 return  # SQLite: kept until the handler's transaction ends (see flush)
             connection = self._side_connection()
         self._last_write = now
-        self._dirty = False
         table = self.job._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET stage = %s, done = %s, total = %s, heartbeat_at = %s WHERE id = %s",
-                [self.job.stage, self.job.done, self.job.total, timezone.now(), self.job.pk],
-            )
-            cursor.execute(f"SELECT cancel_requested FROM {table} WHERE id = %s", [self.job.pk])
-            row = cursor.fetchone()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET stage = %s, done = %s, total = %s, heartbeat_at = %s WHERE id = %s",
+                    [self.job.stage, self.job.done, self.job.total, timezone.now(), self.job.pk],
+                )
+                cursor.execute(f"SELECT cancel_requested FROM {table} WHERE id = %s", [self.job.pk])
+                row = cursor.fetchone()
+        except OperationalError:
+            # never the handler's own transaction here (see above): progress is shown, not kept: a locked SQLite (another writer) skips this write, the next one
+            # carries the figures; the handler goes on
+            log.info("job %s: progress not written this time", self.job.pk, exc_info=True)
+            return
+        self._dirty = False
         if row and row[0]:
             raise JobCancelled
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections, transaction
 from django.utils import timezone
 
 from jobs.models import FINISHED, Job, JobStatus
@@ -28,6 +29,7 @@ CRASHED = "任务执行出错（内部错误），未写入任何数据。请联
 DATABASE = "数据库暂时不可用，任务未完成，未写入任何数据。请稍后重新提交。"
 CANCELLED = "已按提交人的要求取消，未写入任何数据。"
 TOO_LATE = "取消请求到达时任务已写入完成，任务照常完成。"
+SETTLE_SECONDS = 60.0  # how long recording a job's end waits out a locked or lost database
 
 
 def worker_name() -> str:
@@ -57,14 +59,12 @@ def claim(job_id: int, *, worker: str, from_statuses=(JobStatus.QUEUED,)) -> Job
 
 
 def finish(job: Job, status: str, *, error: str = "", result: JobResult | None = None) -> None:
-    """Record how the job ended (its own short transaction, after the handler's)."""
-    job.status = status
-    job.error = error
-    job.finished_at = timezone.now()
-    job.heartbeat_at = job.finished_at
+    """Record how the job ended (its own short transaction, after the handler's), waiting out a passing
+    database failure: once the handler's writes are committed the job must not stay 运行中, where the
+    janitor would take it for interrupted and run it again."""
     fields = ["status", "error", "finished_at", "heartbeat_at", "stage", "done", "total"]
     if result is not None:
-        if result.file is not None:
+        if result.file is not None:  # the file once, outside the retries: a retry must not store a second
             name = result.filename or f"任务{job.pk}结果"
             job.result_file.save(name, ContentFile(result.file), save=False)
             job.result_name = name[:200]
@@ -72,7 +72,30 @@ def finish(job: Job, status: str, *, error: str = "", result: JobResult | None =
         job.result_url = result.url[:300]
         job.message = result.message
         fields += ["result_url", "message"]
-    job.save(update_fields=fields)
+    job.status = status
+    job.error = error
+    job.finished_at = timezone.now()
+    job.heartbeat_at = job.finished_at
+    settle(lambda: job.save(update_fields=fields))
+
+
+def settle(write, *, seconds: float | None = None):
+    """``write()`` again while it fails with an OperationalError (SQLite: another writer holds the lock;
+    PostgreSQL: the connection dropped), for up to SETTLE_SECONDS; then the error stands."""
+    deadline = time.monotonic() + (SETTLE_SECONDS if seconds is None else seconds)
+    pause = 0.05
+    while True:
+        try:
+            return write()
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            log.warning("recording a job's end: database busy, again in %.2f s", pause)
+            connection = connections[DEFAULT_DB_ALIAS]
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def fail_interrupted(job: Job) -> None:
@@ -129,7 +152,9 @@ def execute(job_id: int, *, worker: str | None = None, claimed: Job | None = Non
             progress.flush()
         except JobCancelled:
             pass
-        if Job.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        except DatabaseError:  # the last progress is cosmetic; the end below says 100 %
+            log.warning("job %s: last progress not written", job.pk, exc_info=True)
+        if settle(Job.objects.filter(pk=job.pk, cancel_requested=True).exists):
             # asked while the handler's transaction ran (SQLite sees it only now): too late, its writes are
             # committed, so the job is done and says so
             result = result or JobResult()

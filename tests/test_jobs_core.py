@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from bianzhi.models import AuditEntry
@@ -320,3 +320,86 @@ def test_old_result_files_are_purged(settings, office_staff, region):
     assert recent.result_file and default_storage.exists(recent.result_file.name)
     assert AuditEntry.objects.get(action="任务.清理").after == {"files": 2, "days": 30}
     assert services.job_results_purge() == 0
+
+
+class _LockedOnce:
+    """Makes the first ``n`` calls of ``target`` fail as SQLite does while another writer holds the lock."""
+
+    def __init__(self, monkeypatch, owner, name, n=1, when=lambda *args, **kwargs: True):
+        self.calls = 0
+        self.n = n
+        real = getattr(owner, name)
+
+        def locked(*args, **kwargs):
+            if not when(*args, **kwargs):
+                return real(*args, **kwargs)
+            self.calls += 1
+            if self.calls <= self.n:
+                raise OperationalError("database table is locked: jobs_job")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, locked)
+
+
+def recording_the_end(*args, update_fields=(), **kwargs):
+    return "finished_at" in update_fields
+
+
+def test_a_locked_database_when_recording_the_end_does_not_run_the_job_twice(
+    monkeypatch, tmp_path, office_staff, region
+):
+    """CI on SQLite: the handler had committed its 20 rows, recording 已完成 met a locked table, the job
+    stayed 运行中, the janitor took it for interrupted and ran it again: 40 rows. The end is now waited
+    for; the committed job is done once."""
+    monkeypatch.setattr(runner, "SETTLE_SECONDS", 5.0)
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 20})
+    locked = _LockedOnce(monkeypatch, Job, "save", n=2, when=recording_the_end)
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert locked.calls >= 3
+    assert job.status == JobStatus.DONE and job.message == "共写入 20 行" and written(region) == 20
+    assert job.result_file.read() == b"rows=20"
+    stored = [path for path in (tmp_path / "jobs").rglob("*") if path.is_file()]
+    assert len(stored) == 1, "one result file, not one per try"
+    assert recover() == [] and written(region) == 20
+
+
+def test_a_lost_last_progress_does_not_fail_a_committed_job(monkeypatch, office_staff, region):
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 3})
+    _LockedOnce(monkeypatch, Progress, "flush", n=1)
+    runner.execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and written(region) == 3
+
+
+def test_a_database_that_stays_locked_leaves_the_error_standing(monkeypatch, office_staff, region):
+    monkeypatch.setattr(runner, "SETTLE_SECONDS", 0.2)
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 1})
+    _LockedOnce(monkeypatch, Job, "save", n=10_000, when=recording_the_end)
+    with pytest.raises(OperationalError):
+        runner.execute(job.pk)
+
+
+def test_a_progress_write_that_meets_a_lock_is_skipped_not_fatal(monkeypatch, office_staff, region):
+    """Outside the handler's transaction a progress write is only shown: a locked table skips it and the
+    next write carries the figures."""
+    job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 3})
+    job = runner.claim(job.pk, worker="w")
+    progress = Progress(job, throttle=0)
+    backend = type(connections[DEFAULT_DB_ALIAS])
+    real = backend.cursor
+    state = {"n": 0}
+
+    def cursor(self, *args, **kwargs):
+        state["n"] += 1
+        if state["n"] == 1:
+            raise OperationalError("database table is locked: jobs_job")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "cursor", cursor)
+    progress.stage("读取文件", total=3)  # locked: skipped
+    progress.advance(2)
+    monkeypatch.undo()
+    job.refresh_from_db()
+    assert state["n"] == 2 and (job.stage, job.done, job.total) == ("读取文件", 2, 3)
+
