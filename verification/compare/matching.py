@@ -108,22 +108,52 @@ def _ratio(matches: int, length: int) -> float:
 
 
 def close_matches(word: str, texts: list[str], counts: list[Counter], *, n: int, cutoff: float) -> list[str]:
-    """``difflib.get_close_matches(word, texts, n, cutoff)``, the same result in the same order, with its
-    two cheap upper bounds (lengths, then shared characters) computed from ``counts`` (each text's
-    characters, counted once) so that SequenceMatcher runs only on texts that can pass."""
+    """``difflib.get_close_matches(word, texts, n, cutoff)``, the same result in the same order, without
+    running SequenceMatcher on texts that cannot enter it.
+
+    difflib scores every text and keeps the ``n`` best. Here the bar a text must reach starts at
+    ``cutoff`` and rises to the ``n``-th best score found so far, and three upper bounds of a text's
+    score are checked against it, cheapest first: the lengths (difflib's real_quick_ratio); the distinct
+    characters shared (a set intersection in C, plus what repeated characters could add); the characters
+    shared with their counts (difflib's quick_ratio, from ``counts``: each text's characters, counted
+    once). A bound below the bar means the text's score is too (a tie is still scored: it may win on
+    the text, as in difflib's ``heapq.nlargest`` of (score, text)). A province's comparison offered
+    suggestions for 37 unmatched units in 66 s by scoring nearly all of 50,000 names for each."""
+    if n <= 0:
+        raise ValueError(f"n must be > 0: {n!r}")
     wanted = Counter(word)
+    chars = wanted.keys()
     size = len(word)
+    repeats = size - len(wanted)  # what repeated characters of the word could add to the distinct shared
     matcher = SequenceMatcher()
     matcher.set_seq2(word)
-    result = []
-    for text, count in zip(texts, counts, strict=True):
+    # the cheap bounds of every text first, then the texts from the highest bound down: the best scores come
+    # early, the bar rises, and the first bound under the bar ends the scan
+    bounded = []
+    for i, (text, count) in enumerate(zip(texts, counts, strict=True)):
         length = len(text) + size
-        if _ratio(min(len(text), size), length) < cutoff:  # difflib's real_quick_ratio
-            continue
-        if _ratio(sum(min(k, count[c]) for c, k in wanted.items()), length) < cutoff:  # its quick_ratio
+        most = min(len(text), size)  # difflib's real_quick_ratio
+        most = min(most, len(chars & count.keys()) + min(repeats, len(text) - len(count)))
+        bound = _ratio(most, length)
+        if bound >= cutoff:
+            bounded.append((bound, i))
+    bounded.sort(reverse=True)
+    best: list[tuple[float, str]] = []  # a min-heap of the n best (score, text)
+    bar = cutoff
+    for bound, i in bounded:
+        if bound < bar:
+            break
+        text, count = texts[i], counts[i]
+        if _ratio(sum(min(k, count[c]) for c, k in wanted.items()), len(text) + size) < bar:  # quick_ratio
             continue
         matcher.set_seq1(text)
         score = matcher.ratio()
-        if score >= cutoff:
-            result.append((score, text))
-    return [text for _score, text in heapq.nlargest(n, result)]
+        if score < cutoff:
+            continue
+        if len(best) < n:
+            heapq.heappush(best, (score, text))
+        elif (score, text) > best[0]:
+            heapq.heapreplace(best, (score, text))
+        if len(best) == n:
+            bar = max(cutoff, best[0][0])
+    return [text for _score, text in sorted(best, reverse=True)]

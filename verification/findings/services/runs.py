@@ -215,17 +215,18 @@ def comparison_run(
     partner_rows = sum(len(r) for r in rows.values())
     progress.stage("比对", total=partner_rows)
     result = compare(register, rows, on_rows=progress.advance)  # per source: rows linked, rows checked
+    matcher = UnitMatcher(register)  # the closest register units of each unmatched partner unit
+    unmatched = {
+        source: [[name, credit, n, matcher.suggest(name)] for name, credit, n in items]
+        for source, items in result.unmatched.items()
+    }
     progress.stage("写入结果", total=len(result.findings))
     with transaction.atomic():
         run = comparison_record(
             region=region, result=result, sources=list(rows), cutoff=cutoff, actor=actor, progress=progress
         )
         run.uploads.set(uploads)
-        matcher = UnitMatcher(register)
-        run.unmatched = {
-            source: [[name, credit, n, matcher.suggest(name)] for name, credit, n in items]
-            for source, items in result.unmatched.items()
-        }
+        run.unmatched = unmatched
         run.counts = {
             "by_code": dict(result.count_by_code()),
             "by_source": dict(result.count_by_source()),
