@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -147,16 +147,13 @@ def unregistered_units(user) -> QuerySet[Unit]:
 def expiring(
     user, *, days: int = EXPIRING_DAYS, today: dt.date | None = None
 ) -> QuerySet[RegistrationRecord]:
+    return records_for(user).filter(expiring_q(days=days, today=today)).order_by("valid_to")
+
+
+def expiring_q(*, days: int = EXPIRING_DAYS, today: dt.date | None = None) -> Q:
+    """Registered, and valid to within ``days`` of ``today`` (or already past it)."""
     today = today or timezone.localdate()
-    return (
-        records_for(user)
-        .filter(
-            status=RecordStatus.REGISTERED,
-            valid_to__isnull=False,
-            valid_to__lte=today + dt.timedelta(days=days),
-        )
-        .order_by("valid_to")
-    )
+    return Q(status=RecordStatus.REGISTERED, valid_to__isnull=False, valid_to__lte=today + dt.timedelta(days=days))
 
 
 # ---- annual reports --------------------------------------------------------------------------------------
@@ -225,13 +222,11 @@ class YearFigures:
 
 def year_figures(user, year: int) -> YearFigures:
     records = registered_at_end(records_for(user), year)
-    reports = AnnualReport.objects.filter(year=year, record__in=records)
-    return YearFigures(
-        year=year,
-        registered=records.count(),
-        filed=reports.exclude(status=ReportStatus.DRAFT).count(),
-        accepted=reports.filter(status=ReportStatus.ACCEPTED).count(),
+    reports = AnnualReport.objects.filter(year=year, record__in=records).aggregate(
+        filed=Count("pk", filter=~Q(status=ReportStatus.DRAFT)),
+        accepted=Count("pk", filter=Q(status=ReportStatus.ACCEPTED)),
     )
+    return YearFigures(year=year, registered=records.count(), **reports)
 
 
 FILTERS = {"not_filed": "未报送", "submitted": "待审核", "returned": "已退回", "accepted": "已通过"}
@@ -296,12 +291,15 @@ def dashboard_panel(request) -> dict[str, Any] | None:
     if not office and not units_for(user).filter(nature__in=REGISTRABLE).exists():
         return None  # neither the office nor the liaison of a 事业单位
     last = timezone.localdate().year - 1
-    records = records_for(user)
+    records = records_for(user).aggregate(  # one query for both
+        registered=Count("pk", filter=Q(status=RecordStatus.REGISTERED)),
+        expiring=Count("pk", filter=expiring_q()),
+    )
     return {
-        "registered": records.filter(status=RecordStatus.REGISTERED).count(),
+        "registered": records["registered"],
         "to_register": unregistered_units(user).count(),
         "figures": year_figures(user, last),
-        "expiring": expiring(user).count(),
+        "expiring": records["expiring"],
         "waiting": applications_for(user).filter(status=ApplicationStatus.SUBMITTED).count(),
         "office": office,
     }

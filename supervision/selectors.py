@@ -368,36 +368,44 @@ def statistics(region, year: int, day: dt.date | None = None) -> dict[str, Any]:
     confirmed findings by kind; 整改 closed / open."""
     day = day or timezone.localdate()
     reports = Report.objects.filter(region=region, year=year)
-    received = reports.count()
-    closed = reports.filter(status=ReportStatus.CLOSED).count()
-    refused = reports.filter(status=ReportStatus.REFUSED).count()
-    overdue = reports.filter(overdue_q(day)).count()
-    late_closed = reports.filter(status=ReportStatus.CLOSED).filter(overdue_q(day)).count()
+    closed_q = Q(status=ReportStatus.CLOSED)
+    counted = reports.aggregate(  # one query for the register's six figures
+        received=Count("pk"),
+        closed=Count("pk", filter=closed_q),
+        refused=Count("pk", filter=Q(status=ReportStatus.REFUSED)),
+        overdue=Count("pk", filter=overdue_q(day)),
+        late_closed=Count("pk", filter=closed_q & overdue_q(day)),
+        open=Count("pk", filter=Q(status__in=REPORT_OPEN)),
+    )
     si = SelfInspection.objects.filter(region=region, year=year).first()
     kinds = Tally(
         Finding.objects.filter(
             inspection__region=region, inspection__year=year, status=FindingStatus.CONFIRMED
         ).values_list("kind", flat=True)
     )
-    notices = Notice.objects.filter(region=region, year=year)
+    notices = Notice.objects.filter(region=region, year=year).aggregate(
+        total=Count("pk"),
+        closed=Count("pk", filter=Q(status=NoticeStatus.CLOSED)),
+        open=Count("pk", filter=Q(status=NoticeStatus.OPEN)),
+    )
     by_matter = Tally(reports.values_list("matter", flat=True))
     return {
         "year": year,
-        "received": received,
-        "closed": closed,
-        "refused": refused,
-        "closed_in_time": closed - late_closed,
-        "overdue": overdue,
-        "open": reports.filter(status__in=REPORT_OPEN).count(),
+        "received": counted["received"],
+        "closed": counted["closed"],
+        "refused": counted["refused"],
+        "closed_in_time": counted["closed"] - counted["late_closed"],
+        "overdue": counted["overdue"],
+        "open": counted["open"],
         "by_matter": [(label, by_matter.get(value, 0)) for value, label in MatterKind.choices],
         "self_inspection": si,
         "si": questionnaire_counts(si) if si else None,
         "inspections": Inspection.objects.filter(region=region, year=year).count(),
         "findings": [(label, kinds.get(value, 0)) for value, label in MatterKind.choices],
         "findings_total": sum(kinds.values()),
-        "notices": notices.count(),
-        "notices_closed": notices.filter(status=NoticeStatus.CLOSED).count(),
-        "notices_open": notices.filter(status=NoticeStatus.OPEN).count(),
+        "notices": notices["total"],
+        "notices_closed": notices["closed"],
+        "notices_open": notices["open"],
     }
 
 
