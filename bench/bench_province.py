@@ -34,7 +34,12 @@ def main() -> None:
     run.add_argument("--spawn-rate", type=float, default=5)
     run.add_argument("--duration", default="5m")
     run.add_argument("--workers", type=int, default=4)
-    run.add_argument("--threads", type=int, default=4, help="gthread threads per worker (1: sync workers)")
+    run.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="1: sync workers, as scripts/run serves; N: gthread threads per worker",
+    )
     run.add_argument("--port", type=int, default=8790)
     run.add_argument("--no-restore", action="store_true", help="use bench_province as it is")
     run.add_argument("--no-compare", action="store_true", help="no comparison during the load")

@@ -8,9 +8,8 @@ written as soon as the handler leaves the block."""
 
 from __future__ import annotations
 
-import time
-
 import logging
+import time
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.utils import timezone

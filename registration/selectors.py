@@ -153,7 +153,9 @@ def expiring(
 def expiring_q(*, days: int = EXPIRING_DAYS, today: dt.date | None = None) -> Q:
     """Registered, and valid to within ``days`` of ``today`` (or already past it)."""
     today = today or timezone.localdate()
-    return Q(status=RecordStatus.REGISTERED, valid_to__isnull=False, valid_to__lte=today + dt.timedelta(days=days))
+    return Q(
+        status=RecordStatus.REGISTERED, valid_to__isnull=False, valid_to__lte=today + dt.timedelta(days=days)
+    )
 
 
 # ---- annual reports --------------------------------------------------------------------------------------

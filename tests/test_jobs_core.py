@@ -402,4 +402,3 @@ def test_a_progress_write_that_meets_a_lock_is_skipped_not_fatal(monkeypatch, of
     monkeypatch.undo()
     job.refresh_from_db()
     assert state["n"] == 2 and (job.stage, job.done, job.total) == ("读取文件", 2, 3)
-

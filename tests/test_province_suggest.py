@@ -29,7 +29,9 @@ def test_close_matches_is_difflib_on_a_large_pool_with_ties():
     import random
 
     rnd = random.Random(7)
-    pool = sorted({"".join(rnd.choice("县第号单位局中心01234") for _ in range(rnd.randint(2, 9))) for _ in range(3000)})
+    pool = sorted(
+        {"".join(rnd.choice("县第号单位局中心01234") for _ in range(rnd.randint(2, 9))) for _ in range(3000)}
+    )
     rnd.shuffle(pool)
     for word in ["县第1号单位", "中心", "局局局", "0123", "县县第号", "单位中心局", "9"]:
         for n in (1, 3, 6):

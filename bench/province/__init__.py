@@ -42,9 +42,10 @@ Parts:
   clerks (the page's service; ~12 s each); counts the queries of every list page for a county, a city
   and the province user with the Django test client; measures the baselines (``SELECT 1`` through
   psycopg, median of 1,000; a static file through gunicorn and whitenoise, and the login page, medians
-  of 200); starts gunicorn (4 gthread workers × 4 threads, keep-alive 30 s, by default: an upper
-  office's dashboard spends seconds waiting on PostgreSQL, and a sync worker held that long leaves the
-  fast pages queueing behind it; ``--threads 1`` gives sync workers) and the queue's worker as
+  of 200); starts gunicorn with 4 sync workers by default, as ``scripts/run`` serves (``--threads N``
+  gives gthread workers, keep-alive 30 s; they paid while an upper office's home page waited seconds
+  on PostgreSQL, which its kept figures ended: on 2026-12-07, same code and dump, 4 × 4 gthread gave
+  p95s of 1.5–2.0 s by role and 4 sync workers 1.0–1.2 s, with 9 % more requests served) and the queue's worker as
   ``scripts/run`` starts it (``manage.py procrastinate worker --queues bianzhi``); runs locust
   headless; 60 s into the load the province's 编办管理员 logs in, opens 数据比对 and submits 运行比对 for
   the province; the job's row is polled until 已完成 (queue wait, run time, stages) while /proc is

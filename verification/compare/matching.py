@@ -126,7 +126,9 @@ def close_matches(word: str, texts: list[str], *, n: int, cutoff: float) -> list
     if not word or cutoff <= 0:  # an empty word shares nothing, yet scores 1.0 with an empty text
         return get_close_matches(word, texts, n=n, cutoff=cutoff)
     size = len(word)
-    shared = process.extract(word, texts, scorer=LCSseq.similarity, processor=None, limit=None, score_cutoff=1)
+    shared = process.extract(
+        word, texts, scorer=LCSseq.similarity, processor=None, limit=None, score_cutoff=1
+    )
     bounded = [(_ratio(lcs, len(text) + size), i) for text, lcs, i in shared]
     bounded.sort(reverse=True)
     matcher = SequenceMatcher()
