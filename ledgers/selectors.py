@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bianzhi import roles
+from bianzhi.lib.scopecache import counted_at, filters_digest, list_count, scoped
 from ledgers.models import (
     POST_PREFIX,
     TYPE_PREFIX,
@@ -198,6 +199,22 @@ def region_subtotals(qs: QuerySet[EstablishmentRow]) -> list[dict[str, Any]]:
             {"region_id": g["region_id"], "name": g["region__name"], "units": g["units"], "cells": cells_}
         )
     return out
+
+
+def table_one_figures(user, f: dict[str, Any], qs: QuerySet[EstablishmentRow]) -> dict[str, Any]:
+    """表一's row count, 合计 and (an upper office's) 分区划小计 over the filtered table: an upper office's
+    kept like its other roll-ups, per filter (``bianzhi.lib.scopecache``: a province's three sums over
+    50,000 rows on every view); anyone else's counted now. The rows of the page stay live."""
+    values = {k: v for k, v in f.items() if k != "form"}
+    digest = filters_digest(values)
+    regions = rollup_regions(user)
+    return {
+        "count": list_count(user, "ledger_one", values, qs),
+        "totals": scoped(user, f"ledger_one_totals:{digest}", lambda: totals(qs)),
+        "regions": regions,
+        "lines": scoped(user, f"ledger_one_lines:{digest}", lambda: region_subtotals(qs)) if regions else [],
+        "counted_at": counted_at(user, f"ledger_one_totals:{digest}"),
+    }
 
 
 def region_label(user) -> str:

@@ -121,3 +121,28 @@ def test_an_upper_offices_list_count_is_kept_its_rows_live(client, tree, city_st
     client.force_login(city_staff)
     found = client.get(reverse("units:unit_list"), {"q": "新设"}).context["page"]  # another filter: counted
     assert found.paginator.count == 1 and list(found.object_list) == [unit]
+
+
+def test_an_upper_offices_table_one_figures_are_kept_its_rows_live(client, tree, city_staff, office_staff):
+    """表一 of a city: its row count, 合计 and 分区划小计 kept a minute per filter (a province's three sums over
+    50,000 rows on every view), the page's rows live; a county's counted on every view."""
+    url = reverse("ledgers:table", args=["one"])
+
+    def view(user, **query):
+        client.force_login(user)
+        context = client.get(url, query).context
+        return context["page"].paginator.count, context["totals"][0], context["rollup"], context
+
+    make_unit(tree.county, "漳县发改局", quotas={"行政编制": 5})
+    make_unit(tree.sibling, "渭源县发改局", quotas={"行政编制": 4})
+    city_count, city_admin, city_rollup, _ = view(city_staff)
+    county_count, county_admin, county_rollup, _ = view(office_staff)
+    assert city_rollup["lines"] and city_rollup["counted_at"] is not None
+    assert county_rollup["lines"] == [] and county_rollup["counted_at"] is None
+    unit = make_unit(tree.county, "漳县新设局", quotas={"行政编制": 3})
+    count, admin, rollup, context = view(city_staff)
+    assert (count, admin, rollup["lines"]) == (city_count, city_admin, city_rollup["lines"])  # kept
+    count, admin, _, _ = view(office_staff)
+    assert (count, admin) == (county_count + 1, county_admin + 3)
+    _, _, _, context = view(city_staff, q="新设")  # another filter: counted now
+    assert context["page"].paginator.count == 1 and [r.pk for r in context["page"]] == [unit.pk]

@@ -82,6 +82,10 @@ def list_count(user, name: str, filters: dict, items) -> int:
     """How many rows the list ``name`` has with these filters: an upper office's kept like the roll-ups
     (the rows of the page stay live; a province's people list counted 1,000,000 rows on every view),
     anyone else's counted now."""
+    return scoped(user, f"count:{name}:{filters_digest(filters)}", items.count)
+
+
+def filters_digest(filters: dict) -> str:
+    """A list's filters as part of a kept figure's name (the values set, by their pk or text)."""
     shown = sorted((k, str(getattr(v, "pk", v))) for k, v in filters.items() if v not in (None, "", [], ()))
-    digest = hashlib.sha1(repr(shown).encode()).hexdigest()[:16]
-    return scoped(user, f"count:{name}:{digest}", items.count)
+    return hashlib.sha1(repr(shown).encode()).hexdigest()[:16]

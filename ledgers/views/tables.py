@@ -58,7 +58,8 @@ def table(request: HttpRequest, table: str) -> HttpResponse:
     qs = selectors.table(request.user, table, f)
     if request.GET.get("print") == "pdf":
         return _print_wait(request, table, name, qs)
-    page = paginate(request, qs)
+    one = selectors.table_one_figures(request.user, f, qs) if table == "one" else None
+    page = paginate(request, qs, count=one["count"] if one else None)
     context = {
         "title": name,
         "table": table,
@@ -67,7 +68,8 @@ def table(request: HttpRequest, table: str) -> HttpResponse:
         "page": page,
         "rows": [(r, selectors.cells(r)) for r in page] if table == "one" else None,
         "groups": exports.TABLE_ONE_GROUPS[1:],
-        "totals": selectors.totals(qs) if table == "one" else None,
+        "totals": one["totals"] if one else None,
+        "rollup": one,
         "can_export": can(request.user, "export"),
         "wait_url": f"{request.path}?{_query(request, print='pdf')}",
         "seconds": expected_seconds(table, page.paginator.count),
