@@ -38,6 +38,28 @@ def test_rerun_marks_new_still_open_and_gone(region, unit_a, unit_b, office_staf
     assert AuditEntry.objects.filter(action="比对.运行").count() == 2
 
 
+def test_new_findings_are_written_whole_by_copy_or_in_batches(region, unit_a, office_staff):
+    """Every column of a new finding is written (COPY on PostgreSQL, model batches elsewhere): a field
+    added to Finding without adding it to NEW_COLUMNS fails here instead of being left empty."""
+    from verification.findings.services.runs import NEW_COLUMNS
+
+    fields = {f.name for f in Finding._meta.concrete_fields if not f.primary_key}
+    assert set(NEW_COLUMNS) == fields and len(NEW_COLUMNS) == len(fields)
+    people = [make_person(unit_a) for _ in range(3)]
+    run = finance_run(region, [], actor=office_staff)
+    found = Finding.objects.filter(first_run=run).order_by("id_number")
+    assert [f.id_number for f in found] == sorted(p.id_number for p in people)
+    for f in found:
+        assert (f.region_id, f.last_run_id, f.status, f.shared_with_partner) == (
+            region.pk,
+            run.pk,
+            FindingStatus.OPEN,
+            False,
+        )
+        assert f.unit_id == unit_a.pk and f.unit_name == unit_a.name and f.key and f.code and f.source
+        assert f.person_name and f.category is not None and f.reg_info
+
+
 def test_status_transitions_and_history(region, unit_a, liaison_a, office_staff):
     make_person(unit_a)
     finance_run(region, [])
