@@ -165,6 +165,9 @@ JOBS_INLINE_MAX_ROWS = int(os.environ.get("BIANZHI_JOBS_INLINE_MAX_ROWS", "2000"
 # a city's or province's roll-ups (home page, 预警) are counted once per this many seconds per scope;
 # 0: always live (bianzhi/lib/scopecache.py, decision #50)
 SCOPE_CACHE_SECONDS = int(os.environ.get("BIANZHI_SCOPE_CACHE_SECONDS", "60"))
+# past that period the page still shows the kept figure while a thread counts it again ("background"), or
+# the request counts it ("inline")
+SCOPE_CACHE_REFRESH = os.environ.get("BIANZHI_SCOPE_CACHE_REFRESH", "background")
 # ... kept in files under DATA_DIR/cache/scope, shared by the web processes of one machine (each gunicorn
 # process kept its own: four processes counted each scope four times a minute); "local": in each process
 CACHES = {

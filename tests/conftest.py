@@ -59,6 +59,7 @@ def _empty_cache(settings):
         **settings.CACHES,
         "scope": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+    settings.SCOPE_CACHE_REFRESH = "inline"  # a test's data is in its open transaction, unseen by a thread
     for alias in settings.CACHES:
         caches[alias].clear()
 

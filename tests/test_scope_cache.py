@@ -146,3 +146,62 @@ def test_an_upper_offices_table_one_figures_are_kept_its_rows_live(client, tree,
     assert (count, admin) == (county_count + 1, county_admin + 3)
     _, _, _, context = view(city_staff, q="新设")  # another filter: counted now
     assert context["page"].paginator.count == 1 and [r.pk for r in context["page"]] == [unit.pk]
+
+
+def test_a_stale_figure_is_shown_while_a_thread_counts_it_again(city_staff, settings):
+    """Past SCOPE_CACHE_SECONDS the page gets the kept figure at once and one thread counts it again (a
+    province's home page paid 1–2 s once a minute); far past it, the request counts."""
+    import datetime as dt
+
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from bianzhi.lib import scopecache
+
+    settings.SCOPE_CACHE_REFRESH = "background"
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    def age(seconds):
+        key = scopecache._key("t", upper_scope(city_staff))
+        value = caches["scope"].get(key)[1]
+        caches["scope"].set(key, (timezone.now() - dt.timedelta(seconds=seconds), value), 600)
+        return key
+
+    assert scoped(city_staff, "t", compute) == 1  # nothing kept: counted in the request
+    assert scoped(city_staff, "t", compute) == 1 and calls == [1]  # fresh
+    age(61)
+    assert scoped(city_staff, "t", compute) == 1  # stale: shown at once
+    scopecache.wait_for_refreshes()
+    assert calls == [1, 1] and scoped(city_staff, "t", compute) == 2  # counted behind the page
+    key = age(61)
+    caches["scope"].add(f"{key}:refreshing", 1, 60)  # another process is counting it
+    assert scoped(city_staff, "t", compute) == 2
+    scopecache.wait_for_refreshes()
+    assert calls == [1, 1]
+    age(601)  # nobody read it for ten periods: not shown, counted now
+    assert scoped(city_staff, "t", compute) == 3
+
+
+def test_a_failed_refresh_keeps_the_older_figure(city_staff, settings):
+    import datetime as dt
+
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from bianzhi.lib import scopecache
+
+    settings.SCOPE_CACHE_REFRESH = "background"
+    assert scoped(city_staff, "f", lambda: "old") == "old"
+    key = scopecache._key("f", upper_scope(city_staff))
+    caches["scope"].set(key, (timezone.now() - dt.timedelta(seconds=61), "old"), 600)
+
+    def broken():
+        raise RuntimeError("boom")
+
+    assert scoped(city_staff, "f", broken) == "old"
+    scopecache.wait_for_refreshes()
+    assert caches["scope"].get(key)[1] == "old" and caches["scope"].get(f"{key}:refreshing") is None

@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from bianzhi.middleware import request_memo_var
 from bianzhi.roles import acting_region_ids, region_ids
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def upper_scope(user) -> frozenset[int] | None:
@@ -51,8 +54,20 @@ def _key(name: str, scope: frozenset[int]) -> str:
     return f"bianzhi:scope:{name}:{digest}"
 
 
+STALE_FACTOR = 10  # a kept figure older than this many SCOPE_CACHE_SECONDS is not shown: counted now
+_refreshing: dict[str, threading.Thread] = {}  # this process's refreshes under way (tests wait for them)
+_refreshing_lock = threading.Lock()
+
+
 def scoped(user, name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept for SCOPE_CACHE_SECONDS when the user is an upper office (see the module)."""
+    """``compute()``, kept for SCOPE_CACHE_SECONDS when the user is an upper office (see the module).
+
+    When the kept figure is older than that, the page still gets it (with the time it was counted) and
+    a thread of this process counts it again behind the page: no user waits for a province's roll-up
+    (a province's home page paid 1–2 s once a minute: its p95 under load). One refresh per figure at a
+    time across the machine's processes (``cache.add`` of a marker); a figure older than STALE_FACTOR
+    times the period (nobody read it for a while) is counted in the request. SCOPE_CACHE_REFRESH =
+    "inline" counts in the request always (tests whose data lives in an open transaction)."""
     seconds = getattr(settings, "SCOPE_CACHE_SECONDS", 60)
     scope = _kept_scope(user)
     if scope is None:
@@ -64,11 +79,43 @@ def scoped(user, name: str, compute: Callable[[], T]) -> T:
             memo[key] = compute()
         return memo[key]
     key = _key(name, scope)
-    kept = caches["scope"].get(key)
-    if kept is None:
-        kept = (timezone.now(), compute())
-        caches["scope"].set(key, kept, seconds)
+    cache = caches["scope"]
+    kept = cache.get(key)
+    now = timezone.now()
+    age = (now - kept[0]).total_seconds() if kept is not None else None
+    behind = getattr(settings, "SCOPE_CACHE_REFRESH", "background") == "background"
+    if kept is None or age >= seconds * STALE_FACTOR or (age >= seconds and not behind):
+        kept = (now, compute())
+        cache.set(key, kept, seconds * STALE_FACTOR)
+    elif age >= seconds and cache.add(f"{key}:refreshing", 1, seconds):
+        _refresh_behind(key, compute, seconds)
     return kept[1]
+
+
+def _refresh_behind(key: str, compute: Callable, seconds: int) -> None:
+    def run() -> None:
+        try:
+            caches["scope"].set(key, (timezone.now(), compute()), seconds * STALE_FACTOR)
+        except Exception:  # noqa: BLE001 — the page keeps the older figure; the next read tries again
+            log.exception("scope figure %s: refresh failed", key)
+        finally:
+            caches["scope"].delete(f"{key}:refreshing")
+            connections.close_all()  # this thread's own connection
+            with _refreshing_lock:
+                _refreshing.pop(key, None)
+
+    thread = threading.Thread(target=run, name="bianzhi-scope-refresh", daemon=True)
+    with _refreshing_lock:
+        _refreshing[key] = thread
+    thread.start()
+
+
+def wait_for_refreshes(timeout: float = 30) -> None:
+    """Wait until this process's refreshes are done (tests)."""
+    with _refreshing_lock:
+        threads = list(_refreshing.values())
+    for thread in threads:
+        thread.join(timeout)
 
 
 def counted_at(user, name: str) -> dt.datetime | None:
