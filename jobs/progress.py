@@ -84,8 +84,8 @@ class Progress:
                 cursor.execute(f"SELECT cancel_requested FROM {table} WHERE id = %s", [self.job.pk])
                 row = cursor.fetchone()
         except OperationalError:
-            # never the handler's own transaction here (see above): progress is shown, not kept: a locked SQLite (another writer) skips this write, the next one
-            # carries the figures; the handler goes on
+            # never the handler's transaction here (see above). Progress is only shown: a locked SQLite
+            # (another writer) skips this write, the next one carries the figures, the handler goes on
             log.info("job %s: progress not written this time", self.job.pk, exc_info=True)
             return
         self._dirty = False

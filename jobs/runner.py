@@ -86,10 +86,10 @@ def finish(job: Job, status: str, *, error: str = "", result: JobResult | None =
     settle(lambda: job.save(update_fields=fields))
 
 
-def settle(write, *, seconds: float | None = None):
+def settle(write):
     """``write()`` again while it fails with an OperationalError (SQLite: another writer holds the lock;
     PostgreSQL: the connection dropped), for up to SETTLE_SECONDS; then the error stands."""
-    deadline = time.monotonic() + (SETTLE_SECONDS if seconds is None else seconds)
+    deadline = time.monotonic() + SETTLE_SECONDS
     pause = 0.05
     while True:
         try:

@@ -323,7 +323,8 @@ def test_old_result_files_are_purged(settings, office_staff, region):
 
 
 class _LockedOnce:
-    """Makes the first ``n`` calls of ``target`` fail as SQLite does while another writer holds the lock."""
+    """Makes the first ``n`` calls of ``owner.name`` (those ``when`` picks) fail as SQLite does while another
+    writer holds the lock; ``calls`` counts the picked calls."""
 
     def __init__(self, monkeypatch, owner, name, n=1, when=lambda *args, **kwargs: True):
         self.calls = 0
@@ -386,19 +387,9 @@ def test_a_progress_write_that_meets_a_lock_is_skipped_not_fatal(monkeypatch, of
     job = services.job_submit("tests.count", actor=office_staff, region=region, params={"rows": 3})
     job = runner.claim(job.pk, worker="w")
     progress = Progress(job, throttle=0)
-    backend = type(connections[DEFAULT_DB_ALIAS])
-    real = backend.cursor
-    state = {"n": 0}
-
-    def cursor(self, *args, **kwargs):
-        state["n"] += 1
-        if state["n"] == 1:
-            raise OperationalError("database table is locked: jobs_job")
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "cursor", cursor)
+    locked = _LockedOnce(monkeypatch, type(connections[DEFAULT_DB_ALIAS]), "cursor", n=1)
     progress.stage("读取文件", total=3)  # locked: skipped
     progress.advance(2)
     monkeypatch.undo()
     job.refresh_from_db()
-    assert state["n"] == 2 and (job.stage, job.done, job.total) == ("读取文件", 2, 3)
+    assert locked.calls == 2 and (job.stage, job.done, job.total) == ("读取文件", 2, 3)

@@ -50,8 +50,9 @@ FIELDS = (
 LIMITS = {"unit_name": 200, "person_name": 100, "id_number": 60, "category": 20}
 
 
-def _values(f) -> dict:
-    return {name: str(getattr(f, name) or "")[: LIMITS.get(name, 10_000)] for name in FIELDS}
+def _values(f) -> tuple[str, ...]:
+    """The finding's FIELDS, in that order, as text cut to the columns' lengths."""
+    return tuple(str(getattr(f, name) or "")[: LIMITS.get(name, 10_000)] for name in FIELDS)
 
 
 class _Silent:
@@ -91,7 +92,6 @@ def comparison_record(
         if pk is not None:
             seen.append(pk)
             continue
-        values = _values(f)
         new.append(
             (
                 region.pk,
@@ -102,7 +102,7 @@ def comparison_record(
                 run.pk,
                 FindingStatus.OPEN.value,
                 False,
-                *(values[name] for name in FIELDS),
+                *_values(f),
             )
         )
     _write_new(new, progress)
