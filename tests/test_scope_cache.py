@@ -3,11 +3,16 @@ between the home page and 预警 (bianzhi.lib.scopecache); a county's office alw
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from bianzhi.lib import scopecache
 from bianzhi.lib.scopecache import counted_at, scoped, upper_scope
 from tests.builders.registry import make_person, make_unit
 from units.models import Quota
@@ -148,16 +153,17 @@ def test_an_upper_offices_table_one_figures_are_kept_its_rows_live(client, tree,
     assert context["page"].paginator.count == 1 and [r.pk for r in context["page"]] == [unit.pk]
 
 
+def age(user, name: str, seconds: int) -> str:
+    """Make the kept figure ``name`` of the user's scope ``seconds`` old; its key."""
+    key = scopecache._key(name, upper_scope(user))
+    value = caches["scope"].get(key)[1]
+    caches["scope"].set(key, (timezone.now() - dt.timedelta(seconds=seconds), value), 600)
+    return key
+
+
 def test_a_stale_figure_is_shown_while_a_thread_counts_it_again(city_staff, settings):
     """Past SCOPE_CACHE_SECONDS the page gets the kept figure at once and one thread counts it again (a
     province's home page paid 1–2 s once a minute); far past it, the request counts."""
-    import datetime as dt
-
-    from django.core.cache import caches
-    from django.utils import timezone
-
-    from bianzhi.lib import scopecache
-
     settings.SCOPE_CACHE_REFRESH = "background"
     calls = []
 
@@ -165,39 +171,25 @@ def test_a_stale_figure_is_shown_while_a_thread_counts_it_again(city_staff, sett
         calls.append(1)
         return len(calls)
 
-    def age(seconds):
-        key = scopecache._key("t", upper_scope(city_staff))
-        value = caches["scope"].get(key)[1]
-        caches["scope"].set(key, (timezone.now() - dt.timedelta(seconds=seconds), value), 600)
-        return key
-
     assert scoped(city_staff, "t", compute) == 1  # nothing kept: counted in the request
     assert scoped(city_staff, "t", compute) == 1 and calls == [1]  # fresh
-    age(61)
+    age(city_staff, "t", 61)
     assert scoped(city_staff, "t", compute) == 1  # stale: shown at once
     scopecache.wait_for_refreshes()
     assert calls == [1, 1] and scoped(city_staff, "t", compute) == 2  # counted behind the page
-    key = age(61)
+    key = age(city_staff, "t", 61)
     caches["scope"].add(f"{key}:refreshing", 1, 60)  # another process is counting it
     assert scoped(city_staff, "t", compute) == 2
     scopecache.wait_for_refreshes()
     assert calls == [1, 1]
-    age(601)  # nobody read it for ten periods: not shown, counted now
+    age(city_staff, "t", 601)  # nobody read it for ten periods: not shown, counted now
     assert scoped(city_staff, "t", compute) == 3
 
 
 def test_a_failed_refresh_keeps_the_older_figure(city_staff, settings):
-    import datetime as dt
-
-    from django.core.cache import caches
-    from django.utils import timezone
-
-    from bianzhi.lib import scopecache
-
     settings.SCOPE_CACHE_REFRESH = "background"
     assert scoped(city_staff, "f", lambda: "old") == "old"
-    key = scopecache._key("f", upper_scope(city_staff))
-    caches["scope"].set(key, (timezone.now() - dt.timedelta(seconds=61), "old"), 600)
+    key = age(city_staff, "f", 61)
 
     def broken():
         raise RuntimeError("boom")
