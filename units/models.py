@@ -333,6 +333,9 @@ class Person(models.Model):
                 condition=Q(in_establishment=True) & ~Q(leader_post=LeaderPost.NONE),
                 name="units_person_leaders",
             ),
+            # 即将退休 (预警): those born within a few months of each group's retirement age — under 2 % of
+            # the people; without it a province read its 1,000,000 people once a minute
+            models.Index(fields=["birth_date"], condition=Q(in_establishment=True), name="units_person_born"),
         ]
 
     def __str__(self) -> str:

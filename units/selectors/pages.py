@@ -17,7 +17,7 @@ from bianzhi.lib.search import name_contains
 from bianzhi.roles import acting_region_ids, can, region_ids
 from bianzhi.workdays import missing_years
 from units.choices import ESTABLISHMENT_ORDER, EstablishmentType, Nature, RequestStatus, UnitStatus
-from units.models import EstablishmentRequest, Person, Quota, Unit, UnitAlias, UseSlip
+from units.models import EstablishmentRequest, Person, Unit, UnitAlias, UseSlip
 from units.selectors.registry import (
     live_legal_units,
     over_posts_unit_ids,
@@ -89,20 +89,24 @@ def workflow_panels(user, units: QuerySet[Unit]) -> dict[str, Any]:
 
 
 def region_type_totals(units: QuerySet[Unit]) -> dict[tuple[int, str], list[int]]:
-    """(region id, 编制类型) → [approved, occupied] over the units: two grouped queries."""
+    """(region id, 编制类型) → [approved, occupied] over the units: two grouped queries, each starting
+    from the units (their region's index) and joining their quotas or people. Filtering the people by
+    ``unit__in`` instead made PostgreSQL join every unit of the table for the region: a county's figures
+    scanned a province's 50,000 units (9 ms against 1 ms)."""
     out: dict[tuple[int, str], list[int]] = {}
+    units = units.order_by()
     for region_id, etype, n in (
-        Quota.objects.filter(unit__in=units)
-        .values_list("unit__region_id", "establishment_type")
-        .annotate(n=Sum("approved"))
-        .values_list("unit__region_id", "establishment_type", "n")
+        units.filter(quotas__isnull=False)
+        .values_list("region_id", "quotas__establishment_type")
+        .annotate(n=Sum("quotas__approved"))
+        .values_list("region_id", "quotas__establishment_type", "n")
     ):
         out.setdefault((region_id, etype), [0, 0])[0] += n or 0
     for region_id, etype, n in (
-        Person.objects.filter(unit__in=units, in_establishment=True)
-        .values_list("unit__region_id", "establishment_type")
-        .annotate(n=Count("id"))
-        .values_list("unit__region_id", "establishment_type", "n")
+        units.filter(people__in_establishment=True)
+        .values_list("region_id", "people__establishment_type")
+        .annotate(n=Count("*"))
+        .values_list("region_id", "people__establishment_type", "n")
     ):
         out.setdefault((region_id, etype), [0, 0])[1] += n
     return out
@@ -145,8 +149,15 @@ def _rollup_line(label: str, region, units: int, rows: list[dict], *, total: boo
     }
 
 
+def region_nature_counts(units: QuerySet[Unit]) -> dict[tuple[int, str], int]:
+    """(region id, 机构性质) → number of the units: the home page's card by nature, its total and the
+    roll-up's units per region, from one grouped query."""
+    rows = units.order_by().values_list("region_id", "nature").annotate(n=Count("id"))
+    return {(region_id, nature): n for region_id, nature, n in rows.values_list("region_id", "nature", "n")}
+
+
 def region_rollup(
-    user, units: QuerySet[Unit], grouped: dict[tuple[int, str], list[int]]
+    user, counted: dict[tuple[int, str], int], grouped: dict[tuple[int, str], list[int]]
 ) -> list[dict[str, Any]]:
     """The roll-up of an upper office (issue 17): one line per county (and per region holding units of its
     own, e.g. 市直), a subtotal per city for a province's office, and the total — from the figures already
@@ -157,7 +168,9 @@ def region_rollup(
     if ids is None or ids == own:
         return []
     regions = {r.pk: r for r in Region.objects.filter(pk__in=ids).order_by("code")}
-    counts = dict(units.values_list("region_id").annotate(n=Count("id")).values_list("region_id", "n"))
+    counts: dict[int, int] = {}
+    for (region_id, _nature), n in counted.items():
+        counts[region_id] = counts.get(region_id, 0) + n
 
     def line(region, label=None):
         return _rollup_line(
@@ -208,12 +221,18 @@ def dashboard(user) -> dict[str, Any]:
     # an upper office's figures are counted once a minute per scope (bianzhi.lib.scopecache); anyone
     # else's once per page view, shared with the 预警 panel's 空编率 (the same key)
     grouped = scoped(user, "region_totals", lambda: region_type_totals(units))
+    counted = scoped(user, "region_natures", lambda: region_nature_counts(units))
+    natures: dict[str, int] = {}
+    for (_region_id, nature), n in counted.items():
+        natures[nature] = natures.get(nature, 0) + n
     return {
         "units": units,
-        "by_nature": units.values("nature").annotate(n=Count("id")).order_by("nature"),
-        "unit_total": units.count(),
+        "by_nature": [
+            {"nature": nature, "n": natures[nature]} for nature in Nature.values if natures.get(nature)
+        ],
+        "unit_total": sum(natures.values()),
         "rows": type_rows(grouped),
-        "rollup": region_rollup(user, units, grouped) if upper else [],
+        "rollup": region_rollup(user, counted, grouped) if upper else [],
         "counted_at": counted_at(user, "region_totals") if upper else None,
         **_listed("over_quota", scoped(user, "over_quota", lambda: over_quota_unit_ids(units))),
         **_listed("over_posts", scoped(user, "over_posts", lambda: over_posts_unit_ids(units))),

@@ -290,7 +290,7 @@ def _over_ids(units: QuerySet[Unit], held_sql: str, approved_sql: str) -> set[in
     that key (``approved_sql``: unit, key and number; a missing row approves 0). The grouping runs in a
     derived table joined to the approved figures afterwards, so only the offending units leave the
     database — never a province's 1,000,000 people, nor a subquery per person."""
-    live = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION).values("pk")
+    live = units.filter(status=UnitStatus.ACTIVE).exclude(nature=Nature.DIVISION).order_by().values("pk")
     try:
         unit_sql, unit_params = live.query.sql_with_params()
     except EmptyResultSet:  # no unit at all (none(), or a user with no region): nothing is over
