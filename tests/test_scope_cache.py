@@ -4,6 +4,8 @@ between the home page and 预警 (bianzhi.lib.scopecache); a county's office alw
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 
 import pytest
 from django.core.cache import caches
@@ -197,3 +199,49 @@ def test_a_failed_refresh_keeps_the_older_figure(city_staff, settings):
     assert scoped(city_staff, "f", broken) == "old"
     scopecache.wait_for_refreshes()
     assert caches["scope"].get(key)[1] == "old" and caches["scope"].get(f"{key}:refreshing") is None
+
+
+def test_refreshes_run_one_at_a_time_in_a_quiet_thread(city_staff, settings):
+    """A province's stale figures are counted one after another by one thread of the process, at a lower
+    CPU priority and (PostgreSQL) without parallel workers: counted all at once they stalled every page
+    of the machine once a minute."""
+    settings.SCOPE_CACHE_REFRESH = "background"
+    seen: list[tuple] = []
+    running = []
+
+    def compute(name):
+        def count():
+            running.append(name)
+            parallel = None
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SHOW max_parallel_workers_per_gather")
+                    parallel = cursor.fetchone()[0]
+            seen.append(
+                (
+                    name,
+                    threading.current_thread().name,
+                    os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+                    parallel,
+                    len(running),
+                )
+            )
+            running.remove(name)
+            return name
+
+        return count
+
+    names = ["a", "b", "c"]
+    for name in names:
+        scoped(city_staff, name, lambda: "old")
+        age(city_staff, name, 61)
+    for name in names:
+        assert scoped(city_staff, name, compute(name)) == "old"  # shown at once, queued
+    scopecache.wait_for_refreshes()
+    assert [s[0] for s in seen] == names  # in order, each once
+    threads = {s[1] for s in seen}
+    assert threads == {"bianzhi-scope-refresh"}
+    assert all(s[4] == 1 for s in seen)  # never two at once
+    assert all(s[2] >= scopecache.REFRESH_NICE for s in seen)
+    assert all(s[3] == ("0" if connection.vendor == "postgresql" else None) for s in seen)
+    assert [scoped(city_staff, name, lambda: "again") for name in names] == names

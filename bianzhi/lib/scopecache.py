@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+import queue
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -55,8 +57,11 @@ def _key(name: str, scope: frozenset[int]) -> str:
 
 
 STALE_FACTOR = 10  # a kept figure older than this many SCOPE_CACHE_SECONDS is not shown: counted now
-_refreshing: dict[str, threading.Thread] = {}  # this process's refreshes under way (tests wait for them)
+REFRESH_NICE = 10  # the refresher thread's nice value: pages first
+_refreshing: dict[str, threading.Event] = {}  # this process's refreshes queued or under way (tests wait)
 _refreshing_lock = threading.Lock()
+_queue: queue.SimpleQueue | None = None
+_refresher_pid = 0  # the process whose refresher thread reads _queue
 
 
 def scoped(user, name: str, compute: Callable[[], T]) -> T:
@@ -93,29 +98,50 @@ def scoped(user, name: str, compute: Callable[[], T]) -> T:
 
 
 def _refresh_behind(key: str, compute: Callable, seconds: int) -> None:
-    def run() -> None:
+    """Queue the figure for this process's refresher: one thread counting one figure at a time, its
+    queries without PostgreSQL's parallel workers and the thread at a lower CPU priority — a province's
+    eight stale figures counted at once (a thread each, three processes a query) stalled every page of
+    the machine for one to three seconds once a minute (bench/bench_province.py)."""
+    global _queue, _refresher_pid
+    done = threading.Event()
+    with _refreshing_lock:
+        if _refresher_pid != os.getpid():  # first use in this process (or a fork's child)
+            _queue, _refresher_pid = queue.SimpleQueue(), os.getpid()
+            threading.Thread(
+                target=_refresher, args=(_queue,), name="bianzhi-scope-refresh", daemon=True
+            ).start()
+        _refreshing[key] = done
+    _queue.put((key, compute, seconds, done))
+
+
+def _refresher(jobs: queue.SimpleQueue) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), REFRESH_NICE)  # Linux: this thread only
+    except (AttributeError, OSError):
+        pass
+    while True:
+        key, compute, seconds, done = jobs.get()
         try:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET max_parallel_workers_per_gather = 0")
             caches["scope"].set(key, (timezone.now(), compute()), seconds * STALE_FACTOR)
         except Exception:  # noqa: BLE001 — the page keeps the older figure; the next read tries again
             log.exception("scope figure %s: refresh failed", key)
         finally:
             caches["scope"].delete(f"{key}:refreshing")
-            connections.close_all()  # this thread's own connection
+            connections.close_all()  # this thread's own connection (the setting above goes with it)
             with _refreshing_lock:
                 _refreshing.pop(key, None)
-
-    thread = threading.Thread(target=run, name="bianzhi-scope-refresh", daemon=True)
-    with _refreshing_lock:
-        _refreshing[key] = thread
-    thread.start()
+            done.set()
 
 
 def wait_for_refreshes(timeout: float = 30) -> None:
     """Wait until this process's refreshes are done (tests)."""
     with _refreshing_lock:
-        threads = list(_refreshing.values())
-    for thread in threads:
-        thread.join(timeout)
+        pending = list(_refreshing.values())
+    for done in pending:
+        done.wait(timeout)
 
 
 def counted_at(user, name: str) -> dt.datetime | None:
