@@ -76,6 +76,16 @@ def test_table_one_workbook_layout(client, county, office_staff):
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.freeze_panes == "D5"
     assert ws["B6"].alignment.wrap_text  # names wrapped, not cut
+    # the title over the whole width; widths, the header's height, borders and the 合计's shading
+    last = openpyxl.utils.get_column_letter(ws.max_column)
+    assert f"A1:{last}1" in merged and f"A2:{last}2" in merged
+    assert ws["A1"].font.b and ws["A1"].font.sz == 16 and "共 3 个单位" in ws["A2"].value
+    assert ws.column_dimensions["B"].width == 32 and ws.column_dimensions[last].width == 7.5
+    assert ws.row_dimensions[3].height == 30
+    assert ws["D3"].fill.fgColor.rgb.endswith("DDEBF7") and ws["D4"].border.top.style == "thin"
+    assert ws["E5"].fill.fgColor.rgb.endswith("F2F2F2") and ws["E5"].font.b
+    assert all(ws.cell(row=6, column=c).border.left.style == "thin" for c in range(1, ws.max_column + 1))
+    assert ws.oddFooter.right.text == "第 &P 页 共 &N 页"
     assert book["导出说明"]["B1"].value == "李编办"
     assert AuditEntry.objects.filter(action="台账.导出", actor=office_staff).count() == 1
 
