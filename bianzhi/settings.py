@@ -203,16 +203,6 @@ AXES_RESET_ON_SUCCESS = True  # a successful login clears that user's earlier fa
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLE_ADMIN = False  # the locks page under 账号管理 is the one place to see and lift them
 AXES_VERBOSE = False
-# Django's default hashers, PBKDF2 first as Django has it, computed below the pages' priority
-# (accounts/hashers.py: a morning's logins no longer hold up the pages of those already at work)
-PASSWORD_HASHERS = [
-    "accounts.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-]
-
 # Passwords: 8+ characters, 3 of 4 classes, not the user name, not one of the last 3, 90 days at most
 # (PASSWORD_MAX_AGE_DAYS=0: no expiry). Every password set is recorded (accounts.models.PasswordHistory).
 AUTH_PASSWORD_VALIDATORS = [
