@@ -7,7 +7,6 @@ neutralises formula-like text (``bianzhi.lib.xlsx``).
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 from collections import defaultdict
@@ -16,17 +15,11 @@ from pathlib import Path
 
 import xlsxwriter
 from django.db.models import QuerySet, Sum
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from bianzhi import audit
 from bianzhi.lib.idnumbers import mask_id
 from bianzhi.lib.text import neutralise_formula
-from bianzhi.lib.xlsx import (
-    XLSXWRITER_OPTIONS,
-    SheetSpec,
-    workbook_bytes,
-    write_workbook,
-)
+from bianzhi.lib.xlsx import XLSXWRITER_OPTIONS, SheetSpec, finish_export, workbook_bytes, write_workbook
 from bianzhi.models import Region
 from bianzhi.roles import actor_name
 from ledgers.models import POST_PREFIX, TYPE_PREFIX, EstablishmentRow, LimitLedgerEntry, UnitLedgerEntry
@@ -36,7 +29,6 @@ from units.imports import STAFF_HEADERS
 from units.models import Person, Quota, UnitEvent
 
 ITER = 2000
-NEGATIVE_FONT = Font(color="B00000")
 LIMIT_FILE, UNIT_FILE, ELECTRONIC_FILE = "限额台账.xlsx", "单位台账.xlsx", "电子台账.xlsx"
 
 TABLE_ONE_HEADERS = (
@@ -136,16 +128,6 @@ def table_one_totals(rows: Iterable[list]) -> list[int]:
     return totals or [0] * (len(TABLE_ONE_HEADERS) - 2)
 
 
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-WRAP = Alignment(vertical="center", wrap_text=True)
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-TITLE_FONT = Font(bold=True, size=16)
-TITLE_ALIGN = Alignment(horizontal="center")
-TABLE_ONE_FIRST_ROW = 6  # title, information line, two header rows, 合计, then the units
-
-
 def table_one_workbook(qs: QuerySet[EstablishmentRow], *, region: str, as_of, exported_by: str) -> bytes:
     """表一 as offices print it: title, region and date, two header rows per 编制类型 and 职数类别, a 合计
     row, names wrapped; A3 landscape fitted to the width, the header rows printed on every page (print
@@ -159,13 +141,18 @@ def table_one_workbook(qs: QuerySet[EstablishmentRow], *, region: str, as_of, ex
     edge = {"border": 1, "border_color": "#808080"}
     title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
     header = book.add_format(
-        {**edge, "bold": True, "bg_color": "#DDEBF7", "pattern": 1, "align": "center", "valign": "vcenter"}
-        | {"text_wrap": True}
+        {
+            **edge,
+            "bold": True,
+            "bg_color": "#DDEBF7",
+            "pattern": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+        }
     )
-    summed = book.add_format({**edge, "bold": True, "bg_color": "#F2F2F2", "pattern": 1})
-    summed_name = book.add_format(
-        {**edge, "bold": True, "bg_color": "#F2F2F2", "pattern": 1, "text_wrap": True}
-    )
+    shaded = {**edge, "bold": True, "bg_color": "#F2F2F2", "pattern": 1}  # the 合计 row
+    summed, summed_name = book.add_format(shaded), book.add_format({**shaded, "text_wrap": True})
     plain = book.add_format(edge)
     named = book.add_format({**edge, "text_wrap": True, "valign": "vcenter"})
     negative = book.add_format({**edge, "font_color": "#B00000"})
@@ -217,11 +204,7 @@ def table_one_workbook(qs: QuerySet[EstablishmentRow], *, region: str, as_of, ex
     ws.set_margins(left=0.4, right=0.4)
     who = f"&L导出：{exported_by.replace('&', '&&')}" if exported_by else ""
     ws.set_footer(f"{who}&R第 &P 页 共 &N 页")
-    info = book.add_worksheet("导出说明")
-    info.write_row(0, 0, ["导出人", exported_by])
-    info.write_row(1, 0, ["导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")])
-    book.set_properties({"author": exported_by or "机构编制管理系统"})
-    book.close()
+    finish_export(book, exported_by)
     return buffer.getvalue()
 
 

@@ -333,8 +333,7 @@ class Person(models.Model):
                 condition=Q(in_establishment=True) & ~Q(leader_post=LeaderPost.NONE),
                 name="units_person_leaders",
             ),
-            # 即将退休 (预警): those born within a few months of each group's retirement age — under 2 % of
-            # the people; without it a province read its 1,000,000 people once a minute
+            # 即将退休 (预警): a few birth months per group, not a province's 1,000,000 people a minute
             models.Index(fields=["birth_date"], condition=Q(in_establishment=True), name="units_person_born"),
         ]
 

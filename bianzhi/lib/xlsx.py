@@ -10,7 +10,6 @@ Writing: openpyxl in write-only mode; text cells that begin with = + - @ are neu
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import io
@@ -23,7 +22,6 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.conf import settings
-from openpyxl.styles import Font, PatternFill
 from python_calamine import CalamineWorkbook
 
 from bianzhi.lib.safeworkbook import UnreadableWorkbook, check_workbook
@@ -253,9 +251,6 @@ def cell(values: Sequence[Any], index: dict[str, int], column: str) -> Any:
 
 # ---- writing -----------------------------------------------------------------------------------------
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
 
 def _out_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
@@ -263,27 +258,6 @@ def _out_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     return neutralise_formula(value)
-
-
-class CellStyles:
-    """Styles given to many cells of one workbook, each combination built once and then copied onto the
-    cells. Setting ``cell.border`` (or font, fill, alignment) hashes the style object every time — in a
-    county's 表一 (500 rows × 24 cells) that was two thirds of the export's time. Copying a cell's
-    ``_style`` is openpyxl's own way of copying a style from one cell to another."""
-
-    def __init__(self) -> None:
-        self._made: dict[tuple, tuple] = {}
-
-    def apply(self, cell, **style) -> None:
-        """``style``: font=, border=, fill=, alignment= (objects that live as long as the workbook)."""
-        key = tuple((name, id(value)) for name, value in sorted(style.items()))
-        made = self._made.get(key)
-        if made is None:
-            for name, value in style.items():
-                setattr(cell, name, value)
-            self._made[key] = (copy.copy(cell._style), style)  # the objects kept: their ids stay unique
-        else:
-            cell._style = copy.copy(made[0])
 
 
 @dataclass
@@ -308,7 +282,7 @@ def write_workbook(
     target = os.fspath(out) if isinstance(out, (str, os.PathLike)) else out
     book = xlsxwriter.Workbook(target, XLSXWRITER_OPTIONS)
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "pattern": 1, "align": "center"})
-    formats = _DateFormats(book)
+    values = ValueWriter(book)
     for spec in sheets:
         ws = book.add_worksheet(spec.name[:31])
         for i, text in enumerate(spec.headers):
@@ -319,13 +293,17 @@ def write_workbook(
             ws.write_string(0, c, str(text), header)
         for r, row in enumerate(spec.rows, start=1):
             for c, value in enumerate(row):
-                formats.write(ws, r, c, _out_value(value))
-    if exported_by:
-        info = book.add_worksheet("导出说明")
+                values.write(ws, r, c, _out_value(value))
+    finish_export(book, exported_by, note=note, info=bool(exported_by))
+
+
+def finish_export(book, exported_by: str, *, note: str = "", info: bool = True) -> None:
+    """The last sheet 导出说明 (who exported, when, and a note) and the file's author; closes the book."""
+    if info:
+        ws = book.add_worksheet("导出说明")
         lines = [["导出人", exported_by], ["导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")]]
         for r, line in enumerate([*lines, *([["说明", note]] if note else [])]):
-            for c, value in enumerate(line):
-                formats.write(info, r, c, value)
+            ws.write_row(r, 0, line)  # text (XLSXWRITER_OPTIONS: never a formula or a link)
     book.set_properties({"author": exported_by or "机构编制管理系统"})
     book.close()
 
@@ -335,8 +313,8 @@ def write_workbook(
 XLSXWRITER_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
 
-class _DateFormats:
-    """Writes one value by its type; dates and times with openpyxl's number formats."""
+class ValueWriter:
+    """Writes one value by its type (text as text); dates and times with openpyxl's number formats."""
 
     def __init__(self, book) -> None:
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
